@@ -1,0 +1,76 @@
+// `npm run preview:web`: the real renderer and the real core in a browser, for development and
+// end-to-end tests on machines where Electron cannot start. Never packaged.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createAppCore } from '../src/main/core/app-core.ts'
+import { KeytarSecretStore } from '../src/main/core/keytar-secret-store.ts'
+import { consoleLogger } from '../src/main/core/logger.ts'
+import { MemorySecretStore } from '../src/main/core/secret-store.ts'
+import { startPreviewServer, type PreviewServer } from '../tools/web-preview/preview-server.ts'
+
+const root = resolve(import.meta.dirname, '..')
+const rendererDir = join(root, 'out', 'renderer')
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '5174' },
+    'data-dir': { type: 'string', default: join(root, '.preview-data') },
+    'in-memory-secrets': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+  },
+})
+
+const port = Number(values.port)
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`--port must be a number from 0 to 65535, not "${values.port}".`)
+  process.exit(2)
+}
+
+if (!values['no-build'] && needsBuild()) {
+  console.info('Building the app…')
+  execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+}
+
+const dataDir = resolve(values['data-dir'])
+mkdirSync(dataDir, { recursive: true })
+
+// Events can only go out once the server exists; the core is made first because it serves the server.
+const relay: { server?: PreviewServer } = {}
+const core = await createAppCore({
+  dataDir,
+  secrets: values['in-memory-secrets'] ? new MemorySecretStore() : new KeytarSecretStore('com.cloverhound.contacts'),
+  fetch: (input, init) => fetch(input, init),
+  emit: (event, payload) => relay.server?.broadcast(event, payload),
+  logger: consoleLogger,
+})
+const server = await startPreviewServer({ rendererDir, handlers: core.handlers, port })
+relay.server = server
+console.info(`Web preview: ${server.url}`)
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all([server.close(), core.close()]).finally(() => process.exit(0))
+  })
+}
+
+/** True when the built renderer is missing or older than any source file. */
+function needsBuild(): boolean {
+  const built = join(rendererDir, 'index.html')
+  if (!existsSync(built)) return true
+  const builtAt = statSync(built).mtimeMs
+  return newestMtime(join(root, 'src')) > builtAt
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}

@@ -1,0 +1,60 @@
+/**
+ * `npm run sandbox [-- --port N --org N --key-id ID --key KEY]`: the local stand-in for the
+ * Cloverhound API (test/sandbox), for trying the app without real credentials. Runs until Ctrl+C.
+ * It prints its own, throwaway key: that is the point of a sandbox.
+ */
+import { parseArgs } from 'node:util'
+import { startSandbox, type SandboxOptions } from '../test/sandbox/sandbox-server.ts'
+
+const USAGE = 'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY]'
+
+function readOptions(): SandboxOptions {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '4010' },
+      org: { type: 'string' },
+      'key-id': { type: 'string' },
+      key: { type: 'string' },
+    },
+    strict: true,
+  })
+  const port = wholeNumber(values.port, 'port', 0, 65_535)
+  const options: SandboxOptions = { port }
+  if (values.org !== undefined) options.organizationId = wholeNumber(values.org, 'org', 1, Number.MAX_SAFE_INTEGER)
+  if (values['key-id'] !== undefined) options.apiKeyId = values['key-id']
+  if (values.key !== undefined) options.apiKey = values.key
+  return options
+}
+
+function wholeNumber(text: string, name: string, min: number, max: number): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new TypeError(`--${name} must be a whole number from ${min} to ${max}`)
+  return value
+}
+
+let options: SandboxOptions
+try {
+  options = readOptions()
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error))
+  console.error(USAGE)
+  process.exit(2)
+}
+
+const sandbox = await startSandbox(options).catch((error: unknown) => {
+  const inUse = error instanceof Error && 'code' in error && error.code === 'EADDRINUSE'
+  console.error(inUse ? `Port ${options.port} is in use; pick another with --port N.` : String(error))
+  process.exit(1)
+})
+
+console.log(`Sandbox API: ${sandbox.url}`)
+console.log(`Organization ID: ${sandbox.organizationId}`)
+console.log(`API key ID: ${sandbox.apiKeyId}`)
+console.log(`API key: ${sandbox.apiKey}`)
+
+const stop = (): void => {
+  sandbox.close().then(() => process.exit(0))
+}
+process.once('SIGINT', stop)
+process.once('SIGTERM', stop)

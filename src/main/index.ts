@@ -1,0 +1,114 @@
+import { join } from 'node:path'
+import { app, BrowserWindow, dialog, net, type WebContents } from 'electron'
+import { resolveAppPage, isAppPageUrl } from './app-page.ts'
+import { createAppCore, type AppCore } from './core/app-core.ts'
+import type { FetchFunction } from './core/cloverhound-client.ts'
+import { KeytarSecretStore } from './core/keytar-secret-store.ts'
+import { consoleLogger } from './core/logger.ts'
+import { registerIpcHandlers, sendEventToWindows } from './ipc-adapter.ts'
+import { createMainWindow } from './main-window.ts'
+import { applySecurityPolicy } from './security-policy.ts'
+
+/** Also the keychain service name, so keys stay findable under the app's own identity. */
+export const APP_ID = 'com.cloverhound.contacts'
+
+/** The composition root: Electron's app lifecycle around the Electron-free core. */
+function main(): void {
+  // A second copy would race the first for the same settings and keychain entries.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit()
+    return
+  }
+  app.setAppUserModelId(APP_ID)
+  // Every renderer sandboxed, whatever a window's own options say.
+  app.enableSandbox()
+
+  const logger = consoleLogger
+  // electron-vite writes out/main, out/preload and out/renderer side by side.
+  const outDir = import.meta.dirname
+  const page = resolveAppPage({
+    isPackaged: app.isPackaged,
+    devServerUrl: process.env.ELECTRON_RENDERER_URL,
+    indexHtmlPath: join(outDir, '../renderer/index.html'),
+  })
+  const preloadPath = join(outDir, '../preload/index.cjs')
+  const isTrustedSender = (frame: { url: string }) => isAppPageUrl(page, frame.url)
+
+  let core: AppCore | undefined
+  let disposeIpc: (() => void) | undefined
+  let closed = false
+
+  const openWindow = () => createMainWindow({ preloadPath, page, logger })
+
+  app.on('second-instance', () => {
+    const window = BrowserWindow.getAllWindows()[0]
+    if (!window) {
+      if (core) openWindow()
+      return
+    }
+    if (window.isMinimized()) window.restore()
+    window.show()
+    window.focus()
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  app.on('activate', () => {
+    if (core && BrowserWindow.getAllWindows().length === 0) openWindow()
+  })
+
+  app.on('before-quit', (event) => {
+    if (!core || closed) return
+    // Hold the quit until the core has finished its writes, then quit for real.
+    event.preventDefault()
+    const closing = core
+    core = undefined
+    disposeIpc?.()
+    closing
+      .close()
+      .catch((error: unknown) => logger.error('Closing the core failed', { error: errorName(error) }))
+      .finally(() => {
+        closed = true
+        app.quit()
+      })
+  })
+
+  app
+    .whenReady()
+    .then(async () => {
+      applySecurityPolicy(page)
+      // Chromium's network stack: the system proxy and certificate store, as enterprise networks need.
+      const fetch: FetchFunction = (input, init) => net.fetch(input, init)
+      core = await createAppCore({
+        dataDir: app.getPath('userData'),
+        secrets: new KeytarSecretStore(APP_ID),
+        fetch,
+        emit: (event, payload) => sendEventToWindows(liveWindowContents(), isTrustedSender, event, payload),
+        logger,
+      })
+      disposeIpc = registerIpcHandlers(core.handlers, { isTrustedSender, logger })
+      openWindow()
+    })
+    .catch((error: unknown) => {
+      logger.error('The app could not start', { error: errorName(error) })
+      dialog.showErrorBox(
+        'Cloverhound Contacts could not start',
+        'Something went wrong while starting. Check that the app may write to its data folder, then open it again.',
+      )
+      app.exit(1)
+    })
+}
+
+function liveWindowContents(): WebContents[] {
+  return BrowserWindow.getAllWindows()
+    .filter((window) => !window.isDestroyed())
+    .map((window) => window.webContents)
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error
+}
+
+main()

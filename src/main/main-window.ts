@@ -1,0 +1,61 @@
+import { BrowserWindow, nativeTheme, type WebPreferences } from 'electron'
+import type { AppPage } from './app-page.ts'
+import { silentLogger, type Logger } from './core/logger.ts'
+
+export const WINDOW_TITLE = 'Cloverhound Contacts'
+/** Painted before the page loads, so the window never flashes; the renderer's `--bg` in styles/app.css. */
+export const BACKGROUND_LIGHT = '#ffffff'
+export const BACKGROUND_DARK = '#17191d'
+
+/**
+ * The renderer runs as an ordinary sandboxed web page: no Node, isolated from the preload, which
+ * is the only code that can reach main. Exported so tests pin every setting.
+ */
+export function secureWebPreferences(preloadPath: string): WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: true,
+  }
+}
+
+export interface MainWindowOptions {
+  /** The built preload (out/preload/index.cjs): a sandboxed preload must be CommonJS. */
+  preloadPath: string
+  page: AppPage
+  logger?: Logger
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const logger = options.logger ?? silentLogger
+  const window = new BrowserWindow({
+    width: 1040,
+    height: 760,
+    minWidth: 640,
+    minHeight: 480,
+    show: false,
+    backgroundColor: nativeTheme.shouldUseDarkColors ? BACKGROUND_DARK : BACKGROUND_LIGHT,
+    title: WINDOW_TITLE,
+    webPreferences: secureWebPreferences(options.preloadPath),
+  })
+  // Shown once painted, so the user never sees an empty frame.
+  window.once('ready-to-show', () => window.show())
+
+  const loading =
+    options.page.kind === 'dev-server' ? window.loadURL(options.page.url) : window.loadFile(options.page.path)
+  loading.catch((error: unknown) => {
+    logger.error('The window could not load the app page', {
+      error: error instanceof Error ? error.name : typeof error,
+    })
+  })
+  return window
+}

@@ -1,0 +1,15 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+
+export type AppView = 'contact' | 'settings'
+
+/** Which view the window shows; two views do not need a router. */
+export const useNavigationStore = defineStore('navigation', () => {
+  const view = ref<AppView>('contact')
+
+  function open(next: AppView): void {
+    view.value = next
+  }
+
+  return { view, open }
+})

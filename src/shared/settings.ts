@@ -1,0 +1,102 @@
+import { z } from 'zod'
+import { LIMITS } from './limits.ts'
+import { hasControlChars } from './text.ts'
+
+/** The staging host in the API docs; production's host is not published, so it is configurable. */
+export const DEFAULT_BASE_URL = 'https://cloud-staging.cloverhound.com'
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+}
+
+/** https only, except plain http to this machine (a local sandbox or proxy). */
+export const baseUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the API’s base URL, like https://cloud-staging.cloverhound.com.')
+  .max(LIMITS.baseUrl, 'This URL is too long.')
+  .transform((value, ctx) => {
+    let url: URL
+    try {
+      url = new URL(value)
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'Enter a full URL starting with https://.' })
+      return z.NEVER
+    }
+    const problem =
+      url.protocol === 'http:' && !isLoopbackHost(url.hostname)
+        ? 'Use https:// — plain http is allowed only for this computer (localhost).'
+        : url.protocol !== 'https:' && url.protocol !== 'http:'
+          ? 'Use an https:// URL.'
+          : url.username || url.password
+            ? 'Leave the user name and password out of the URL; the API key goes in its own field.'
+            : url.search || url.hash
+              ? 'Remove the ? or # part of the URL.'
+              : undefined
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem })
+      return z.NEVER
+    }
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+  })
+
+export const organizationIdSchema = z
+  .number({ error: 'Enter the organization ID, a whole number.' })
+  .int('Enter the organization ID, a whole number.')
+  .positive('The organization ID is a number above zero.')
+  .max(Number.MAX_SAFE_INTEGER, 'This organization ID is too large.')
+
+export const apiKeyIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the API key ID.')
+  .max(LIMITS.apiKeyId, `Use at most ${LIMITS.apiKeyId} characters.`)
+  // Basic auth joins ID and key with a colon, so the ID cannot hold one.
+  .refine((v) => !v.includes(':'), 'An API key ID cannot contain a colon (:).')
+  .refine((v) => !hasControlChars(v), 'Remove the invisible control characters.')
+
+export const apiKeySchema = z
+  .string()
+  .max(LIMITS.apiKey, 'This API key is too long.')
+  .refine((v) => v.trim().length > 0, 'Enter the API key.')
+  .refine((v) => !hasControlChars(v), 'Remove the invisible control characters.')
+
+/** A saved connection profile; the API key is never part of it. */
+export const connectionProfileSchema = z.object({
+  baseUrl: baseUrlSchema,
+  organizationId: organizationIdSchema,
+  apiKeyId: apiKeyIdSchema,
+})
+export type ConnectionProfile = z.infer<typeof connectionProfileSchema>
+
+/** What the settings form sends. An empty or missing apiKey keeps the stored key. */
+export const settingsInputSchema = z.object({
+  baseUrl: z.string().max(LIMITS.baseUrl * 4),
+  organizationId: z.union([z.number(), z.string().max(64)]),
+  apiKeyId: z.string().max(LIMITS.apiKeyId * 4),
+  apiKey: z
+    .string()
+    .max(LIMITS.apiKey * 4)
+    .optional(),
+})
+export type SettingsInput = z.infer<typeof settingsInputSchema>
+
+export const keychainStateSchema = z.discriminatedUnion('available', [
+  z.object({ available: z.literal(true) }),
+  z.object({ available: z.literal(false), message: z.string() }),
+])
+
+/** What the renderer may know about settings: never the key, only whether one is stored. */
+export const settingsViewSchema = z.object({
+  profile: z.object({
+    baseUrl: z.string(),
+    organizationId: z.number().nullable(),
+    apiKeyId: z.string(),
+  }),
+  configured: z.boolean(),
+  hasApiKey: z.boolean(),
+  keychain: keychainStateSchema,
+})
+export type SettingsView = z.infer<typeof settingsViewSchema>

@@ -1,0 +1,328 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { WebContents, WebFrameMain } from 'electron'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ok, type Result } from '../../../src/shared/app-error.ts'
+import {
+  commandChannel,
+  commandNames,
+  eventChannel,
+  type CommandHandlers,
+} from '../../../src/shared/bridge-contract.ts'
+import type { ContactDraft } from '../../../src/shared/contact.ts'
+import type { SettingsView } from '../../../src/shared/settings.ts'
+import { isAppPageUrl, resolveAppPage } from '../../../src/main/app-page.ts'
+import { createAppCore } from '../../../src/main/core/app-core.ts'
+import { silentLogger } from '../../../src/main/core/logger.ts'
+import { MemorySecretStore } from '../../../src/main/core/secret-store.ts'
+
+type InvokeListener = (event: unknown, ...args: unknown[]) => unknown
+
+const fakeIpcMain = vi.hoisted(() => {
+  const listeners = new Map<string, (event: unknown, ...args: unknown[]) => unknown>()
+  return {
+    listeners,
+    handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) => {
+      // Electron throws on a second handler for one channel; so does the fake.
+      if (listeners.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)
+      listeners.set(channel, listener)
+    },
+    removeHandler: (channel: string) => {
+      listeners.delete(channel)
+    },
+  }
+})
+vi.mock('electron', () => ({ ipcMain: fakeIpcMain }))
+
+const { registerIpcHandlers, sendEventToWindows } = await import('../../../src/main/ipc-adapter.ts')
+
+const indexHtml = join(tmpdir(), 'cloverhound-app', 'out', 'renderer', 'index.html')
+const page = resolveAppPage({ isPackaged: true, devServerUrl: undefined, indexHtmlPath: indexHtml })
+const appUrl = pathToFileURL(indexHtml).href
+const isTrustedSender = (frame: WebFrameMain) => isAppPageUrl(page, frame.url)
+
+interface FakeFrame {
+  url: string
+  parent: FakeFrame | null
+  detached: boolean
+}
+
+function frame(url = appUrl, parent: FakeFrame | null = null): FakeFrame {
+  return { url, parent, detached: false }
+}
+
+const view: SettingsView = {
+  profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 7, apiKeyId: 'key-id' },
+  configured: true,
+  hasApiKey: true,
+  keychain: { available: true },
+}
+
+function fakeHandlers() {
+  return {
+    getSettings: vi.fn(async (_input: unknown): Promise<Result<SettingsView>> => ok(view)),
+    saveSettings: vi.fn(async (_input: unknown): Promise<Result<SettingsView>> => ok(view)),
+    removeApiKey: vi.fn(async (_input: unknown): Promise<Result<SettingsView>> => ok(view)),
+    createContact: vi.fn(async (_input: unknown) => ok({ id: 1, organization_id: 7, full_name: 'Ada Lovelace' })),
+  } satisfies CommandHandlers
+}
+
+/** Calls a channel the way Electron would: (event, ...args). A throw here fails the test. */
+async function invoke(channel: string, event: { senderFrame: FakeFrame | null }, ...args: unknown[]) {
+  const listener = fakeIpcMain.listeners.get(channel) as InvokeListener | undefined
+  if (!listener) throw new Error(`no handler for ${channel}`)
+  return (await listener(event, ...args)) as Result<unknown>
+}
+
+const draft: ContactDraft = {
+  fullName: 'Ada Lovelace',
+  email: 'ada@example.com',
+  description: '',
+  phones: [{ number: '+14155550132' }],
+}
+
+let dispose: (() => void) | undefined
+
+afterEach(() => {
+  dispose?.()
+  dispose = undefined
+  fakeIpcMain.listeners.clear()
+})
+
+describe('registerIpcHandlers', () => {
+  it('registers one channel per contract command and dispose removes every one', () => {
+    dispose = registerIpcHandlers(fakeHandlers(), { isTrustedSender })
+    expect([...fakeIpcMain.listeners.keys()].sort()).toEqual(commandNames.map(commandChannel).sort())
+    dispose()
+    dispose = undefined
+    expect(fakeIpcMain.listeners.size).toBe(0)
+  })
+
+  it('passes good input from the app page to the handler, parsed, and returns its result', async () => {
+    const handlers = fakeHandlers()
+    dispose = registerIpcHandlers(handlers, { isTrustedSender })
+    const result = await invoke(commandChannel('createContact'), { senderFrame: frame() }, { ...draft, extra: 'x' })
+    expect(result).toEqual({ ok: true, value: { id: 1, organization_id: 7, full_name: 'Ada Lovelace' } })
+    // Parsed by the contract: unknown keys are gone before the handler sees the value.
+    expect(handlers.createContact).toHaveBeenCalledWith(draft)
+  })
+
+  it('accepts a query or hash on the app page URL', async () => {
+    const handlers = fakeHandlers()
+    dispose = registerIpcHandlers(handlers, { isTrustedSender })
+    const result = await invoke(commandChannel('getSettings'), { senderFrame: frame(`${appUrl}?x=1#/settings`) })
+    expect(result).toEqual({ ok: true, value: view })
+  })
+
+  describe('refuses a foreign sender without calling the handler', () => {
+    const foreign: Array<[string, FakeFrame | null]> = [
+      ['another origin', frame('https://evil.example/index.html')],
+      ['another local file', frame(pathToFileURL(join(tmpdir(), 'elsewhere', 'index.html')).href)],
+      ['a sub-frame showing the app page', frame(appUrl, frame())],
+      ['a sub-frame of another origin', frame('https://evil.example/', frame())],
+      ['a gone frame (senderFrame null)', null],
+      ['a detached frame', { ...frame(), detached: true }],
+      ['an unparsable URL', frame('not a url')],
+      ['about:blank', frame('about:blank')],
+    ]
+    it.each(foreign)('%s', async (_label, senderFrame) => {
+      const handlers = fakeHandlers()
+      dispose = registerIpcHandlers(handlers, { isTrustedSender })
+      for (const name of commandNames) {
+        const result = await invoke(commandChannel(name), { senderFrame }, draft)
+        expect(result).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+        expect(handlers[name]).not.toHaveBeenCalled()
+      }
+    })
+
+    it('a frame whose properties throw because it was disposed', async () => {
+      const handlers = fakeHandlers()
+      dispose = registerIpcHandlers(handlers, { isTrustedSender })
+      const disposed = {
+        get url(): string {
+          throw new Error('Render frame was disposed before WebFrameMain could be accessed')
+        },
+        parent: null,
+        detached: false,
+      }
+      const result = await invoke(commandChannel('getSettings'), { senderFrame: disposed })
+      expect(result).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+      expect(handlers.getSettings).not.toHaveBeenCalled()
+    })
+
+    it('a trust check that throws', async () => {
+      const handlers = fakeHandlers()
+      dispose = registerIpcHandlers(handlers, {
+        isTrustedSender: () => {
+          throw new Error('boom')
+        },
+      })
+      const result = await invoke(commandChannel('getSettings'), { senderFrame: frame() })
+      expect(result).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+      expect(handlers.getSettings).not.toHaveBeenCalled()
+    })
+
+    it('an event with no senderFrame property at all', async () => {
+      const handlers = fakeHandlers()
+      dispose = registerIpcHandlers(handlers, { isTrustedSender })
+      const listener = fakeIpcMain.listeners.get(commandChannel('getSettings')) as InvokeListener
+      await expect(listener({})).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } })
+      await expect(listener(undefined)).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } })
+      expect(handlers.getSettings).not.toHaveBeenCalled()
+    })
+  })
+
+  describe('refuses bad input with a typed bad_request, without calling the handler', () => {
+    const proto = JSON.parse(`{"fullName":"A","email":"","description":"","phones":[],"__proto__":{"polluted":1}}`)
+    const cases: Array<[string, string, unknown]> = [
+      ['a non-object', 'createContact', 'Ada Lovelace'],
+      ['null', 'createContact', null],
+      ['an array', 'createContact', [draft]],
+      ['a number where text belongs', 'createContact', { ...draft, fullName: 42 }],
+      ['a missing field', 'createContact', { fullName: 'Ada', email: '', description: '' }],
+      ['a huge string', 'createContact', { ...draft, description: 'x'.repeat(1_000_000) }],
+      [
+        'too many phone rows',
+        'createContact',
+        { ...draft, phones: Array.from({ length: 500 }, () => ({ number: '1' })) },
+      ],
+      ['a phone row that is not an object', 'createContact', { ...draft, phones: ['+14155550132'] }],
+      [
+        'a huge settings key',
+        'saveSettings',
+        { baseUrl: '', organizationId: 1, apiKeyId: 'a', apiKey: 'k'.repeat(100_000) },
+      ],
+      ['input to a command that takes none', 'getSettings', { anything: true }],
+      ['a __proto__ key on settings', 'saveSettings', JSON.parse('{"__proto__":{"baseUrl":"x"}}')],
+    ]
+    it.each(cases)('%s', async (_label, name, input) => {
+      const handlers = fakeHandlers()
+      dispose = registerIpcHandlers(handlers, { isTrustedSender })
+      const result = await invoke(
+        commandChannel(name as (typeof commandNames)[number]),
+        { senderFrame: frame() },
+        input,
+      )
+      expect(result).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.any(String) } })
+      for (const handler of Object.values(handlers)) expect(handler).not.toHaveBeenCalled()
+    })
+
+    it('strips a __proto__ key instead of passing it on, and pollutes nothing', async () => {
+      const handlers = fakeHandlers()
+      dispose = registerIpcHandlers(handlers, { isTrustedSender })
+      await invoke(commandChannel('createContact'), { senderFrame: frame() }, proto)
+      const received = handlers.createContact.mock.calls[0]?.[0]
+      expect(received).toEqual({ fullName: 'A', email: '', description: '', phones: [] })
+      expect(Object.getPrototypeOf(received)).toBe(Object.prototype)
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    })
+
+    it('an unknown channel has no handler at all', () => {
+      dispose = registerIpcHandlers(fakeHandlers(), { isTrustedSender })
+      expect(fakeIpcMain.listeners.has('cloverhound:command:deleteEverything')).toBe(false)
+    })
+  })
+
+  it('turns a handler that throws into a typed internal result', async () => {
+    const handlers = fakeHandlers()
+    handlers.getSettings.mockRejectedValueOnce(new Error('disk on fire'))
+    dispose = registerIpcHandlers(handlers, { isTrustedSender, logger: silentLogger })
+    const result = await invoke(commandChannel('getSettings'), { senderFrame: frame() })
+    expect(result).toEqual({ ok: false, error: { code: 'internal', message: expect.any(String) } })
+    expect(JSON.stringify(result)).not.toContain('disk on fire')
+  })
+
+  it('turns a handler that throws synchronously into a typed internal result', async () => {
+    const handlers = fakeHandlers()
+    handlers.removeApiKey.mockImplementationOnce(() => {
+      throw new TypeError('not a promise')
+    })
+    dispose = registerIpcHandlers(handlers, { isTrustedSender })
+    const result = await invoke(commandChannel('removeApiKey'), { senderFrame: frame() })
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } })
+  })
+
+  it('logs refusals and failures by command name only', async () => {
+    const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }
+    const handlers = fakeHandlers()
+    handlers.saveSettings.mockRejectedValueOnce(new Error('secret-value'))
+    dispose = registerIpcHandlers(handlers, { isTrustedSender, logger })
+    await invoke(commandChannel('getSettings'), { senderFrame: frame('https://evil.example/') })
+    await invoke(
+      commandChannel('saveSettings'),
+      { senderFrame: frame() },
+      { baseUrl: '', organizationId: 1, apiKeyId: '' },
+    )
+    expect(logger.warn).toHaveBeenCalledWith(expect.any(String), { command: 'getSettings' })
+    expect(logger.error).toHaveBeenCalledWith(expect.any(String), { command: 'saveSettings', error: 'Error' })
+    expect(JSON.stringify([logger.warn.mock.calls, logger.error.mock.calls])).not.toContain('secret-value')
+  })
+})
+
+describe('registerIpcHandlers with the real core', () => {
+  let dataDir: string
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ipc-adapter-'))
+  })
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('saves settings and reads them back through the channels, never returning the key', async () => {
+    const emitted: unknown[] = []
+    const core = await createAppCore({
+      dataDir,
+      secrets: new MemorySecretStore(),
+      fetch: async () => {
+        throw new Error('no network in this test')
+      },
+      emit: (event, payload) => emitted.push([event, payload]),
+      logger: silentLogger,
+    })
+    dispose = registerIpcHandlers(core.handlers, { isTrustedSender })
+    const sender = { senderFrame: frame() }
+
+    const saved = await invoke(commandChannel('saveSettings'), sender, {
+      baseUrl: 'https://cloud-staging.cloverhound.com/',
+      organizationId: '42',
+      apiKeyId: 'key-id',
+      apiKey: 'super-secret-key',
+    })
+    expect(saved).toMatchObject({ ok: true, value: { configured: true, hasApiKey: true } })
+    const read = await invoke(commandChannel('getSettings'), sender)
+    expect(read).toMatchObject({ ok: true, value: { profile: { organizationId: 42, apiKeyId: 'key-id' } } })
+    expect(JSON.stringify([saved, read, emitted])).not.toContain('super-secret-key')
+    expect(emitted).toHaveLength(1)
+
+    const invalid = await invoke(commandChannel('createContact'), sender, { ...draft, fullName: '   ' })
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid', fields: { fullName: [expect.any(String)] } } })
+    await core.close()
+  })
+})
+
+describe('sendEventToWindows', () => {
+  function contents(url: string, options: { destroyed?: boolean; sendThrows?: boolean } = {}) {
+    return {
+      isDestroyed: () => options.destroyed ?? false,
+      mainFrame: frame(url),
+      send: vi.fn(() => {
+        if (options.sendThrows) throw new Error('Object has been destroyed')
+      }),
+    }
+  }
+
+  it('sends the payload on the event channel to live app windows only', () => {
+    const app = contents(appUrl)
+    const other = contents('https://evil.example/')
+    const gone = contents(appUrl, { destroyed: true })
+    const crashing = contents(appUrl, { sendThrows: true })
+    const targets = [app, other, gone, crashing] as unknown as WebContents[]
+    expect(() => sendEventToWindows(targets, isTrustedSender, 'settingsChanged', view)).not.toThrow()
+    expect(app.send).toHaveBeenCalledWith(eventChannel('settingsChanged'), view)
+    expect(other.send).not.toHaveBeenCalled()
+    expect(gone.send).not.toHaveBeenCalled()
+  })
+})

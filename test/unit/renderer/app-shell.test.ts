@@ -1,0 +1,56 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia } from 'pinia'
+import { afterEach, describe, expect, it } from 'vitest'
+import App from '../../../src/renderer/src/App.vue'
+import { configuredView, installFakeBridge } from './fake-bridge.ts'
+import { button, byLabel } from './queries.ts'
+
+let wrapper: VueWrapper
+
+async function mountApp(view = configuredView()) {
+  const bridge = installFakeBridge(view)
+  wrapper = mount(App, { global: { plugins: [createPinia()] }, attachTo: document.body })
+  await flushPromises()
+  return { bridge, app: wrapper }
+}
+
+afterEach(() => {
+  wrapper?.unmount()
+})
+
+describe('App shell', () => {
+  it('opens on New contact and switches views from the sidebar', async () => {
+    const { app } = await mountApp()
+    expect(app.find('h1').text()).toBe('New contact')
+    expect(button(app, 'New contact').attributes('aria-current')).toBe('page')
+
+    await button(app, 'Settings').trigger('click')
+    await flushPromises()
+    expect(app.find('h1').text()).toBe('Settings')
+    expect(button(app, 'Settings').attributes('aria-current')).toBe('page')
+    expect(button(app, 'New contact').attributes('aria-current')).toBeUndefined()
+    expect(document.activeElement).toBe(app.find('h1').element)
+  })
+
+  it('subscribes to settings changes and shows the connection in the status area', async () => {
+    const { bridge, app } = await mountApp(configuredView({ configured: false, hasApiKey: false }))
+    expect(bridge.api.on).toHaveBeenCalledWith('settingsChanged', expect.any(Function))
+    const status = () => app.find('[aria-label="Connection status"]').text()
+    expect(status()).toContain('Not set up')
+
+    bridge.emit(configuredView())
+    await flushPromises()
+    expect(status()).toContain('Ready')
+    expect(status()).toContain('Organization 42')
+  })
+
+  it('keeps a half-typed contact when the user visits Settings and comes back', async () => {
+    const { app } = await mountApp()
+    await byLabel(app, 'Full name').setValue('Margaret Hamilton')
+    await button(app, 'Settings').trigger('click')
+    await button(app, 'New contact').trigger('click')
+    await flushPromises()
+    expect(byLabel(app, 'Full name').element.value).toBe('Margaret Hamilton')
+  })
+})

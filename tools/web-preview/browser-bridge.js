@@ -1,0 +1,46 @@
+// The web preview's stand-in for the Electron preload: the same `window.api` shape, carried
+// over loopback HTTP to the real core. Served only by the dev/test preview server.
+;(() => {
+  const TOKEN_KEY = 'cloverhound-preview-token'
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('token')
+  if (fromHash) {
+    sessionStorage.setItem(TOKEN_KEY, fromHash)
+    history.replaceState(null, '', location.pathname + location.search)
+  }
+  const token = sessionStorage.getItem(TOKEN_KEY) ?? ''
+  const COMMANDS = JSON.parse(document.currentScript?.dataset.commands ?? '[]')
+  const EVENTS = JSON.parse(document.currentScript?.dataset.events ?? '[]')
+
+  async function invoke(name, input) {
+    try {
+      const response = await fetch(`/__preview/api/${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Preview-Token': token },
+        body: JSON.stringify({ input }), // undefined drops the key, as IPC would pass undefined
+      })
+      return await response.json()
+    } catch {
+      return { ok: false, error: { code: 'internal', message: 'The preview server is not running. Start it again.' } }
+    }
+  }
+
+  const listeners = new Map()
+  const source = new EventSource(`/__preview/events?token=${encodeURIComponent(token)}`)
+  for (const name of EVENTS) {
+    source.addEventListener(name, (message) => {
+      const payload = JSON.parse(message.data)
+      for (const listener of listeners.get(name) ?? []) listener(payload)
+    })
+  }
+
+  const api = {}
+  for (const name of COMMANDS) api[name] = (input) => invoke(name, input)
+  api.on = (event, listener) => {
+    if (!EVENTS.includes(event)) throw new Error(`Unknown event: ${event}`)
+    const set = listeners.get(event) ?? new Set()
+    set.add(listener)
+    listeners.set(event, set)
+    return () => set.delete(listener)
+  }
+  Object.defineProperty(window, 'api', { value: Object.freeze(api), enumerable: true })
+})()
