@@ -39,6 +39,7 @@ rmSync(home, { recursive: true, force: true })
 process.exit(status)
 
 function run(file: string, argv: string[], environment: NodeJS.ProcessEnv): number {
-  const result = spawnSync(file, argv, { stdio: 'inherit', env: environment })
+  // On Windows, npm's bin shims (vitest.cmd) start only through a shell.
+  const result = spawnSync(file, argv, { stdio: 'inherit', env: environment, shell: process.platform === 'win32' })
   return result.status ?? 1
 }

@@ -1,51 +1,57 @@
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
 /**
- * Where the renderer comes from: electron-vite's dev server while developing, the built
- * `index.html` file once built. Every "is this our own page?" check in main asks this one place.
+ * Where the renderer comes from: electron-vite's dev server while developing, the built bundle
+ * served on `app://bundle` (see app-protocol.ts) once built. Every "is this our own page?" check in
+ * main asks this one place.
  */
-export type AppPage = { kind: 'dev-server'; url: string; origin: string } | { kind: 'file'; path: string }
+export type AppPage = { kind: 'dev-server' | 'bundle'; url: string; origin: string }
+
+/** The custom scheme and host the built renderer is served from; never file://. */
+export const APP_SCHEME = 'app'
+export const APP_HOST = 'bundle'
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
+export const APP_INDEX_PATH = '/index.html'
+export const APP_INDEX_URL = `${APP_ORIGIN}${APP_INDEX_PATH}`
 
 export interface AppPageOptions {
   /** `app.isPackaged`: a packaged app never follows the dev-server variable. */
   isPackaged: boolean
   /** `process.env.ELECTRON_RENDERER_URL`, set by `electron-vite dev`. */
   devServerUrl: string | undefined
-  /** Absolute path of the built renderer's index.html. */
-  indexHtmlPath: string
 }
 
 export function resolveAppPage(options: AppPageOptions): AppPage {
   const devServer = options.isPackaged ? undefined : parseHttpUrl(options.devServerUrl)
   if (devServer) return { kind: 'dev-server', url: devServer.href, origin: devServer.origin }
-  return { kind: 'file', path: resolve(options.indexHtmlPath) }
+  return { kind: 'bundle', url: APP_INDEX_URL, origin: APP_ORIGIN }
 }
 
-/** True when `url` is the app's own page: any path on the dev server, or exactly the built index.html. */
+/** True when `url` is the app's own page: any path on the dev server, or exactly app://bundle/index.html. */
 export function isAppPageUrl(page: AppPage, url: string): boolean {
   if (page.kind === 'dev-server') return parseHttpUrl(url)?.origin === page.origin
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return false
-  }
-  if (parsed.protocol !== 'file:') return false
-  let path: string
-  try {
-    // Compare paths, not URL text: percent-encoding and query/hash differ between equal pages.
-    path = resolve(fileURLToPath(parsed))
-  } catch {
-    return false // a file URL with a host (a network share) is never ours
-  }
-  // Windows paths are case-insensitive and Chromium upper-cases the drive letter.
-  return process.platform === 'win32' ? path.toLowerCase() === page.path.toLowerCase() : path === page.path
+  return isBundleIndexUrl(url)
 }
 
 /** Patterns for `session.webRequest` filters that match the app's own page. */
 export function appPageUrlPatterns(page: AppPage): string[] {
-  return page.kind === 'dev-server' ? [`${page.origin}/*`] : ['file:///*']
+  return [`${page.origin}/*`]
+}
+
+function isBundleIndexUrl(value: string): boolean {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return false
+  }
+  // Node gives non-special schemes an opaque "null" origin, so compare the parts; a query or hash
+  // (router state) is still the same page.
+  return (
+    url.protocol === `${APP_SCHEME}:` &&
+    url.host === APP_HOST &&
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === APP_INDEX_PATH
+  )
 }
 
 function parseHttpUrl(value: string | undefined): URL | undefined {

@@ -1,11 +1,13 @@
 import { join } from 'node:path'
 import { app, BrowserWindow, dialog, net, type WebContents } from 'electron'
 import { resolveAppPage, isAppPageUrl } from './app-page.ts'
+import { handleAppProtocol, registerAppScheme } from './app-protocol.ts'
 import { createAppCore, type AppCore } from './core/app-core.ts'
 import type { FetchFunction } from './core/cloverhound-client.ts'
 import { KeytarSecretStore } from './core/keytar-secret-store.ts'
-import { consoleLogger } from './core/logger.ts'
+import { OutboxStorageError } from './core/outbox/outbox-errors.ts'
 import { registerIpcHandlers, sendEventToWindows } from './ipc-adapter.ts'
+import { createMainLogger } from './log.ts'
 import { createMainWindow } from './main-window.ts'
 import { applySecurityPolicy } from './security-policy.ts'
 
@@ -22,15 +24,15 @@ function main(): void {
   app.setAppUserModelId(APP_ID)
   // Every renderer sandboxed, whatever a window's own options say.
   app.enableSandbox()
+  // Scheme privileges are fixed before ready; the handler itself is installed once ready.
+  registerAppScheme()
 
-  const logger = consoleLogger
+  // electron-log, with every message scrubbed of keys and contact data before it is written.
+  const logger = createMainLogger()
   // electron-vite writes out/main, out/preload and out/renderer side by side.
   const outDir = import.meta.dirname
-  const page = resolveAppPage({
-    isPackaged: app.isPackaged,
-    devServerUrl: process.env.ELECTRON_RENDERER_URL,
-    indexHtmlPath: join(outDir, '../renderer/index.html'),
-  })
+  const page = resolveAppPage({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL })
+  const rendererDir = join(outDir, '../renderer')
   const preloadPath = join(outDir, '../preload/index.cjs')
   const isTrustedSender = (frame: { url: string }) => isAppPageUrl(page, frame.url)
 
@@ -78,7 +80,8 @@ function main(): void {
   app
     .whenReady()
     .then(async () => {
-      applySecurityPolicy(page)
+      applySecurityPolicy(page, { logger })
+      if (page.kind === 'bundle') handleAppProtocol(rendererDir)
       // Chromium's network stack: the system proxy and certificate store, as enterprise networks need.
       const fetch: FetchFunction = (input, init) => net.fetch(input, init)
       core = await createAppCore({
@@ -87,16 +90,20 @@ function main(): void {
         fetch,
         emit: (event, payload) => sendEventToWindows(liveWindowContents(), isTrustedSender, event, payload),
         logger,
+        // A hint only: the worker trusts what its requests actually do over this.
+        isOnline: () => net.isOnline(),
       })
       disposeIpc = registerIpcHandlers(core.handlers, { isTrustedSender, logger })
       openWindow()
     })
     .catch((error: unknown) => {
       logger.error('The app could not start', { error: errorName(error) })
-      dialog.showErrorBox(
-        'Cloverhound Contacts could not start',
-        'Something went wrong while starting. Check that the app may write to its data folder, then open it again.',
-      )
+      // The outbox's own words say where its file is kept and that nothing was deleted.
+      const detail =
+        error instanceof OutboxStorageError
+          ? error.message
+          : 'Something went wrong while starting. Check that the app may write to its data folder, then open it again.'
+      dialog.showErrorBox('Cloverhound Contacts could not start', detail)
       app.exit(1)
     })
 }

@@ -90,3 +90,12 @@ export function sendEventToWindows<E extends EventName>(
     }
   }
 }
+
+/**
+ * Removes every listener and handler a library put on `channel` (electron-log opens one when it is
+ * imported). Channels outside the contract have no sender check, so none stays open.
+ */
+export function closeUncheckedChannel(channel: string): void {
+  ipcMain.removeAllListeners(channel)
+  ipcMain.removeHandler(channel)
+}

@@ -50,9 +50,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   // Shown once painted, so the user never sees an empty frame.
   window.once('ready-to-show', () => window.show())
 
-  const loading =
-    options.page.kind === 'dev-server' ? window.loadURL(options.page.url) : window.loadFile(options.page.path)
-  loading.catch((error: unknown) => {
+  // Both kinds of page load by URL: the dev server, or app://bundle/index.html (never a file:// path).
+  window.loadURL(options.page.url).catch((error: unknown) => {
     logger.error('The window could not load the app page', {
       error: error instanceof Error ? error.name : typeof error,
     })

@@ -1,7 +1,18 @@
 import { z } from 'zod'
 import type { Result } from './app-error.ts'
 import type { CommandName, EventName } from './bridge-names.ts'
-import { contactDraftSchema, createdContactSchema } from './contact.ts'
+import { contactDraftSchema } from './contact.ts'
+import {
+  connectivityInputSchema,
+  itemIdInputSchema,
+  outboxChangedSchema,
+  outboxItemSchema,
+  outboxPageRequestSchema,
+  outboxPageSchema,
+  sendNowInputSchema,
+  syncStatusSchema,
+  updateItemInputSchema,
+} from './outbox.ts'
 import { settingsInputSchema, settingsViewSchema } from './settings.ts'
 
 export * from './bridge-names.ts'
@@ -16,11 +27,30 @@ export const bridgeContract = {
   getSettings: { input: noInput, output: settingsViewSchema },
   saveSettings: { input: settingsInputSchema, output: settingsViewSchema },
   removeApiKey: { input: noInput, output: settingsViewSchema },
-  createContact: { input: contactDraftSchema, output: createdContactSchema },
+  /** Writes the contact durably to the outbox (then the sync worker sends it); returns the saved item. */
+  saveContact: { input: contactDraftSchema, output: outboxItemSchema },
+  listOutbox: { input: outboxPageRequestSchema, output: outboxPageSchema },
+  getOutboxItem: { input: itemIdInputSchema, output: outboxItemSchema },
+  getSyncStatus: { input: noInput, output: syncStatusSchema },
+  /** One item, or every due item when no id is given. */
+  sendNow: { input: sendNowInputSchema, output: syncStatusSchema },
+  /** needs_fix or queued: replace the draft (validated again) and queue it. */
+  updateOutboxItem: { input: updateItemInputSchema, output: outboxItemSchema },
+  /** unconfirmed → queued, same Idempotency-Key: the user accepts a possible duplicate. */
+  sendAgain: { input: itemIdInputSchema, output: outboxItemSchema },
+  /** unconfirmed → sent, without the server's contact. */
+  markAsSent: { input: itemIdInputSchema, output: outboxItemSchema },
+  discardOutboxItem: { input: itemIdInputSchema, output: outboxItemSchema },
+  /** Undo a discard: back to the state it was discarded from. */
+  restoreOutboxItem: { input: itemIdInputSchema, output: outboxItemSchema },
+  /** The renderer's online/offline events; a hint, corrected by what requests actually do. */
+  reportConnectivity: { input: connectivityInputSchema, output: syncStatusSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {
   settingsChanged: settingsViewSchema,
+  outboxChanged: outboxChangedSchema,
+  syncStatusChanged: syncStatusSchema,
 } as const satisfies Record<EventName, z.ZodType>
 
 export type CommandInput<N extends CommandName> = z.input<(typeof bridgeContract)[N]['input']>

@@ -2,10 +2,25 @@
  * The names of the bridge's commands and events, with no dependencies, so the sandboxed
  * preload can import them without pulling in the schemas.
  */
-export const commandNames = ['getSettings', 'saveSettings', 'removeApiKey', 'createContact'] as const
+export const commandNames = [
+  'getSettings',
+  'saveSettings',
+  'removeApiKey',
+  'saveContact',
+  'listOutbox',
+  'getOutboxItem',
+  'getSyncStatus',
+  'sendNow',
+  'updateOutboxItem',
+  'sendAgain',
+  'markAsSent',
+  'discardOutboxItem',
+  'restoreOutboxItem',
+  'reportConnectivity',
+] as const
 export type CommandName = (typeof commandNames)[number]
 
-export const eventNames = ['settingsChanged'] as const
+export const eventNames = ['settingsChanged', 'outboxChanged', 'syncStatusChanged'] as const
 export type EventName = (typeof eventNames)[number]
 
 export const commandChannel = (name: CommandName): string => `cloverhound:command:${name}`

@@ -12,9 +12,10 @@ test('creates a contact with two phones and shows its new id', async ({ app, san
   await app.getByRole('button', { name: 'Save contact' }).click()
 
   const created = app.getByRole('status')
-  await expect(created).toContainText('Ada Lovelace')
-  await expect(created).toContainText(String(sandbox.contacts[0]?.id ?? 'missing'))
+  await expect(created).toContainText(/Created #\d+/)
   expect(sandbox.contacts).toHaveLength(1)
+  await expect(created).toContainText(`Created #${sandbox.contacts[0]!.id}`)
+  await expect(created).toContainText('+1 415 555 0132')
 
   const request = sandbox.requests.at(-1)!
   expect(request.json).toEqual({
@@ -37,7 +38,7 @@ test('saves with Ctrl+Enter from the keyboard alone', async ({ app, sandbox }) =
   await app.getByLabel('Full name').focus()
   await app.keyboard.type('Grace Hopper')
   await app.keyboard.press('Control+Enter')
-  await expect(app.getByRole('status')).toContainText('Grace Hopper')
+  await expect(app.getByRole('status')).toContainText(/Created #\d+/)
   expect(sandbox.contacts.map((c) => c.full_name)).toEqual(['Grace Hopper'])
 })
 
@@ -60,11 +61,19 @@ test('shows the server’s 422 errors at their fields and keeps what was typed',
   await app.getByLabel('Phone number').fill('+14155550132')
   await app.getByRole('button', { name: 'Save contact' }).click()
 
+  await expect(app.getByRole('status')).toContainText('Needs a fix')
+  await app.getByRole('button', { name: 'Fix it now' }).click()
   await expect(app.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true')
   await expect(app.getByText('Has already been taken')).toBeVisible()
   await expect(app.getByText('Is reserved')).toBeVisible()
   await expect(app.getByLabel('Full name')).toHaveValue('Ada Lovelace')
   expect(sandbox.contacts).toHaveLength(0)
+
+  // Fixed and saved again, it goes through.
+  await app.getByLabel('Email').fill('ada.lovelace@example.com')
+  await app.getByRole('button', { name: 'Save contact' }).click()
+  await expect(app.getByRole('status')).toContainText(/Created #\d+/)
+  expect(sandbox.contacts.map((c) => c.email)).toEqual(['ada.lovelace@example.com'])
 })
 
 test('checks fields before sending and never calls the API with bad input', async ({ app, sandbox }) => {
@@ -81,23 +90,35 @@ test('checks fields before sending and never calls the API with bad input', asyn
   expect(sandbox.requests).toHaveLength(0)
 })
 
-test('says the credentials are wrong on a 401 and keeps the form', async ({ app, sandbox, preview }) => {
+test('says the credentials are wrong on a 401, keeps the contact, and sends it once they are fixed', async ({
+  app,
+  sandbox,
+  preview,
+}) => {
   await configure(app, sandboxSettings(sandbox, { apiKey: 'not-the-key' }))
   await app.getByLabel('Full name').fill('Ada Lovelace')
   await app.getByRole('button', { name: 'Save contact' }).click()
 
-  await expect(app.getByRole('alert')).toContainText(/not accepted/i)
-  await expect(app.getByRole('button', { name: 'Open Settings' })).toBeVisible()
-  await expect(app.getByLabel('Full name')).toHaveValue('Ada Lovelace')
+  const status = app.getByRole('region', { name: 'Connection status' })
+  await expect(status).toContainText('Paused')
+  await expect(status).toContainText(/not accepted/i)
+  await expect(app.getByRole('status')).toContainText(/once the API key is accepted/i)
+  expect(sandbox.contacts).toHaveLength(0)
+
+  await configure(app, sandboxSettings(sandbox))
+  await expect(status).toContainText('Online')
+  await expect.poll(() => sandbox.contacts.map((c) => c.full_name)).toEqual(['Ada Lovelace'])
   expect(preview.bridgeTraffic.join('\n')).not.toContain('not-the-key')
+  expect(preview.bridgeTraffic.join('\n')).not.toContain(sandbox.apiKey)
   expect(await app.content()).not.toContain('not-the-key')
 })
 
-test('explains a server that cannot be reached and keeps the form', async ({ app, sandbox }) => {
+test('saves while the server cannot be reached and says it will send later', async ({ app, sandbox }) => {
   await configure(app, sandboxSettings(sandbox))
   await sandbox.close()
   await app.getByLabel('Full name').fill('Ada Lovelace')
   await app.getByRole('button', { name: 'Save contact' }).click()
-  await expect(app.getByRole('alert')).toContainText(/could not reach/i)
-  await expect(app.getByLabel('Full name')).toHaveValue('Ada Lovelace')
+  await expect(app.getByRole('status')).toContainText(/when the connection is back/i)
+  await expect(app.getByRole('region', { name: 'Connection status' })).toContainText('Offline')
+  await expect(app.getByLabel('Full name')).toHaveValue('')
 })

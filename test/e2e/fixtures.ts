@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { test as base, expect, type Page } from '@playwright/test'
 import { createAppCore, type AppCore } from '../../src/main/core/app-core.ts'
 import { silentLogger } from '../../src/main/core/logger.ts'
-import { MemorySecretStore } from '../../src/main/core/secret-store.ts'
+import { MemorySecretStore, type SecretStore } from '../../src/main/core/secret-store.ts'
 import { startPreviewServer, type PreviewServer } from '../../tools/web-preview/preview-server.ts'
 import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
 
@@ -34,19 +34,9 @@ export const test = base.extend<Fixtures>({
   },
   preview: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cloverhound-e2e-'))
-    const relay: { server?: PreviewServer } = {}
-    const core: AppCore = await createAppCore({
-      dataDir,
-      secrets: new MemorySecretStore(),
-      fetch: (input, init) => fetch(input, init),
-      emit: (event, payload) => relay.server?.broadcast(event, payload),
-      logger: silentLogger,
-    })
-    const server = await startPreviewServer({ rendererDir, handlers: core.handlers })
-    relay.server = server
-    await use({ url: server.url, bridgeTraffic: [] })
-    await server.close()
-    await core.close()
+    const preview = await startPreview({ dataDir, secrets: new MemorySecretStore() })
+    await use({ url: preview.url, bridgeTraffic: [] })
+    await preview.close()
     rmSync(dataDir, { recursive: true, force: true })
   },
   app: async ({ page, preview }, use) => {
@@ -60,6 +50,34 @@ export const test = base.extend<Fixtures>({
 })
 
 export { expect }
+
+/**
+ * The web preview as `npm run preview:web` wires it: the real core on `dataDir` behind the preview
+ * server. Tests that restart the app call this twice with the same folder and keychain.
+ */
+export async function startPreview(options: {
+  dataDir: string
+  secrets: SecretStore
+}): Promise<{ url: string; core: AppCore; close(): Promise<void> }> {
+  const relay: { server?: PreviewServer } = {}
+  const core = await createAppCore({
+    dataDir: options.dataDir,
+    secrets: options.secrets,
+    fetch: (input, init) => fetch(input, init),
+    emit: (event, payload) => relay.server?.broadcast(event, payload),
+    logger: silentLogger,
+  })
+  const server = await startPreviewServer({ rendererDir, handlers: core.handlers })
+  relay.server = server
+  return {
+    url: server.url,
+    core,
+    close: async () => {
+      await server.close()
+      await core.close()
+    },
+  }
+}
 
 /** The Settings values that point the app at the sandbox. */
 export function sandboxSettings(sandbox: Sandbox, overrides: { apiKey?: string } = {}) {
@@ -76,12 +94,12 @@ export async function configure(
   page: Page,
   values: { baseUrl: string; organizationId: number | string; apiKeyId: string; apiKey: string },
 ): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click()
+  await page.getByRole('button', { name: 'Settings', exact: true }).click()
   await page.getByLabel('Base URL').fill(values.baseUrl)
   await page.getByLabel('Organization ID').fill(String(values.organizationId))
   await page.getByLabel('API key ID').fill(values.apiKeyId)
   await page.getByLabel('API key', { exact: true }).fill(values.apiKey)
   await page.getByRole('button', { name: 'Save settings' }).click()
   await expect(page.getByText(/key is stored/i)).toBeVisible()
-  await page.getByRole('button', { name: 'New contact' }).click()
+  await page.getByRole('button', { name: 'New contact', exact: true }).click()
 }

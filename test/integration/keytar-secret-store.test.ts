@@ -53,6 +53,7 @@ describe.skipIf(!privateKeyring)('the real OS keychain (private D-Bus session)',
     expect(await new KeytarSecretStore(service).get('default')).toBeUndefined()
 
     expect(JSON.stringify(results)).not.toContain(secret)
+    await core.close()
   })
 })
 
@@ -84,5 +85,6 @@ describe('a machine without a keychain', () => {
       apiKey: 'k',
     })
     expect(saved).toMatchObject({ ok: false, error: { code: 'keychain_unavailable' } })
+    await core.close()
   })
 })

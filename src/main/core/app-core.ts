@@ -1,29 +1,102 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { CommandHandlers } from '../../shared/bridge-contract.ts'
 import { CloverhoundClient, type FetchFunction } from './cloverhound-client.ts'
 import { createCommandHandlers, type EmitEvent } from './command-handlers.ts'
 import { Credentials } from './credentials.ts'
 import type { Logger } from './logger.ts'
+import type { BackoffOptions } from './outbox/backoff.ts'
+import type { OutboxStore } from './outbox/outbox-store-types.ts'
+import { openOutboxStore } from './outbox/sqlite-outbox-store.ts'
+import { SyncWorker } from './outbox/sync-worker.ts'
+import type { WorkerTimers } from './outbox/worker-timers.ts'
 import type { SecretStore } from './secret-store.ts'
 import { SettingsStore } from './settings-store.ts'
 
+const DAY_MS = 24 * 60 * 60 * 1000
+/** Items still unsent after this long are flagged in the list and the status line (never dropped). */
+export const DEFAULT_FLAG_AFTER_MS = 7 * DAY_MS
+/** Sent and discarded items stay in the history (and can be undone) this long. */
+export const DEFAULT_KEEP_SENT_MS = 30 * DAY_MS
+export const OUTBOX_FILE_NAME = 'outbox.sqlite'
+
 export interface CoreOptions {
-  /** The app's own data folder (settings; later the outbox). */
+  /** The app's own data folder: settings.json and outbox.sqlite. */
   dataDir: string
   secrets: SecretStore
   fetch: FetchFunction
   emit: EmitEvent
   logger: Logger
+  /** The platform's connectivity hint (Electron's net.isOnline); requests have the last word. */
+  isOnline?: () => boolean
+  flagAfterMs?: number
+  keepSentMs?: number
+  /** Per request; a request past it is `unconfirmed`. */
+  requestTimeoutMs?: number
+  maxInFlight?: number
+  /** How long close() lets in-flight sends finish before cutting them off. */
+  stopGraceMs?: number
+  /** For tests: the clock, timers, jitter and backoff the worker uses. */
+  now?: () => number
+  timers?: WorkerTimers
+  random?: () => number
+  backoff?: BackoffOptions
 }
 
 export interface AppCore {
   handlers: CommandHandlers
+  /** For tests and diagnostics; the renderer reaches these only through `handlers`. */
+  outbox: OutboxStore
+  worker: SyncWorker
+  /** Stops the worker (in-flight sends finish or become unconfirmed), then closes the outbox. */
   close(): Promise<void>
 }
 
 /** Wires the Electron-free core. Electron's main process and the web preview both start here. */
 export async function createAppCore(options: CoreOptions): Promise<AppCore> {
+  const now = options.now ?? Date.now
+  await mkdir(options.dataDir, { recursive: true })
   const credentials = new Credentials(new SettingsStore(options.dataDir), options.secrets)
-  const client = new CloverhoundClient({ fetch: options.fetch })
-  const handlers = createCommandHandlers({ credentials, client, emit: options.emit, logger: options.logger })
-  return { handlers, close: async () => {} }
+  const client = new CloverhoundClient({ fetch: options.fetch, timeoutMs: options.requestTimeoutMs, now })
+  const outbox = openOutboxStore({
+    path: join(options.dataDir, OUTBOX_FILE_NAME),
+    flagAfterMs: options.flagAfterMs ?? DEFAULT_FLAG_AFTER_MS,
+  })
+  // A request in flight when the app died may have reached the server: the user decides.
+  const interrupted = outbox.recoverInterrupted(now())
+  if (interrupted > 0) options.logger.warn('Sends interrupted by a crash are now unconfirmed', { count: interrupted })
+  const pruned = outbox.pruneHistory(now() - (options.keepSentMs ?? DEFAULT_KEEP_SENT_MS))
+  if (pruned > 0) options.logger.info('Old sent and discarded items removed', { count: pruned })
+
+  const worker = new SyncWorker({
+    store: outbox,
+    client,
+    credentials,
+    now,
+    timers: options.timers,
+    random: options.random,
+    isOnline: options.isOnline,
+    logger: options.logger,
+    maxInFlight: options.maxInFlight,
+    stopGraceMs: options.stopGraceMs,
+    backoff: options.backoff,
+    onChange: (ids) => options.emit('outboxChanged', { ids }),
+    onStatus: (status) => options.emit('syncStatusChanged', status),
+  })
+  const handlers = createCommandHandlers({
+    credentials,
+    store: outbox,
+    worker,
+    emit: options.emit,
+    logger: options.logger,
+    now,
+  })
+  worker.start()
+
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= worker.stop().finally(() => outbox.close())
+    return closing
+  }
+  return { handlers, outbox, worker, close }
 }

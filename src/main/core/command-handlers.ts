@@ -1,22 +1,20 @@
-import { randomUUID } from 'node:crypto'
 import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EventName, EventPayload } from '../../shared/bridge-contract.ts'
-import { validateContactDraft, type CreatedContact } from '../../shared/contact.ts'
-import type { CloverhoundClient } from './cloverhound-client.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
-import { outcomeToError } from './outcome-errors.ts'
 import type { Logger } from './logger.ts'
+import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
+import { outboxStorageWords } from './outbox/storage-errors.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
 
 export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
 export interface CommandDependencies {
   credentials: Credentials
-  client: CloverhoundClient
+  store: OutboxCommandDependencies['store']
+  worker: OutboxCommandDependencies['worker']
   emit: EmitEvent
   logger: Logger
   now?: () => number
-  newIdempotencyKey?: () => string
 }
 
 /**
@@ -26,8 +24,12 @@ export interface CommandDependencies {
  */
 export function createCommandHandlers(deps: CommandDependencies): CommandHandlers {
   const now = deps.now ?? Date.now
-  const newKey = deps.newIdempotencyKey ?? randomUUID
   const guard = <T>(name: string, run: () => Promise<Result<T>>) => guarded(name, deps.logger, run)
+  // New settings may be the fix a paused or unconfigured queue was waiting for.
+  const settingsChanged = (view: EventPayload<'settingsChanged'>): void => {
+    deps.emit('settingsChanged', view)
+    deps.worker.kick('credentials')
+  }
 
   return {
     getSettings: () => guard('getSettings', async () => ok(await deps.credentials.view())),
@@ -36,47 +38,21 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
       guard('saveSettings', async () => {
         const saved = await deps.credentials.save(input)
         if (!saved.ok) return fail('invalid', 'Some settings need fixing.', { fields: saved.fields })
-        deps.emit('settingsChanged', saved.view)
+        settingsChanged(saved.view)
         return ok(saved.view)
       }),
 
     removeApiKey: () =>
       guard('removeApiKey', async () => {
         const view = await deps.credentials.removeKey()
-        deps.emit('settingsChanged', view)
+        settingsChanged(view)
         return ok(view)
       }),
 
-    createContact: (draft) =>
-      guard('createContact', async (): Promise<Result<CreatedContact>> => {
-        const validation = validateContactDraft(draft)
-        if (!validation.ok) {
-          const { general, phones, ...fields } = validation.errors
-          return fail('invalid', general?.join(' ') || 'Fix the fields marked below.', {
-            fields: fields as Record<string, string[]>,
-            ...(phones ? { phones } : {}),
-          })
-        }
-        const connection = await deps.credentials.connection()
-        if (!connection) {
-          return fail('not_configured', 'Add the Organization ID, API key ID and API key in Settings, then save again.')
-        }
-        const outcome = await deps.client.createContact({
-          ...connection,
-          body: validation.request,
-          idempotencyKey: newKey(),
-        })
-        if (outcome.kind === 'created') return ok(outcome.contact)
-        deps.logger.warn('Contact not created', { outcome: outcome.kind })
-        return {
-          ok: false,
-          error: outcomeToError(outcome, {
-            host: new URL(connection.profile.baseUrl).host,
-            organizationId: connection.profile.organizationId,
-            now: now(),
-          }),
-        }
-      }),
+    ...createOutboxCommands(
+      { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },
+      guard,
+    ),
   }
 }
 
@@ -87,6 +63,8 @@ async function guarded<T>(command: string, logger: Logger, run: () => Promise<Re
   } catch (error) {
     logger.error('Command failed', { command, error: error instanceof Error ? error.name : typeof error })
     if (error instanceof KeychainUnavailableError) return fail('keychain_unavailable', keychainMessage(error))
+    const storage = outboxStorageWords(error)
+    if (storage !== undefined) return fail('storage', storage)
     if (isFileSystemError(error)) {
       return fail('storage', 'The app could not write to its data folder. Check free disk space and permissions.')
     }

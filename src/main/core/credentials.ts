@@ -81,6 +81,16 @@ export class Credentials {
     return this.view()
   }
 
+  /** The keychain account of this profile; outbox items remember it. */
+  get profileId(): string {
+    return this.#profileId
+  }
+
+  /** The saved profile without its key: enough to address an outbox item, which may wait for the key. */
+  async profile(): Promise<ConnectionProfile | undefined> {
+    return this.#settings.load()
+  }
+
   /** The profile and key for a request, or why there is none. */
   async connection(): Promise<Connection | undefined> {
     const profile = await this.#settings.load()

@@ -1,5 +1,5 @@
 import type { AppError, Result } from '../../shared/app-error.ts'
-import type { BridgeApi } from '../../shared/bridge-contract.ts'
+import type { BridgeApi, EventName, EventPayload } from '../../shared/bridge-contract.ts'
 
 /**
  * The one module that touches `window.api`. It looks the api up on every call rather than once
@@ -19,7 +19,17 @@ export const bridge: BridgeApi = {
   getSettings: () => api().getSettings(),
   saveSettings: (input) => api().saveSettings(input),
   removeApiKey: () => api().removeApiKey(),
-  createContact: (draft) => api().createContact(draft),
+  saveContact: (draft) => api().saveContact(draft),
+  listOutbox: (input) => api().listOutbox(input),
+  getOutboxItem: (input) => api().getOutboxItem(input),
+  getSyncStatus: () => api().getSyncStatus(),
+  sendNow: (input) => api().sendNow(input),
+  updateOutboxItem: (input) => api().updateOutboxItem(input),
+  sendAgain: (input) => api().sendAgain(input),
+  markAsSent: (input) => api().markAsSent(input),
+  discardOutboxItem: (input) => api().discardOutboxItem(input),
+  restoreOutboxItem: (input) => api().restoreOutboxItem(input),
+  reportConnectivity: (input) => api().reportConnectivity(input),
   on: (event, listener) => api().on(event, listener),
 }
 
@@ -34,5 +44,14 @@ export async function callBridge<T>(run: () => Promise<Result<T>>): Promise<Resu
     return await run()
   } catch {
     return { ok: false, error: UNREACHABLE }
+  }
+}
+
+/** Subscribes to an event from main; a missing bridge (a test, a broken preload) means no events, not a crash. */
+export function listen<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+  try {
+    return bridge.on(event, listener)
+  } catch {
+    return () => {}
   }
 }

@@ -12,6 +12,7 @@ import {
   type CommandHandlers,
 } from '../../../src/shared/bridge-contract.ts'
 import type { ContactDraft } from '../../../src/shared/contact.ts'
+import type { OutboxItem, SyncStatus } from '../../../src/shared/outbox.ts'
 import type { SettingsView } from '../../../src/shared/settings.ts'
 import { isAppPageUrl, resolveAppPage } from '../../../src/main/app-page.ts'
 import { createAppCore } from '../../../src/main/core/app-core.ts'
@@ -22,8 +23,17 @@ type InvokeListener = (event: unknown, ...args: unknown[]) => unknown
 
 const fakeIpcMain = vi.hoisted(() => {
   const listeners = new Map<string, (event: unknown, ...args: unknown[]) => unknown>()
+  /** ipcMain.on listeners, which only a library (electron-log) adds. */
+  const onListeners = new Map<string, Array<(...args: unknown[]) => void>>()
   return {
     listeners,
+    onListeners,
+    on: (channel: string, listener: (...args: unknown[]) => void) => {
+      onListeners.set(channel, [...(onListeners.get(channel) ?? []), listener])
+    },
+    removeAllListeners: (channel: string) => {
+      onListeners.delete(channel)
+    },
     handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) => {
       // Electron throws on a second handler for one channel; so does the fake.
       if (listeners.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)
@@ -36,11 +46,11 @@ const fakeIpcMain = vi.hoisted(() => {
 })
 vi.mock('electron', () => ({ ipcMain: fakeIpcMain }))
 
-const { registerIpcHandlers, sendEventToWindows } = await import('../../../src/main/ipc-adapter.ts')
+const { closeUncheckedChannel, registerIpcHandlers, sendEventToWindows } =
+  await import('../../../src/main/ipc-adapter.ts')
 
-const indexHtml = join(tmpdir(), 'cloverhound-app', 'out', 'renderer', 'index.html')
-const page = resolveAppPage({ isPackaged: true, devServerUrl: undefined, indexHtmlPath: indexHtml })
-const appUrl = pathToFileURL(indexHtml).href
+const page = resolveAppPage({ isPackaged: true, devServerUrl: undefined })
+const appUrl = 'app://bundle/index.html'
 const isTrustedSender = (frame: WebFrameMain) => isAppPageUrl(page, frame.url)
 
 interface FakeFrame {
@@ -60,12 +70,47 @@ const view: SettingsView = {
   keychain: { available: true },
 }
 
+const item: OutboxItem = {
+  id: '00000000-0000-4000-8000-000000000001',
+  seq: 1,
+  state: 'queued',
+  draft: { fullName: 'Ada Lovelace', email: '', description: '', phones: [] },
+  target: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 7 },
+  attempts: 0,
+  nextAttemptAt: '2030-01-01T00:00:00.000Z',
+  lastError: null,
+  fieldErrors: null,
+  contact: null,
+  overdue: false,
+  createdAt: '2030-01-01T00:00:00.000Z',
+  updatedAt: '2030-01-01T00:00:00.000Z',
+}
+
+const status: SyncStatus = {
+  state: 'running',
+  message: '1 contact queued.',
+  until: null,
+  counts: { queued: 1, sending: 0, sent: 0, needs_fix: 0, unconfirmed: 0, discarded: 0 },
+  waiting: 1,
+  overdue: 0,
+}
+
 function fakeHandlers() {
   return {
     getSettings: vi.fn(async (_input: unknown): Promise<Result<SettingsView>> => ok(view)),
     saveSettings: vi.fn(async (_input: unknown): Promise<Result<SettingsView>> => ok(view)),
     removeApiKey: vi.fn(async (_input: unknown): Promise<Result<SettingsView>> => ok(view)),
-    createContact: vi.fn(async (_input: unknown) => ok({ id: 1, organization_id: 7, full_name: 'Ada Lovelace' })),
+    saveContact: vi.fn(async (_input: unknown) => ok(item)),
+    listOutbox: vi.fn(async (_input: unknown) => ok({ items: [item], nextBefore: null, total: 1 })),
+    getOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
+    getSyncStatus: vi.fn(async (_input: unknown) => ok(status)),
+    sendNow: vi.fn(async (_input: unknown) => ok(status)),
+    updateOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
+    sendAgain: vi.fn(async (_input: unknown) => ok(item)),
+    markAsSent: vi.fn(async (_input: unknown) => ok(item)),
+    discardOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
+    restoreOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
+    reportConnectivity: vi.fn(async (_input: unknown) => ok(status)),
   } satisfies CommandHandlers
 }
 
@@ -103,10 +148,10 @@ describe('registerIpcHandlers', () => {
   it('passes good input from the app page to the handler, parsed, and returns its result', async () => {
     const handlers = fakeHandlers()
     dispose = registerIpcHandlers(handlers, { isTrustedSender })
-    const result = await invoke(commandChannel('createContact'), { senderFrame: frame() }, { ...draft, extra: 'x' })
-    expect(result).toEqual({ ok: true, value: { id: 1, organization_id: 7, full_name: 'Ada Lovelace' } })
+    const result = await invoke(commandChannel('saveContact'), { senderFrame: frame() }, { ...draft, extra: 'x' })
+    expect(result).toEqual({ ok: true, value: item })
     // Parsed by the contract: unknown keys are gone before the handler sees the value.
-    expect(handlers.createContact).toHaveBeenCalledWith(draft)
+    expect(handlers.saveContact).toHaveBeenCalledWith(draft)
   })
 
   it('accepts a query or hash on the app page URL', async () => {
@@ -119,7 +164,9 @@ describe('registerIpcHandlers', () => {
   describe('refuses a foreign sender without calling the handler', () => {
     const foreign: Array<[string, FakeFrame | null]> = [
       ['another origin', frame('https://evil.example/index.html')],
-      ['another local file', frame(pathToFileURL(join(tmpdir(), 'elsewhere', 'index.html')).href)],
+      ['a local file', frame(pathToFileURL(join(tmpdir(), 'out', 'renderer', 'index.html')).href)],
+      ['another page of the bundle', frame('app://bundle/other.html')],
+      ['another app:// host', frame('app://evil/index.html')],
       ['a sub-frame showing the app page', frame(appUrl, frame())],
       ['a sub-frame of another origin', frame('https://evil.example/', frame())],
       ['a gone frame (senderFrame null)', null],
@@ -177,18 +224,18 @@ describe('registerIpcHandlers', () => {
   describe('refuses bad input with a typed bad_request, without calling the handler', () => {
     const proto = JSON.parse(`{"fullName":"A","email":"","description":"","phones":[],"__proto__":{"polluted":1}}`)
     const cases: Array<[string, string, unknown]> = [
-      ['a non-object', 'createContact', 'Ada Lovelace'],
-      ['null', 'createContact', null],
-      ['an array', 'createContact', [draft]],
-      ['a number where text belongs', 'createContact', { ...draft, fullName: 42 }],
-      ['a missing field', 'createContact', { fullName: 'Ada', email: '', description: '' }],
-      ['a huge string', 'createContact', { ...draft, description: 'x'.repeat(1_000_000) }],
+      ['a non-object', 'saveContact', 'Ada Lovelace'],
+      ['null', 'saveContact', null],
+      ['an array', 'saveContact', [draft]],
+      ['a number where text belongs', 'saveContact', { ...draft, fullName: 42 }],
+      ['a missing field', 'saveContact', { fullName: 'Ada', email: '', description: '' }],
+      ['a huge string', 'saveContact', { ...draft, description: 'x'.repeat(1_000_000) }],
       [
         'too many phone rows',
-        'createContact',
+        'saveContact',
         { ...draft, phones: Array.from({ length: 500 }, () => ({ number: '1' })) },
       ],
-      ['a phone row that is not an object', 'createContact', { ...draft, phones: ['+14155550132'] }],
+      ['a phone row that is not an object', 'saveContact', { ...draft, phones: ['+14155550132'] }],
       [
         'a huge settings key',
         'saveSettings',
@@ -212,8 +259,8 @@ describe('registerIpcHandlers', () => {
     it('strips a __proto__ key instead of passing it on, and pollutes nothing', async () => {
       const handlers = fakeHandlers()
       dispose = registerIpcHandlers(handlers, { isTrustedSender })
-      await invoke(commandChannel('createContact'), { senderFrame: frame() }, proto)
-      const received = handlers.createContact.mock.calls[0]?.[0]
+      await invoke(commandChannel('saveContact'), { senderFrame: frame() }, proto)
+      const received = handlers.saveContact.mock.calls[0]?.[0]
       expect(received).toEqual({ fullName: 'A', email: '', description: '', phones: [] })
       expect(Object.getPrototypeOf(received)).toBe(Object.prototype)
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
@@ -272,7 +319,7 @@ describe('registerIpcHandlers with the real core', () => {
   })
 
   it('saves settings and reads them back through the channels, never returning the key', async () => {
-    const emitted: unknown[] = []
+    const emitted: Array<[string, unknown]> = []
     const core = await createAppCore({
       dataDir,
       secrets: new MemorySecretStore(),
@@ -295,9 +342,9 @@ describe('registerIpcHandlers with the real core', () => {
     const read = await invoke(commandChannel('getSettings'), sender)
     expect(read).toMatchObject({ ok: true, value: { profile: { organizationId: 42, apiKeyId: 'key-id' } } })
     expect(JSON.stringify([saved, read, emitted])).not.toContain('super-secret-key')
-    expect(emitted).toHaveLength(1)
+    expect(emitted.filter(([event]) => event === 'settingsChanged')).toHaveLength(1)
 
-    const invalid = await invoke(commandChannel('createContact'), sender, { ...draft, fullName: '   ' })
+    const invalid = await invoke(commandChannel('saveContact'), sender, { ...draft, fullName: '   ' })
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid', fields: { fullName: [expect.any(String)] } } })
     await core.close()
   })
@@ -324,5 +371,15 @@ describe('sendEventToWindows', () => {
     expect(app.send).toHaveBeenCalledWith(eventChannel('settingsChanged'), view)
     expect(other.send).not.toHaveBeenCalled()
     expect(gone.send).not.toHaveBeenCalled()
+  })
+})
+
+describe('closeUncheckedChannel', () => {
+  it('removes every listener and handler a library opened on a channel outside the contract', () => {
+    fakeIpcMain.on('__ELECTRON_LOG__', () => {})
+    fakeIpcMain.handle('__ELECTRON_LOG__', () => ({}))
+    closeUncheckedChannel('__ELECTRON_LOG__')
+    expect(fakeIpcMain.onListeners.has('__ELECTRON_LOG__')).toBe(false)
+    expect(fakeIpcMain.listeners.has('__ELECTRON_LOG__')).toBe(false)
   })
 })

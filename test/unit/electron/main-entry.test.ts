@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { eventChannel } from '../../../src/shared/bridge-names.ts'
 
@@ -41,7 +40,11 @@ const fake = vi.hoisted(() => {
       return fake.disposeIpc
     }),
     sendEventToWindows: vi.fn(),
-    applySecurityPolicy: vi.fn((_page: unknown) => order.push('applySecurityPolicy')),
+    logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
+    createMainLogger: vi.fn(() => fake.logger),
+    registerAppScheme: vi.fn(() => order.push('registerAppScheme')),
+    handleAppProtocol: vi.fn((_rootDir: string) => order.push('handleAppProtocol')),
+    applySecurityPolicy: vi.fn((_page: unknown, _options: unknown) => order.push('applySecurityPolicy')),
     createMainWindow: vi.fn((_options: unknown) => order.push('createMainWindow')),
     KeytarSecretStore: vi.fn(function (this: { service: string }, service: string) {
       this.service = service
@@ -58,6 +61,11 @@ vi.mock('../../../src/main/ipc-adapter.ts', async (importOriginal) => ({
 }))
 vi.mock('../../../src/main/security-policy.ts', () => ({ applySecurityPolicy: fake.applySecurityPolicy }))
 vi.mock('../../../src/main/main-window.ts', () => ({ createMainWindow: fake.createMainWindow }))
+vi.mock('../../../src/main/log.ts', () => ({ createMainLogger: fake.createMainLogger }))
+vi.mock('../../../src/main/app-protocol.ts', () => ({
+  registerAppScheme: fake.registerAppScheme,
+  handleAppProtocol: fake.handleAppProtocol,
+}))
 
 async function start(options: { lock?: boolean; ready?: boolean } = {}) {
   vi.resetModules()
@@ -108,7 +116,47 @@ describe('the composition root', () => {
     await start()
     expect(fake.app.setAppUserModelId).toHaveBeenCalledWith('com.cloverhound.contacts')
     expect(fake.app.enableSandbox).toHaveBeenCalled()
-    expect(fake.order).toEqual(['applySecurityPolicy', 'createAppCore', 'registerIpcHandlers', 'createMainWindow'])
+    expect(fake.order).toEqual([
+      'registerAppScheme',
+      'applySecurityPolicy',
+      'handleAppProtocol',
+      'createAppCore',
+      'registerIpcHandlers',
+      'createMainWindow',
+    ])
+  })
+
+  it('registers the app: scheme before the app is ready', async () => {
+    await start({ ready: false })
+    expect(fake.order).toEqual(['registerAppScheme'])
+    fake.ready()
+    await vi.waitFor(() => expect(fake.order).toContain('createMainWindow'))
+  })
+
+  it('serves app: from the built renderer folder next to out/main', async () => {
+    await start()
+    expect(fake.handleAppProtocol).toHaveBeenCalledExactlyOnceWith(expect.stringMatching(/[\\/]renderer$/))
+  })
+
+  it('does not serve app: in development, where the dev server has the page', async () => {
+    fake.app.isPackaged = false
+    vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173')
+    try {
+      await start()
+    } finally {
+      vi.unstubAllEnvs()
+    }
+    expect(fake.handleAppProtocol).not.toHaveBeenCalled()
+    const options = fake.createMainWindow.mock.calls[0]?.[0] as { page: { kind: string } }
+    expect(options.page.kind).toBe('dev-server')
+  })
+
+  it('logs through the redacting electron-log logger everywhere', async () => {
+    await start()
+    expect(fake.createMainLogger).toHaveBeenCalledTimes(1)
+    expect(fake.applySecurityPolicy).toHaveBeenCalledWith(expect.anything(), { logger: fake.logger })
+    expect(fake.createAppCore.mock.calls[0]?.[0]).toMatchObject({ logger: fake.logger })
+    expect(fake.createMainWindow.mock.calls[0]?.[0]).toMatchObject({ logger: fake.logger })
   })
 
   it('gives the core the user data folder, the keychain under the app id, and net.fetch', async () => {
@@ -128,14 +176,14 @@ describe('the composition root', () => {
     await start()
     const options = fake.createMainWindow.mock.calls[0]?.[0] as { preloadPath: string; page: { kind: string } }
     expect(options.preloadPath).toMatch(/[\\/]preload[\\/]index\.cjs$/)
-    expect(options.page.kind).toBe('file')
+    expect(options.page).toEqual({ kind: 'bundle', url: 'app://bundle/index.html', origin: 'app://bundle' })
   })
 
   it('emits core events to the app windows on the event channel', async () => {
     await start()
     const { emit } = fake.createAppCore.mock.calls[0]?.[0] as { emit: (event: string, payload: unknown) => void }
-    const appPage = fake.createMainWindow.mock.calls[0]?.[0] as { page: { path: string } }
-    const ours = fakeWindow({ url: pathToFileURL(appPage.page.path).href })
+    const appPage = fake.createMainWindow.mock.calls[0]?.[0] as { page: { url: string } }
+    const ours = fakeWindow({ url: appPage.page.url })
     const foreign = fakeWindow({ url: 'https://evil.example/' })
     emit('settingsChanged', { configured: true })
     expect(ours.webContents.send).toHaveBeenCalledWith(eventChannel('settingsChanged'), { configured: true })
@@ -183,7 +231,6 @@ describe('the composition root', () => {
   })
 
   it('says so and exits when start-up fails', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {})
     fake.createAppCore.mockRejectedValueOnce(new Error('EACCES'))
     await start({ ready: false })
     fake.ready()

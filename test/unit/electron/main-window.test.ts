@@ -11,10 +11,10 @@ const fake = vi.hoisted(() => {
     readonly listeners = new Map<string, () => void>()
     readonly options: unknown
     readonly show = vi.fn()
-    readonly loadURL = vi.fn(async (_url: string) => {})
-    readonly loadFile = vi.fn(async (_path: string) => {
+    readonly loadURL = vi.fn(async (_url: string) => {
       if (FakeBrowserWindow.loadError) throw FakeBrowserWindow.loadError
     })
+    readonly loadFile = vi.fn(async (_path: string) => {})
     constructor(options: unknown) {
       this.options = options
       FakeBrowserWindow.created.push(this)
@@ -36,8 +36,7 @@ const { BACKGROUND_DARK, BACKGROUND_LIGHT, createMainWindow, secureWebPreference
 
 const outDir = join('/', 'opt', 'cloverhound', 'resources', 'app.asar', 'out', 'main')
 const preloadPath = join(outDir, '../preload/index.cjs')
-const indexHtmlPath = join(outDir, '../renderer/index.html')
-const builtPage = resolveAppPage({ isPackaged: true, devServerUrl: 'http://localhost:5173', indexHtmlPath })
+const builtPage = resolveAppPage({ isPackaged: true, devServerUrl: 'http://localhost:5173' })
 
 function lastWindow() {
   const window = fake.FakeBrowserWindow.created.at(-1)
@@ -95,15 +94,15 @@ describe('createMainWindow', () => {
     expect(window.show).toHaveBeenCalledTimes(1)
   })
 
-  it('loads the built index.html from disk when built', () => {
+  it('loads the built bundle from app://bundle, never from a file, when built', () => {
     createMainWindow({ preloadPath, page: builtPage })
     const { window } = lastWindow()
-    expect(window.loadFile).toHaveBeenCalledWith(indexHtmlPath)
-    expect(window.loadURL).not.toHaveBeenCalled()
+    expect(window.loadURL).toHaveBeenCalledExactlyOnceWith('app://bundle/index.html')
+    expect(window.loadFile).not.toHaveBeenCalled()
   })
 
   it('loads the dev server URL in development', () => {
-    const devPage = resolveAppPage({ isPackaged: false, devServerUrl: 'http://localhost:5173', indexHtmlPath })
+    const devPage = resolveAppPage({ isPackaged: false, devServerUrl: 'http://localhost:5173' })
     createMainWindow({ preloadPath, page: devPage })
     const { window } = lastWindow()
     expect(window.loadURL).toHaveBeenCalledWith('http://localhost:5173/')
@@ -112,7 +111,7 @@ describe('createMainWindow', () => {
 
   it('logs a page that fails to load instead of leaving an unhandled rejection', async () => {
     const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }
-    fake.FakeBrowserWindow.loadError = new Error('ERR_FILE_NOT_FOUND')
+    fake.FakeBrowserWindow.loadError = new Error('ERR_FAILED')
     createMainWindow({ preloadPath, page: builtPage, logger })
     await vi.waitFor(() => expect(logger.error).toHaveBeenCalledWith(expect.any(String), { error: 'Error' }))
   })

@@ -33,16 +33,30 @@ describe('App shell', () => {
     expect(document.activeElement).toBe(app.find('h1').element)
   })
 
-  it('subscribes to settings changes and shows the connection in the status area', async () => {
+  it('subscribes to settings and queue changes and shows the connection in the status area', async () => {
     const { bridge, app } = await mountApp(configuredView({ configured: false, hasApiKey: false }))
     expect(bridge.api.on).toHaveBeenCalledWith('settingsChanged', expect.any(Function))
+    expect(bridge.api.on).toHaveBeenCalledWith('syncStatusChanged', expect.any(Function))
     const status = () => app.find('[aria-label="Connection status"]').text()
     expect(status()).toContain('Not set up')
 
-    bridge.emit(configuredView())
+    // Main answers a new profile with the settings and the queue's new state.
+    bridge.emitSettings(configuredView())
+    bridge.setQueue('running')
     await flushPromises()
-    expect(status()).toContain('Ready')
+    expect(status()).toContain('Online')
     expect(status()).toContain('Organization 42')
+  })
+
+  it('opens the Outbox from the sidebar', async () => {
+    const { app } = await mountApp()
+    const outbox = app.find('nav').findAll('button')[1]!
+    expect(outbox.text()).toBe('Outbox')
+    await outbox.trigger('click')
+    await flushPromises()
+    expect(app.find('h1').text()).toBe('Outbox')
+    expect(outbox.attributes('aria-current')).toBe('page')
+    expect(document.activeElement).toBe(app.find('h1').element)
   })
 
   it('keeps a half-typed contact when the user visits Settings and comes back', async () => {

@@ -3,21 +3,24 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Result } from '../../../src/shared/app-error.ts'
-import type { CreatedContact } from '../../../src/shared/contact.ts'
+import type { OutboxItem } from '../../../src/shared/outbox.ts'
 import { useContactFormStore } from '../../../src/renderer/src/stores/contact-form.ts'
 import { useNavigationStore } from '../../../src/renderer/src/stores/navigation.ts'
+import { useSyncStore } from '../../../src/renderer/src/stores/sync.ts'
 import ContactFormView from '../../../src/renderer/src/views/ContactFormView.vue'
-import { createdFrom, deferred, installFakeBridge } from './fake-bridge.ts'
+import { configuredView, deferred, installFakeBridge } from './fake-bridge.ts'
 import { allButtons, allByLabel, button, byLabel, description } from './queries.ts'
 
 let bridge: ReturnType<typeof installFakeBridge>
 let wrapper: VueWrapper
 
-function mountForm(): VueWrapper {
+async function mountForm(): Promise<VueWrapper> {
   const pinia = createPinia()
   setActivePinia(pinia)
   useContactFormStore().setCountry('US')
+  useSyncStore().start()
   wrapper = mount(ContactFormView, { global: { plugins: [pinia] }, attachTo: document.body })
+  await flushPromises()
   return wrapper
 }
 
@@ -29,6 +32,13 @@ async function addPhone(view: VueWrapper, number: string): Promise<void> {
 
 const save = (view: VueWrapper) => button(view, 'Save contact').trigger('click')
 const alertText = (view: VueWrapper) => view.find('[role="alert"]').text()
+const statusText = (view: VueWrapper) => view.find('[role="status"]').text()
+/** The id of the item the last successful saveContact wrote. */
+async function savedId(): Promise<string> {
+  const result = await bridge.api.saveContact.mock.results.at(-1)!.value
+  if (!result.ok) throw new Error('the last save failed')
+  return result.value.id
+}
 
 beforeEach(() => {
   bridge = installFakeBridge()
@@ -40,7 +50,7 @@ afterEach(() => {
 
 describe('New contact form', () => {
   it('labels every control the way the app promises', async () => {
-    const view = mountForm()
+    const view = await mountForm()
     await addPhone(view, '1')
     await addPhone(view, '2')
 
@@ -59,13 +69,13 @@ describe('New contact form', () => {
   })
 
   it('shows errors at their fields and does not call the bridge when the draft is invalid', async () => {
-    const view = mountForm()
+    const view = await mountForm()
     await byLabel(view, 'Email').setValue('not-an-email')
     await addPhone(view, '12')
     await save(view)
     await flushPromises()
 
-    expect(bridge.api.createContact).not.toHaveBeenCalled()
+    expect(bridge.api.saveContact).not.toHaveBeenCalled()
     const fullName = byLabel(view, 'Full name')
     expect(fullName.attributes('aria-invalid')).toBe('true')
     expect(description(view, fullName)).toContain('Enter the contact’s full name.')
@@ -77,7 +87,7 @@ describe('New contact form', () => {
   })
 
   it('shows each phone number in E.164 as it is typed, read in the chosen country', async () => {
-    const view = mountForm()
+    const view = await mountForm()
     await addPhone(view, '(415) 555-0132')
     const phone = allByLabel(view, 'Phone number')[0]!
     expect(description(view, phone)).toContain('+14155550132')
@@ -87,68 +97,172 @@ describe('New contact form', () => {
     expect(description(view, phone)).toContain('+442079460958')
   })
 
-  it('sends the draft, shows the created contact with its new id, and clears the form', async () => {
-    const view = mountForm()
+  it('saves to the outbox, clears the form at once and says "Saved — sending…"', async () => {
+    const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Ada Lovelace')
     await byLabel(view, 'Email').setValue('ada@example.com')
-    await byLabel(view, 'Description').setValue('Met at the conference')
+    await byLabel<HTMLTextAreaElement>(view, 'Description').setValue('Met at the conference')
     await addPhone(view, '(415) 555-0132')
     await save(view)
     await flushPromises()
 
-    expect(bridge.api.createContact).toHaveBeenCalledWith({
+    expect(bridge.api.saveContact).toHaveBeenCalledWith({
       fullName: 'Ada Lovelace',
       email: 'ada@example.com',
       description: 'Met at the conference',
       phones: [{ number: '(415) 555-0132' }],
       country: 'US',
     })
-    const status = view.find('[role="status"]')
-    expect(status.text()).toContain('Contact created')
-    expect(status.text()).toContain('1001')
-    expect(status.text()).toContain('Ada Lovelace')
-    expect(status.text()).toContain('ada@example.com')
-    expect(status.text()).toContain('+1 415 555 0132')
+    expect(statusText(view)).toContain('Saved — sending…')
+    expect(statusText(view)).toContain('Ada Lovelace')
     expect(byLabel(view, 'Full name').element.value).toBe('')
     expect(byLabel(view, 'Email').element.value).toBe('')
     expect(allByLabel(view, 'Phone number')).toHaveLength(0)
     expect(document.activeElement).toBe(byLabel(view, 'Full name').element)
   })
 
-  it('keeps everything typed after a 401 and offers a way to Settings', async () => {
-    bridge.api.createContact.mockResolvedValueOnce({
-      ok: false,
-      error: { code: 'unauthorized', message: 'The API key ID or API key was not accepted (401).' },
+  it('turns into "Created #id" with the server’s phones when main reports the item sent', async () => {
+    const view = await mountForm()
+    await byLabel(view, 'Full name').setValue('Ada Lovelace')
+    await byLabel(view, 'Email').setValue('ada@example.com')
+    await addPhone(view, '(415) 555-0132')
+    await save(view)
+    await flushPromises()
+
+    bridge.worker.start(await savedId())
+    await flushPromises()
+    expect(statusText(view)).toContain('Saved — sending…')
+
+    bridge.worker.deliver(await savedId(), 1001)
+    await flushPromises()
+    const status = statusText(view)
+    expect(status).toContain('Created #1001')
+    expect(status).toContain('Ada Lovelace')
+    expect(status).toContain('ada@example.com')
+    expect(status).toContain('+1 415 555 0132')
+    expect(bridge.api.getOutboxItem).toHaveBeenCalledWith({ id: await savedId() })
+  })
+
+  it('follows the item even when main reports it sent before the save has answered', async () => {
+    const real = bridge.api.saveContact.getMockImplementation()!
+    bridge.api.saveContact.mockImplementationOnce(async (draft) => {
+      const result = await real(draft)
+      if (result.ok) bridge.worker.deliver(result.value.id, 2024)
+      return result
     })
-    const view = mountForm()
+    const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Grace Hopper')
-    await byLabel(view, 'Description').setValue('Admiral')
+    await save(view)
+    await flushPromises()
+
+    expect(statusText(view)).toContain('Created #2024')
+  })
+
+  it('says it will be sent when the connection is back while offline', async () => {
+    bridge.setQueue('offline')
+    const view = await mountForm()
+    await byLabel(view, 'Full name').setValue('Katherine Johnson')
+    await save(view)
+    await flushPromises()
+
+    expect(statusText(view)).toContain('Saved — it will be sent when the connection is back')
+    expect(statusText(view)).toContain('nothing is lost')
+  })
+
+  it('says when it will try again after a failed attempt', async () => {
+    const view = await mountForm()
+    await byLabel(view, 'Full name').setValue('Dorothy Vaughan')
+    await save(view)
+    await flushPromises()
+
+    bridge.worker.retry(await savedId(), 'The server had a problem (503).', new Date(Date.now() + 60_000).toISOString())
+    await flushPromises()
+    expect(statusText(view)).toMatch(/Saved — will try again at \d/)
+    expect(statusText(view)).toContain('The server had a problem (503).')
+  })
+
+  it('tells the user when the saved contact needs a fix, and opens it from there', async () => {
+    const view = await mountForm()
+    await byLabel(view, 'Full name').setValue('Alan Turing')
+    await byLabel(view, 'Email').setValue('alan@example.com')
+    await save(view)
+    await flushPromises()
+
+    bridge.worker.reject(await savedId(), { email: ['Email has already been taken'] })
+    await flushPromises()
+    expect(statusText(view)).toContain('Needs a fix — open it in the Outbox')
+    expect(button(view, 'Open Outbox').exists()).toBe(true)
+
+    await button(view, 'Fix it now').trigger('click')
+    await flushPromises()
+    expect(view.text()).toContain('Editing a saved contact')
+    expect(byLabel(view, 'Email').element.value).toBe('alan@example.com')
+    expect(description(view, byLabel(view, 'Email'))).toContain('Email has already been taken')
+
+    await button(view, 'Cancel').trigger('click')
+    expect(view.text()).not.toContain('Editing a saved contact')
+    expect(byLabel(view, 'Email').element.value).toBe('')
+  })
+
+  it('points to the Outbox when the contact is not confirmed', async () => {
+    const view = await mountForm()
+    await byLabel(view, 'Full name').setValue('Mary Jackson')
+    await save(view)
+    await flushPromises()
+
+    bridge.worker.lose(await savedId())
+    await flushPromises()
+    expect(statusText(view)).toContain('Not confirmed — it may have been created')
+    await button(view, 'Open Outbox').trigger('click')
+    expect(useNavigationStore().view).toBe('outbox')
+  })
+
+  it('keeps everything typed when the connection is not set up and offers a way to Settings', async () => {
+    bridge.emitSettings(configuredView({ configured: false, hasApiKey: false }))
+    const view = await mountForm()
+    await byLabel(view, 'Full name').setValue('Grace Hopper')
+    await byLabel<HTMLTextAreaElement>(view, 'Description').setValue('Admiral')
     await addPhone(view, '+1 202 555 0143')
     await save(view)
     await flushPromises()
 
-    expect(alertText(view)).toContain('The API key ID or API key was not accepted (401).')
+    expect(alertText(view)).toContain('Set up the connection in Settings before you save.')
     expect(alertText(view)).toContain('Everything you typed is still here.')
     expect(byLabel(view, 'Full name').element.value).toBe('Grace Hopper')
     expect(byLabel<HTMLTextAreaElement>(view, 'Description').element.value).toBe('Admiral')
     expect(allByLabel(view, 'Phone number')[0]!.element.value).toBe('+1 202 555 0143')
-    expect(view.find('[role="status"]').text()).not.toContain('Contact created')
+    expect(statusText(view)).not.toContain('Saved')
 
     await button(view, 'Open Settings').trigger('click')
     expect(useNavigationStore().view).toBe('settings')
   })
 
-  it('puts the server’s field and phone-row errors where they belong', async () => {
-    bridge.api.createContact.mockResolvedValueOnce({
+  it('keeps everything typed when the outbox cannot be written', async () => {
+    bridge.api.saveContact.mockResolvedValueOnce({
+      ok: false,
+      error: { code: 'storage', message: 'The app could not write to its data folder: the disk is full.' },
+    })
+    const view = await mountForm()
+    await byLabel(view, 'Full name').setValue('Hedy Lamarr')
+    await save(view)
+    await flushPromises()
+
+    expect(alertText(view)).toContain('the disk is full')
+    expect(alertText(view)).toContain('Everything you typed is still here.')
+    expect(byLabel(view, 'Full name').element.value).toBe('Hedy Lamarr')
+  })
+
+  it('puts main’s field and phone-row errors where they belong', async () => {
+    bridge.api.saveContact.mockResolvedValueOnce({
       ok: false,
       error: {
         code: 'invalid',
-        message: 'The server did not accept this contact. Fix the fields marked below and save again.',
-        fields: { email: ['Email has already been taken'] },
+        message: 'Some details need fixing. Fix the fields marked below and save again.',
+        fields: { email: ['Email is too long for the server'] },
         phones: [[], ['Number is not allowed']],
       },
     })
-    const view = mountForm()
+    const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Alan Turing')
     await byLabel(view, 'Email').setValue('alan@example.com')
     await addPhone(view, '(415) 555-0132')
@@ -158,38 +272,39 @@ describe('New contact form', () => {
 
     const email = byLabel(view, 'Email')
     expect(email.attributes('aria-invalid')).toBe('true')
-    expect(description(view, email)).toContain('Email has already been taken')
+    expect(description(view, email)).toContain('Email is too long for the server')
     const [first, second] = allByLabel(view, 'Phone number')
     expect(first!.attributes('aria-invalid')).toBeUndefined()
     expect(second!.attributes('aria-invalid')).toBe('true')
     expect(description(view, second!)).toContain('Number is not allowed')
     expect(alertText(view)).toContain('Fix the fields marked below')
     expect(document.activeElement).toBe(email.element)
+    expect(email.element.value).toBe('alan@example.com')
   })
 
   it('saves with Ctrl+Enter from anywhere in the form, and not with a plain Enter', async () => {
-    const view = mountForm()
+    const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Katherine Johnson')
     await byLabel(view, 'Full name').trigger('keydown', { key: 'Enter' })
     await flushPromises()
-    expect(bridge.api.createContact).not.toHaveBeenCalled()
+    expect(bridge.api.saveContact).not.toHaveBeenCalled()
 
     await byLabel(view, 'Description').trigger('keydown', { key: 'Enter', ctrlKey: true })
     await flushPromises()
-    expect(bridge.api.createContact).toHaveBeenCalledTimes(1)
-    expect(view.find('[role="status"]').text()).toContain('1001')
+    expect(bridge.api.saveContact).toHaveBeenCalledTimes(1)
+    expect(statusText(view)).toContain('Saved — sending…')
   })
 
   it('saves with Cmd+Enter too', async () => {
-    const view = mountForm()
+    const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Dorothy Vaughan')
     await byLabel(view, 'Email').trigger('keydown', { key: 'Enter', metaKey: true })
     await flushPromises()
-    expect(bridge.api.createContact).toHaveBeenCalledTimes(1)
+    expect(bridge.api.saveContact).toHaveBeenCalledTimes(1)
   })
 
   it('removes the phone row whose Remove phone was pressed, with its errors', async () => {
-    const view = mountForm()
+    const view = await mountForm()
     await addPhone(view, '(415) 555-0132')
     await addPhone(view, 'bad')
     await addPhone(view, '(212) 555-0199')
@@ -206,10 +321,14 @@ describe('New contact form', () => {
     expect(document.activeElement).toBe(allByLabel(view, 'Phone number')[1]!.element)
   })
 
-  it('disables Save and shows progress while sending, and keeps fields read-only until it ends', async () => {
-    const reply = deferred<Result<CreatedContact>>()
-    bridge.api.createContact.mockReturnValueOnce(reply.promise)
-    const view = mountForm()
+  it('disables Save and shows progress while saving, and keeps fields read-only until it ends', async () => {
+    const reply = deferred<Result<OutboxItem>>()
+    const real = bridge.api.saveContact.getMockImplementation()!
+    bridge.api.saveContact.mockImplementationOnce(async (draft) => {
+      const result = await real(draft)
+      return reply.promise.then(() => result)
+    })
+    const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Mary Jackson')
     await save(view)
 
@@ -218,22 +337,19 @@ describe('New contact form', () => {
     expect(view.find('form').attributes('aria-busy')).toBe('true')
     expect(byLabel(view, 'Full name').attributes('readonly')).toBeDefined()
 
-    // A second Ctrl+Enter while sending does not send twice.
+    // A second Ctrl+Enter while saving does not save twice.
     await byLabel(view, 'Full name').trigger('keydown', { key: 'Enter', ctrlKey: true })
-    expect(bridge.api.createContact).toHaveBeenCalledTimes(1)
+    expect(bridge.api.saveContact).toHaveBeenCalledTimes(1)
 
-    reply.resolve({
-      ok: true,
-      value: createdFrom({ fullName: 'Mary Jackson', email: '', description: '', phones: [] }, 77),
-    })
+    reply.resolve({ ok: false, error: { code: 'internal', message: 'unused' } })
     await flushPromises()
     expect(button(view, 'Save contact').attributes('disabled')).toBeUndefined()
-    expect(view.find('[role="status"]').text()).toContain('77')
+    expect(statusText(view)).toContain('Saved — sending…')
   })
 
   it('keeps what was typed when the bridge itself fails', async () => {
-    bridge.api.createContact.mockRejectedValueOnce(new Error('An object could not be cloned'))
-    const view = mountForm()
+    bridge.api.saveContact.mockRejectedValueOnce(new Error('An object could not be cloned'))
+    const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Hedy Lamarr')
     await save(view)
     await flushPromises()
@@ -243,13 +359,13 @@ describe('New contact form', () => {
   })
 
   it('sends a plain object that can cross the IPC boundary', async () => {
-    const view = mountForm()
+    const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Annie Easley')
     await addPhone(view, '(415) 555-0132')
     await save(view)
     await flushPromises()
 
-    const sent = bridge.api.createContact.mock.calls[0]![0]
+    const sent = bridge.api.saveContact.mock.calls[0]![0]
     expect(() => structuredClone(sent)).not.toThrow()
   })
 })

@@ -1,7 +1,32 @@
 import { vi } from 'vitest'
-import type { Result } from '../../../src/shared/app-error.ts'
-import type { BridgeApi, EventPayload } from '../../../src/shared/bridge-contract.ts'
-import type { ContactDraft, CreatedContact } from '../../../src/shared/contact.ts'
+import type { z } from 'zod'
+import type { AppError, Result } from '../../../src/shared/app-error.ts'
+import {
+  bridgeContract,
+  type BridgeApi,
+  type CommandInput,
+  type CommandName,
+  type CommandOutput,
+  type EventName,
+  type EventPayload,
+} from '../../../src/shared/bridge-contract.ts'
+import {
+  validateContactDraft,
+  type ContactDraft,
+  type ContactFieldErrors,
+  type CreatedContact,
+} from '../../../src/shared/contact.ts'
+import {
+  outboxStates,
+  WAITING_STATES,
+  type OutboxFilter,
+  type OutboxItem,
+  type OutboxPage,
+  type OutboxPageRequest,
+  type OutboxState,
+  type QueueState,
+  type SyncStatus,
+} from '../../../src/shared/outbox.ts'
 import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
 import type { SettingsInput, SettingsView } from '../../../src/shared/settings.ts'
 
@@ -36,23 +61,175 @@ export function createdFrom(draft: ContactDraft, id = 1001): CreatedContact {
   }
 }
 
+/** A valid outbox item id (the contract wants 36 characters of hex and dashes). */
+export const itemId = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
+
+const FILTER_STATES: Record<OutboxFilter, readonly OutboxState[] | null> = {
+  waiting: WAITING_STATES,
+  sent: ['sent'],
+  discarded: ['discarded'],
+  all: null,
+}
+
+/** Which states a transition may start from: the table in DESIGN.md "The outbox". */
+const FROM = {
+  update: ['queued', 'needs_fix'],
+  sendAgain: ['unconfirmed'],
+  markAsSent: ['unconfirmed'],
+  discard: ['queued', 'needs_fix', 'unconfirmed'],
+  restore: ['discarded'],
+} as const satisfies Record<string, readonly OutboxState[]>
+
+const QUEUE_MESSAGES: Record<QueueState, (waiting: number) => string> = {
+  running: (n) => (n === 0 ? 'All contacts are sent.' : `Sending ${n} contact${n === 1 ? '' : 's'}.`),
+  offline: (n) => `Offline — ${n} contact${n === 1 ? '' : 's'} will be sent when the connection is back.`,
+  paused_auth: () => 'The API key was not accepted (401). Sending is paused until it is changed in Settings.',
+  waiting: () => 'The server asked the app to wait (429).',
+  not_configured: () => 'Set up the connection in Settings to send contacts.',
+}
+
+type ParsedInput<N extends CommandName> = z.output<(typeof bridgeContract)[N]['input']>
+type Stored = OutboxItem & { discardedFrom: OutboxState | null }
+
 /**
- * A stand-in for `window.api` (main is tested on its own): the commands are spies with
- * believable default answers, and `emit` plays an event from main.
+ * A stand-in for `window.api` (main is tested on its own). It keeps an honest in-memory outbox:
+ * the commands apply the transitions the contract allows and refuse the rest, every change is
+ * announced with `outboxChanged` and `syncStatusChanged`, and inputs and outputs are
+ * structured-cloned as Electron's IPC would. `worker` plays main's sync worker.
  */
 export function installFakeBridge(initial: SettingsView = configuredView()) {
   let view = initial
-  const listeners = new Set<(payload: SettingsView) => void>()
+  const listeners = new Map<EventName, Set<(payload: never) => void>>()
+  const byId = new Map<string, Stored>()
+  /** Every item in saving order (seq ascending). */
+  const order: Stored[] = []
+  let nextSeq = 1
+  let nextContactId = 1001
+  let tick = 0
+  let queue: { state: QueueState; until: string | null; message: string | null } = {
+    state: initial.configured ? 'running' : 'not_configured',
+    until: null,
+    message: null,
+  }
 
-  const on = ((event: 'settingsChanged', listener: (payload: SettingsView) => void) => {
-    if (event !== 'settingsChanged') return () => {}
-    listeners.add(listener)
-    return () => listeners.delete(listener)
+  /** A clock that always moves forward, so updatedAt orders every change. */
+  const now = (): string => new Date(Date.UTC(2025, 0, 1, 9, 0, 0) + tick++ * 1000).toISOString()
+
+  function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of listeners.get(event) ?? []) (listener as (p: EventPayload<E>) => void)(clone(payload))
+  }
+
+  function status(): SyncStatus {
+    const counts = Object.fromEntries(outboxStates.map((s) => [s, 0])) as Record<OutboxState, number>
+    let overdue = 0
+    for (const item of order) {
+      counts[item.state] += 1
+      if (item.overdue && WAITING_STATES.includes(item.state)) overdue += 1
+    }
+    const waiting = WAITING_STATES.reduce((sum, state) => sum + counts[state], 0)
+    return {
+      state: queue.state,
+      message: queue.message ?? QUEUE_MESSAGES[queue.state](waiting),
+      until: queue.until,
+      counts,
+      waiting,
+      overdue,
+    }
+  }
+
+  function announce(...ids: string[]): void {
+    emit('outboxChanged', { ids })
+    emit('syncStatusChanged', status())
+  }
+
+  function view_(item: Stored): OutboxItem {
+    const { discardedFrom: _discardedFrom, ...visible } = item
+    return clone(visible)
+  }
+
+  function change(id: string, allowed: readonly OutboxState[], patch: Partial<Stored>): Result<OutboxItem> {
+    const item = byId.get(id)
+    if (!item) return failure('bad_request', 'This contact is no longer in the outbox.')
+    if (!allowed.includes(item.state)) {
+      return failure('bad_request', `This contact cannot be changed that way: it is ${item.state}.`)
+    }
+    Object.assign(item, patch, { updatedAt: now() })
+    announce(id)
+    return { ok: true, value: view_(item) }
+  }
+
+  function enqueue(draft: ContactDraft, state: OutboxState = 'queued', extra: Partial<Stored> = {}): Stored {
+    const seq = nextSeq++
+    const at = now()
+    const item: Stored = {
+      id: itemId(seq),
+      seq,
+      state,
+      draft: clone(draft),
+      target: { baseUrl: view.profile.baseUrl, organizationId: view.profile.organizationId ?? 1 },
+      attempts: 0,
+      nextAttemptAt: state === 'queued' ? at : null,
+      lastError: null,
+      fieldErrors: null,
+      contact: null,
+      overdue: false,
+      createdAt: at,
+      updatedAt: at,
+      discardedFrom: null,
+      ...extra,
+    }
+    byId.set(item.id, item)
+    order.push(item)
+    return item
+  }
+
+  function checkDraft(draft: ContactDraft): AppError | null {
+    const checked = validateContactDraft(draft)
+    if (checked.ok) return null
+    const { phones, general, ...fields } = checked.errors
+    return {
+      code: 'invalid',
+      message: 'Some details need fixing.',
+      fields: { ...(fields as Record<string, string[]>), ...(general ? { general } : {}) },
+      ...(phones ? { phones } : {}),
+    }
+  }
+
+  function page(request: OutboxPageRequest): OutboxPage {
+    const states = FILTER_STATES[request.filter]
+    const matches = (item: Stored): boolean => !states || states.includes(item.state)
+    const items: OutboxItem[] = []
+    let total = 0
+    let more = false
+    for (let i = order.length - 1; i >= 0; i--) {
+      const item = order[i]!
+      if (!matches(item)) continue
+      total += 1
+      if (request.before !== undefined && item.seq >= request.before) continue
+      if (items.length < request.limit) items.push(view_(item))
+      else more = true
+    }
+    return { items, nextBefore: more ? (items.at(-1)?.seq ?? null) : null, total }
+  }
+
+  /** Parses the input with the contract (as main's adapter does) after cloning it (as IPC does). */
+  function command<N extends CommandName>(name: N, run: (input: ParsedInput<N>) => Result<CommandOutput<N>>) {
+    return vi.fn(async (input?: CommandInput<N>): Promise<Result<CommandOutput<N>>> => {
+      const parsed = bridgeContract[name].input.parse(input === undefined ? undefined : clone(input))
+      return run(parsed as ParsedInput<N>)
+    })
+  }
+
+  const on = ((event: EventName, listener: (payload: never) => void) => {
+    const set = listeners.get(event) ?? new Set()
+    listeners.set(event, set)
+    set.add(listener)
+    return () => set.delete(listener)
   }) as BridgeApi['on']
 
   const api = {
-    getSettings: vi.fn(async (): Promise<Result<SettingsView>> => ({ ok: true, value: view })),
-    saveSettings: vi.fn(async (input: SettingsInput): Promise<Result<SettingsView>> => {
+    getSettings: command('getSettings', (): Result<SettingsView> => ({ ok: true, value: view })),
+    saveSettings: command('saveSettings', (input: SettingsInput): Result<SettingsView> => {
       view = {
         ...view,
         profile: {
@@ -65,26 +242,163 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       view = { ...view, configured: view.hasApiKey }
       return { ok: true, value: view }
     }),
-    removeApiKey: vi.fn(async (): Promise<Result<SettingsView>> => {
+    removeApiKey: command('removeApiKey', (): Result<SettingsView> => {
       view = { ...view, hasApiKey: false, configured: false }
       return { ok: true, value: view }
     }),
-    createContact: vi.fn(async (draft: ContactDraft): Promise<Result<CreatedContact>> => ({
+    saveContact: command('saveContact', (draft: ContactDraft): Result<OutboxItem> => {
+      if (!view.configured) return failure('not_configured', 'Set up the connection in Settings before you save.')
+      const invalid = checkDraft(draft)
+      if (invalid) return { ok: false, error: invalid }
+      const item = enqueue(draft)
+      announce(item.id)
+      return { ok: true, value: view_(item) }
+    }),
+    listOutbox: command('listOutbox', (request: OutboxPageRequest): Result<OutboxPage> => ({
       ok: true,
-      value: createdFrom(draft),
+      value: page(request),
     })),
+    getOutboxItem: command('getOutboxItem', ({ id }: { id: string }): Result<OutboxItem> => {
+      const item = byId.get(id)
+      return item
+        ? { ok: true, value: view_(item) }
+        : failure('bad_request', 'This contact is no longer in the outbox.')
+    }),
+    getSyncStatus: command('getSyncStatus', (): Result<SyncStatus> => ({ ok: true, value: status() })),
+    sendNow: command('sendNow', ({ id }: { id?: string }): Result<SyncStatus> => {
+      const due = id ? [byId.get(id)].filter((i) => i?.state === 'queued') : order.filter((i) => i.state === 'queued')
+      const at = now()
+      for (const item of due) if (item) item.nextAttemptAt = at
+      return { ok: true, value: status() }
+    }),
+    updateOutboxItem: command(
+      'updateOutboxItem',
+      ({ id, draft }: { id: string; draft: ContactDraft }): Result<OutboxItem> => {
+        const invalid = checkDraft(draft)
+        if (invalid) return { ok: false, error: invalid }
+        return change(id, FROM.update, {
+          state: 'queued',
+          draft,
+          attempts: 0,
+          lastError: null,
+          fieldErrors: null,
+          nextAttemptAt: now(),
+        })
+      },
+    ),
+    sendAgain: command('sendAgain', ({ id }: { id: string }) =>
+      change(id, FROM.sendAgain, { state: 'queued', nextAttemptAt: now() }),
+    ),
+    markAsSent: command('markAsSent', ({ id }: { id: string }) =>
+      change(id, FROM.markAsSent, { state: 'sent', contact: null, nextAttemptAt: null }),
+    ),
+    discardOutboxItem: command('discardOutboxItem', ({ id }: { id: string }) => {
+      const from = byId.get(id)?.state ?? null
+      return change(id, FROM.discard, { state: 'discarded', discardedFrom: from, nextAttemptAt: null })
+    }),
+    restoreOutboxItem: command('restoreOutboxItem', ({ id }: { id: string }) => {
+      const item = byId.get(id)
+      const back = item?.discardedFrom ?? 'queued'
+      return change(id, FROM.restore, {
+        state: back,
+        discardedFrom: null,
+        nextAttemptAt: back === 'queued' ? now() : null,
+      })
+    }),
+    reportConnectivity: command('reportConnectivity', ({ online }: { online: boolean }): Result<SyncStatus> => {
+      if (queue.state === 'running' || queue.state === 'offline') {
+        queue = { state: online ? 'running' : 'offline', until: null, message: null }
+        emit('syncStatusChanged', status())
+      }
+      return { ok: true, value: status() }
+    }),
     on: vi.fn(on),
   } satisfies BridgeApi
 
   Object.defineProperty(window, 'api', { value: api, configurable: true, writable: true })
 
-  return {
-    api,
-    emit(payload: EventPayload<'settingsChanged'>) {
-      view = payload
-      for (const listener of listeners) listener(payload)
+  /** Main's sync worker, played by the test: each call is one transition the design allows. */
+  const worker = {
+    /** queued → sending (an attempt starts). */
+    start(id: string): OutboxItem {
+      return must(change(id, ['queued'], { state: 'sending', attempts: (byId.get(id)?.attempts ?? 0) + 1 }))
+    },
+    /** → sent with the server's contact (starting the attempt first if it was still queued). */
+    deliver(id: string, contactId = nextContactId++): OutboxItem {
+      if (byId.get(id)?.state === 'queued') worker.start(id)
+      const item = byId.get(id)!
+      return must(
+        change(id, ['sending'], {
+          state: 'sent',
+          contact: createdFrom(item.draft, contactId),
+          lastError: null,
+          nextAttemptAt: null,
+        }),
+      )
+    },
+    /** → needs_fix with the server's messages per field. */
+    reject(id: string, fieldErrors: ContactFieldErrors, lastError = 'The server did not accept this contact (422).') {
+      if (byId.get(id)?.state === 'queued') worker.start(id)
+      return must(change(id, ['sending'], { state: 'needs_fix', fieldErrors, lastError, nextAttemptAt: null }))
+    },
+    /** → queued again after a transient failure. */
+    retry(id: string, lastError: string, nextAttemptAt: string) {
+      if (byId.get(id)?.state === 'queued') worker.start(id)
+      return must(change(id, ['sending'], { state: 'queued', lastError, nextAttemptAt }))
+    },
+    /** → unconfirmed: the request may have reached the server. */
+    lose(id: string, lastError = 'The connection dropped after the contact was sent.') {
+      if (byId.get(id)?.state === 'queued') worker.start(id)
+      return must(change(id, ['sending'], { state: 'unconfirmed', lastError, nextAttemptAt: null }))
     },
   }
+
+  return {
+    api,
+    worker,
+    /** Plays `settingsChanged` from main. */
+    emitSettings(payload: SettingsView) {
+      view = payload
+      emit('settingsChanged', payload)
+    },
+    /** Plays any event from main, as is. */
+    emit,
+    /** The queue's state, as main's worker would set it (and announce it). */
+    setQueue(state: QueueState, options: { until?: string | null; message?: string } = {}) {
+      queue = { state, until: options.until ?? null, message: options.message ?? null }
+      emit('syncStatusChanged', status())
+    },
+    /** Fills the outbox quietly (no events), as if the app had started with it on disk. */
+    seed(count: number, make: (n: number) => Partial<Stored> & { draft?: ContactDraft } = () => ({})) {
+      const ids: string[] = []
+      for (let n = 0; n < count; n++) {
+        const { draft, state, ...extra } = make(n)
+        const item = enqueue(draft ?? { fullName: `Contact ${n + 1}`, email: '', description: '', phones: [] }, state)
+        Object.assign(item, extra)
+        ids.push(item.id)
+      }
+      return ids
+    },
+    item: (id: string): OutboxItem | undefined => {
+      const item = byId.get(id)
+      return item && view_(item)
+    },
+    status,
+    listenerCount: (event: EventName) => listeners.get(event)?.size ?? 0,
+  }
+}
+
+function failure(code: AppError['code'], message: string): Result<never> {
+  return { ok: false, error: { code, message } }
+}
+
+function must(result: Result<OutboxItem>): OutboxItem {
+  if (!result.ok) throw new Error(`fake worker: ${result.error.message}`)
+  return result.value
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value)
 }
 
 /** A promise the test settles when it wants to, to look at the app mid-request. */

@@ -65,7 +65,7 @@ describe('Settings', () => {
 
     const input = bridge.api.saveSettings.mock.calls[0]![0]
     expect(input).not.toHaveProperty('apiKey')
-    expect(input.organizationId).toBe(7)
+    expect(input?.organizationId).toBe(7)
   })
 
   it('checks the fields before calling main and shows the problems at each field', async () => {
@@ -132,12 +132,14 @@ describe('Settings', () => {
 
   it('follows settings changed elsewhere without losing unsaved typing', async () => {
     const { bridge, view } = await mountSettings(configuredView({ hasApiKey: false, configured: false }))
-    bridge.emit(configuredView({ hasApiKey: true }))
+    bridge.emitSettings(configuredView({ hasApiKey: true }))
     await flushPromises()
     expect(button(view, 'Remove key').attributes('disabled')).toBeUndefined()
 
     await byLabel(view, 'API key ID').setValue('typing-in-progress')
-    bridge.emit(configuredView({ profile: { baseUrl: 'https://other.example', organizationId: 9, apiKeyId: 'k' } }))
+    bridge.emitSettings(
+      configuredView({ profile: { baseUrl: 'https://other.example', organizationId: 9, apiKeyId: 'k' } }),
+    )
     await flushPromises()
     expect(byLabel(view, 'API key ID').element.value).toBe('typing-in-progress')
   })

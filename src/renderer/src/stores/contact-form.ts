@@ -1,19 +1,25 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, type Ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
-import {
-  validateContactDraft,
-  type ContactDraft,
-  type ContactFieldErrors,
-  type CreatedContact,
-} from '../../../shared/contact.ts'
+import { validateContactDraft, type ContactDraft, type ContactFieldErrors } from '../../../shared/contact.ts'
+import type { OutboxItem } from '../../../shared/outbox.ts'
 import { countryFromLocale, isCountryCode, normalizePhone, type PhoneNormalization } from '../../../shared/phone.ts'
-import { bridge, callBridge } from '../bridge.ts'
+import { bridge, callBridge, listen } from '../bridge.ts'
 
 export type TextField = 'fullName' | 'email' | 'description'
 /** A phone row; the key keeps a row's DOM (and focus) with it when rows above are removed. */
 export type PhoneRow = { key: number; number: string }
-export type SubmitOutcome = 'created' | 'invalid' | 'failed' | 'busy'
+export type SubmitOutcome = 'saved' | 'invalid' | 'failed' | 'busy'
+
+/** What the form holds, so a new contact typed halfway survives a detour through editing a saved one. */
+type FormSnapshot = {
+  fullName: string
+  email: string
+  description: string
+  phones: PhoneRow[]
+  country: string
+  errors: ContactFieldErrors
+}
 
 const TEXT_FIELDS: readonly TextField[] = ['fullName', 'email', 'description']
 
@@ -28,8 +34,18 @@ export const useContactFormStore = defineStore('contactForm', () => {
   const errors = ref<ContactFieldErrors>({})
   const failure = ref<AppError | null>(null)
   const submitting = ref(false)
-  const created = ref<CreatedContact | null>(null)
+  /** The item this form saved last, kept current from main's events until dismissed. */
+  const saved = ref<OutboxItem | null>(null)
+  /** The outbox item being edited; null when the form makes a new contact. */
+  const editing = ref<OutboxItem | null>(null)
+
   let nextKey = 1
+  let stash: FormSnapshot | null = null
+  let unsubscribe: (() => void) | null = null
+  /** Item ids main reported while a save was in flight: the item may change before we learn its id. */
+  const seenWhileSaving = new Set<string>()
+  let reloadWhileSaving = false
+  const refreshTickets = new Map<Ref<OutboxItem | null>, number>()
 
   const textRefs = { fullName, email, description }
   const countryCode = computed(() => (isCountryCode(country.value) ? country.value : undefined))
@@ -76,8 +92,28 @@ export const useContactFormStore = defineStore('contactForm', () => {
     errors.value.phones?.splice(index, 1)
   }
 
-  function dismissCreated(): void {
-    created.value = null
+  function dismissSaved(): void {
+    saved.value = null
+  }
+
+  function snapshot(): FormSnapshot {
+    return {
+      fullName: fullName.value,
+      email: email.value,
+      description: description.value,
+      phones: phones.value.map((row) => ({ ...row })),
+      country: country.value,
+      errors: copyErrors(errors.value),
+    }
+  }
+
+  function restore(from: FormSnapshot): void {
+    fullName.value = from.fullName
+    email.value = from.email
+    description.value = from.description
+    phones.value = from.phones
+    country.value = from.country
+    errors.value = from.errors
   }
 
   function clearForm(): void {
@@ -88,30 +124,94 @@ export const useContactFormStore = defineStore('contactForm', () => {
     errors.value = {}
   }
 
+  /** Keeps `saved` and `editing` current as main reports changes to their items. */
+  function follow(): void {
+    unsubscribe ??= listen('outboxChanged', ({ ids }) => {
+      if (submitting.value) {
+        if (ids.length === 0) reloadWhileSaving = true
+        for (const id of ids) seenWhileSaving.add(id)
+      }
+      for (const target of [saved, editing]) {
+        const id = target.value?.id
+        if (id && (ids.length === 0 || ids.includes(id))) void refresh(target)
+      }
+    })
+  }
+
+  async function refresh(target: Ref<OutboxItem | null>): Promise<void> {
+    const id = target.value?.id
+    if (!id) return
+    // Refreshes may overlap: only the last one asked applies (main answers in order, so it is the newest).
+    const ticket = (refreshTickets.get(target) ?? 0) + 1
+    refreshTickets.set(target, ticket)
+    const result = await callBridge(() => bridge.getOutboxItem({ id }))
+    if (result.ok && refreshTickets.get(target) === ticket && target.value?.id === id) target.value = result.value
+  }
+
+  /**
+   * Opens a saved item in the form, with the server's errors at their fields. What was typed for
+   * a new contact is put aside and comes back when the edit is saved or cancelled.
+   */
+  function startEdit(item: OutboxItem): void {
+    follow()
+    if (!editing.value) stash = snapshot()
+    editing.value = item
+    saved.value = null
+    failure.value = null
+    fullName.value = item.draft.fullName
+    email.value = item.draft.email
+    description.value = item.draft.description
+    phones.value = item.draft.phones.map((phone) => ({ key: nextKey++, number: phone.number }))
+    country.value = item.draft.country && isCountryCode(item.draft.country) ? item.draft.country : ''
+    errors.value = copyErrors(item.fieldErrors ?? {})
+  }
+
+  function cancelEdit(): void {
+    if (!editing.value || submitting.value) return
+    editing.value = null
+    failure.value = null
+    if (stash) restore(stash)
+    else clearForm()
+    stash = null
+  }
+
   async function submit(): Promise<SubmitOutcome> {
     if (submitting.value) return 'busy'
     const payload = draft.value
+    const editingItem = editing.value
     failure.value = null
-    created.value = null
     const validation = validateContactDraft(payload)
     if (!validation.ok) {
       errors.value = validation.errors
       return 'invalid'
     }
     errors.value = {}
+    follow()
+    seenWhileSaving.clear()
+    reloadWhileSaving = false
     submitting.value = true
     try {
-      const result = await callBridge(() => bridge.createContact(payload))
-      if (result.ok) {
-        created.value = result.value
-        clearForm()
-        return 'created'
+      const result = await callBridge(() =>
+        editingItem ? bridge.updateOutboxItem({ id: editingItem.id, draft: payload }) : bridge.saveContact(payload),
+      )
+      if (!result.ok) {
+        failure.value = result.error
+        if (result.error.code === 'invalid') errors.value = errorsFromServer(result.error)
+        return 'failed'
       }
-      failure.value = result.error
-      if (result.error.code === 'invalid') errors.value = errorsFromServer(result.error)
-      return 'failed'
+      // Durable in the outbox now: the form is free for the next contact.
+      saved.value = result.value
+      if (editingItem) {
+        editing.value = null
+        if (stash) restore(stash)
+        else clearForm()
+        stash = null
+      } else clearForm()
+      if (reloadWhileSaving || seenWhileSaving.has(result.value.id)) void refresh(saved)
+      return 'saved'
     } finally {
       submitting.value = false
+      seenWhileSaving.clear()
     }
   }
 
@@ -124,7 +224,8 @@ export const useContactFormStore = defineStore('contactForm', () => {
     errors,
     failure,
     submitting,
-    created,
+    saved,
+    editing,
     draft,
     phonePreviews,
     setField,
@@ -132,7 +233,9 @@ export const useContactFormStore = defineStore('contactForm', () => {
     setCountry,
     addPhone,
     removePhone,
-    dismissCreated,
+    dismissSaved,
+    startEdit,
+    cancelEdit,
     submit,
   }
 })
@@ -150,4 +253,15 @@ function errorsFromServer(error: AppError): ContactFieldErrors {
   if (error.phones?.some((row) => row.length > 0)) result.phones = error.phones
   if (general.length > 0) result.general = general
   return result
+}
+
+/** A deep copy that works on reactive proxies too (structuredClone does not). */
+function copyErrors(from: ContactFieldErrors): ContactFieldErrors {
+  const copy: ContactFieldErrors = {}
+  for (const key of [...TEXT_FIELDS, 'general'] as const) {
+    const messages = from[key]
+    if (messages?.length) copy[key] = [...messages]
+  }
+  if (from.phones) copy.phones = from.phones.map((row) => [...row])
+  return copy
 }

@@ -1,0 +1,87 @@
+import type { DatabaseSync } from 'node:sqlite'
+
+/**
+ * The outbox schema as an ordered list of steps. Step N brings a file from `user_version` N-1 to N in
+ * one transaction, so a crash mid-way leaves the previous version intact. A step, once released, is
+ * never edited: later changes are new steps. The SQL is frozen text on purpose (state names are not
+ * built from the shared list), so that a change elsewhere cannot rewrite history.
+ */
+export interface Migration {
+  version: number
+  sql: string
+}
+
+export const OUTBOX_TABLE = 'outbox_items'
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE outbox_items (
+        -- AUTOINCREMENT: a number is never reused, even after history is pruned, so paging cursors stay valid.
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        profile_id TEXT NOT NULL,
+        target_base_url TEXT NOT NULL,
+        target_organization_id INTEGER NOT NULL CHECK (target_organization_id > 0),
+        state TEXT NOT NULL
+          CHECK (state IN ('queued', 'sending', 'sent', 'needs_fix', 'unconfirmed', 'discarded')),
+        discarded_from TEXT
+          CHECK (discarded_from IN ('queued', 'sending', 'sent', 'needs_fix', 'unconfirmed', 'discarded')),
+        draft_json TEXT NOT NULL,
+        request_json TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at INTEGER,
+        last_error TEXT,
+        field_errors_json TEXT,
+        contact_json TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      -- The sender's question: what is due for this target, earliest first (seq is implied last).
+      CREATE INDEX outbox_items_due
+        ON outbox_items (state, target_base_url, target_organization_id, next_attempt_at);
+      -- Paging one state newest first, and counting per state.
+      CREATE INDEX outbox_items_by_state ON outbox_items (state, seq);
+      -- Counting what has waited too long (overdue).
+      CREATE INDEX outbox_items_by_age ON outbox_items (state, created_at);
+    `,
+  },
+]
+
+/** The newest schema this build knows; a file above it is from a newer app and is refused. */
+export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)
+
+export function readSchemaVersion(db: DatabaseSync): number {
+  const row = db.prepare('PRAGMA user_version').get()
+  const value = row?.user_version
+  return typeof value === 'number' ? value : 0
+}
+
+/** Brings the file up to SCHEMA_VERSION. Re-reads the version inside each transaction: another process may have won. */
+export function applyMigrations(db: DatabaseSync): void {
+  for (const migration of MIGRATIONS) {
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      if (readSchemaVersion(db) < migration.version) {
+        db.exec(migration.sql)
+        // Inside the transaction: the version moves with the schema or not at all.
+        db.exec(`PRAGMA user_version = ${Math.trunc(migration.version)}`)
+      }
+      db.exec('COMMIT')
+    } catch (error) {
+      rollbackQuietly(db)
+      throw error
+    }
+  }
+}
+
+/** After a failed statement SQLite may already have rolled back; the original error is the one to report. */
+export function rollbackQuietly(db: DatabaseSync): void {
+  try {
+    db.exec('ROLLBACK')
+  } catch {
+    // No transaction was open any more.
+  }
+}

@@ -1,0 +1,83 @@
+import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
+import type { OutboxItem, OutboxPage, OutboxPageRequest, OutboxState, OutboxTarget } from '../../../shared/outbox.ts'
+
+/** What the sender needs beyond what the renderer sees. Never leaves main. */
+export interface StoredItem extends OutboxItem {
+  /** The wire body, validated when saved or edited. */
+  request: ContactRequest
+  /** Made at enqueue; the same for every attempt of this contact. */
+  idempotencyKey: string
+  profileId: string
+  /** For undo: the state a discarded item came from. */
+  discardedFrom: OutboxState | null
+}
+
+export interface NewOutboxItem {
+  draft: ContactDraft
+  request: ContactRequest
+  target: OutboxTarget
+  profileId: string
+}
+
+export type OutboxCounts = Record<OutboxState, number> & { overdue: number }
+
+/**
+ * The durable outbox. Every method is one SQLite transaction, synchronous (node:sqlite), and
+ * durable when it returns. A transition names the state it expects: when the item is not in it
+ * (changed meanwhile, discarded, unknown id) nothing is written and it returns undefined.
+ */
+export interface OutboxStore {
+  readonly path: string
+  /** Items waiting longer than this (ms since saved) are `overdue`: flagged, never dropped. */
+  flagAfterMs: number
+  enqueue(item: NewOutboxItem, now: number): StoredItem
+  get(id: string, now: number): StoredItem | undefined
+  page(request: OutboxPageRequest, now: number): OutboxPage
+  counts(now: number): OutboxCounts
+  /** Queued items for this target whose next attempt is due, oldest first. */
+  due(target: OutboxTarget, now: number, limit: number): StoredItem[]
+  /** The earliest next attempt among queued items for this target (ms), if any. */
+  nextAttemptAt(target: OutboxTarget): number | undefined
+  /** Queued items saved for another target than this one (held until the user edits them). */
+  heldForOtherTargets(target: OutboxTarget): number
+
+  /** queued → sending; counts the attempt. */
+  markSending(id: string, now: number): StoredItem | undefined
+  /** sending → sent with the server's contact. */
+  markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined
+  /** sending → queued after a transient failure. */
+  requeue(id: string, change: { nextAttemptAt: number; lastError: string }, now: number): StoredItem | undefined
+  /** sending → needs_fix (422 and other permanent refusals). */
+  markNeedsFix(
+    id: string,
+    change: { lastError: string; fieldErrors: ContactFieldErrors | null },
+    now: number,
+  ): StoredItem | undefined
+  /** sending → unconfirmed (may have reached the server). */
+  markUnconfirmed(id: string, lastError: string, now: number): StoredItem | undefined
+  /** needs_fix | queued → queued with a new draft and request (and the current target); attempts reset. */
+  updateDraft(
+    id: string,
+    change: { draft: ContactDraft; request: ContactRequest; target: OutboxTarget },
+    now: number,
+  ): StoredItem | undefined
+  /** unconfirmed → queued, due now, same idempotency key. */
+  sendAgain(id: string, now: number): StoredItem | undefined
+  /** unconfirmed → sent, without a server contact. */
+  markSentByUser(id: string, now: number): StoredItem | undefined
+  /** queued | needs_fix | unconfirmed → discarded (remembers where from). */
+  discard(id: string, now: number): StoredItem | undefined
+  /** discarded → the state it came from. */
+  restore(id: string, now: number): StoredItem | undefined
+  /** At start-up: every `sending` left by a crash becomes `unconfirmed`. Returns how many. */
+  recoverInterrupted(now: number): number
+  /** Deletes sent and discarded items last changed before `olderThan`. Returns how many. */
+  pruneHistory(olderThan: number): number
+  close(): void
+}
+
+export interface OpenOutboxOptions {
+  /** The SQLite file, in the app's data folder. */
+  path: string
+  flagAfterMs: number
+}

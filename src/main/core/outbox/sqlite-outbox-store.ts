@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto'
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
+import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
+import {
+  WAITING_STATES,
+  outboxStates,
+  type OutboxFilter,
+  type OutboxPage,
+  type OutboxPageRequest,
+  type OutboxState,
+  type OutboxTarget,
+} from '../../../shared/outbox.ts'
+import { openOutboxDatabase } from './open-outbox-database.ts'
+import { operationFailure, outboxUnavailable, sqliteCodeOf } from './outbox-errors.ts'
+import { isoTime, readStoredItem, storedTime, toOutboxItem, toStoredItem } from './outbox-rows.ts'
+import { OUTBOX_SQL, type OutboxStatementName } from './outbox-sql.ts'
+import type { NewOutboxItem, OpenOutboxOptions, OutboxCounts, OutboxStore, StoredItem } from './outbox-store-types.ts'
+
+export { OutboxStorageError, OutboxUnavailableError } from './outbox-errors.ts'
+
+/** What the user reads on an item found in `sending` at start-up: the app stopped mid-request. */
+export const INTERRUPTED_MESSAGE =
+  'The app stopped while this contact was being sent, so it may already have reached Cloverhound. Check, then send it again or mark it as sent.'
+
+const FILTER_STATES: Record<OutboxFilter, readonly OutboxState[] | null> = {
+  waiting: WAITING_STATES,
+  sent: ['sent'],
+  discarded: ['discarded'],
+  all: null,
+}
+const PAGE_LIMIT_MAX = 500
+
+/**
+ * Opens the outbox file (see openOutboxDatabase for what is refused and how). Throws
+ * OutboxUnavailableError with words for the user; the caller then calls recoverInterrupted.
+ */
+export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
+  return new SqliteOutboxStore(options.path, openOutboxDatabase(options.path), options.flagAfterMs)
+}
+
+type Params = Record<string, SQLInputValue>
+
+class SqliteOutboxStore implements OutboxStore {
+  readonly path: string
+  flagAfterMs: number
+  readonly #db: DatabaseSync
+  readonly #statements: Record<OutboxStatementName, StatementSync>
+  #closed = false
+
+  constructor(path: string, db: DatabaseSync, flagAfterMs: number) {
+    this.path = path
+    this.#db = db
+    this.flagAfterMs = flagAfterMs
+    try {
+      // Prepared once and reused; preparing also proves at open that the schema is what we expect.
+      const entries = Object.entries(OUTBOX_SQL).map(([name, sql]) => [name, db.prepare(sql)])
+      this.#statements = Object.fromEntries(entries) as Record<OutboxStatementName, StatementSync>
+    } catch (error) {
+      db.close()
+      // The version said "current" but a table or index is missing or different: not a file we can trust.
+      throw sqliteCodeOf(error) === undefined ? error : outboxUnavailable('damaged', path, error)
+    }
+  }
+
+  enqueue(item: NewOutboxItem, now: number): StoredItem {
+    const at = storedTime(now)
+    const id = randomUUID()
+    const idempotencyKey = randomUUID()
+    const params: Params = {
+      id,
+      key: idempotencyKey,
+      profileId: item.profileId,
+      baseUrl: item.target.baseUrl,
+      organizationId: item.target.organizationId,
+      draft: JSON.stringify(item.draft),
+      request: JSON.stringify(item.request),
+      now: at,
+    }
+    // One INSERT and its commit; the returned item is built from what was written, not read back.
+    const result = this.#write(() => this.#statements.insert.run(params))
+    const time = isoTime(at)
+    return {
+      id,
+      seq: Number(result.lastInsertRowid),
+      state: 'queued',
+      draft: item.draft,
+      target: { baseUrl: item.target.baseUrl, organizationId: item.target.organizationId },
+      attempts: 0,
+      nextAttemptAt: time,
+      lastError: null,
+      fieldErrors: null,
+      contact: null,
+      overdue: false,
+      createdAt: time,
+      updatedAt: time,
+      request: item.request,
+      idempotencyKey,
+      profileId: item.profileId,
+      discardedFrom: null,
+    }
+  }
+
+  get(id: string, now: number): StoredItem | undefined {
+    const row = this.#read(() => this.#statements.get.get({ id }))
+    return row && toStoredItem(row, now, this.flagAfterMs)
+  }
+
+  page(request: OutboxPageRequest, now: number): OutboxPage {
+    const limit = Math.min(Math.max(Math.trunc(request.limit), 1), PAGE_LIMIT_MAX)
+    const before = request.before ?? Number.MAX_SAFE_INTEGER
+    const states = FILTER_STATES[request.filter]
+    // One more row than asked tells whether another page follows, so the last page never comes back empty.
+    const params: Params = { before, limit: limit + 1 }
+    const { rows, total } = this.#read(() => {
+      if (states === null) {
+        return { rows: this.#statements.pageAll.all(params), total: this.#count('countAll', {}) }
+      }
+      // Each state's newest rows come from its own index range; merged here they are the filter's newest.
+      const merged = states.flatMap((state) => this.#statements.pageState.all({ ...params, state }))
+      merged.sort((a, b) => Number(b.seq) - Number(a.seq))
+      const count = states.reduce((sum, state) => sum + this.#count('countState', { state }), 0)
+      return { rows: merged, total: count }
+    })
+    const items = rows.slice(0, limit).map((row) => toOutboxItem(row, now, this.flagAfterMs))
+    const last = items.at(-1)
+    return { items, nextBefore: rows.length > limit && last ? last.seq : null, total }
+  }
+
+  counts(now: number): OutboxCounts {
+    const counts: OutboxCounts = {
+      queued: 0,
+      sending: 0,
+      sent: 0,
+      needs_fix: 0,
+      unconfirmed: 0,
+      discarded: 0,
+      overdue: 0,
+    }
+    this.#read(() => {
+      for (const row of this.#statements.countByState.all()) {
+        const state = outboxStates.find((known) => known === row.state)
+        if (state) counts[state] = Number(row.n)
+      }
+      counts.overdue = this.#count('countOverdue', { cut: storedTime(now) - this.flagAfterMs })
+    })
+    return counts
+  }
+
+  due(target: OutboxTarget, now: number, limit: number): StoredItem[] {
+    const params: Params = { ...targetParams(target), now: storedTime(now), limit: Math.max(Math.trunc(limit), 0) }
+    // Each pass holds back at least one unreadable row, so this ends; usually it runs once.
+    for (;;) {
+      const read = this.#read(() => this.#statements.due.all(params)).map((row) =>
+        readStoredItem(row, now, this.flagAfterMs),
+      )
+      const unreadable = read.filter((entry) => !entry.readable).map((entry) => entry.item)
+      if (unreadable.length === 0) return read.map((entry) => entry.item)
+      this.#write(() => {
+        for (const item of unreadable) {
+          this.#statements.holdUnreadable.run({ id: item.id, now: storedTime(now), lastError: item.lastError })
+        }
+      })
+    }
+  }
+
+  nextAttemptAt(target: OutboxTarget): number | undefined {
+    const row = this.#read(() => this.#statements.nextAttemptAt.get(targetParams(target)))
+    return typeof row?.at === 'number' ? row.at : undefined
+  }
+
+  heldForOtherTargets(target: OutboxTarget): number {
+    return this.#read(() => this.#count('heldForOtherTargets', targetParams(target)))
+  }
+
+  markSending(id: string, now: number): StoredItem | undefined {
+    return this.#transition('markSending', { id }, now)
+  }
+
+  markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined {
+    return this.#transition('markSent', { id, contact: JSON.stringify(contact) }, now)
+  }
+
+  requeue(id: string, change: { nextAttemptAt: number; lastError: string }, now: number): StoredItem | undefined {
+    const params = { id, nextAttemptAt: storedTime(change.nextAttemptAt), lastError: change.lastError }
+    return this.#transition('requeue', params, now)
+  }
+
+  markNeedsFix(
+    id: string,
+    change: { lastError: string; fieldErrors: ContactFieldErrors | null },
+    now: number,
+  ): StoredItem | undefined {
+    const fieldErrors = change.fieldErrors === null ? null : JSON.stringify(change.fieldErrors)
+    return this.#transition('markNeedsFix', { id, lastError: change.lastError, fieldErrors }, now)
+  }
+
+  markUnconfirmed(id: string, lastError: string, now: number): StoredItem | undefined {
+    return this.#transition('markUnconfirmed', { id, lastError }, now)
+  }
+
+  updateDraft(
+    id: string,
+    change: { draft: ContactDraft; request: ContactRequest; target: OutboxTarget },
+    now: number,
+  ): StoredItem | undefined {
+    const params = {
+      id,
+      draft: JSON.stringify(change.draft),
+      request: JSON.stringify(change.request),
+      ...targetParams(change.target),
+    }
+    return this.#transition('updateDraft', params, now)
+  }
+
+  sendAgain(id: string, now: number): StoredItem | undefined {
+    return this.#transition('sendAgain', { id }, now)
+  }
+
+  markSentByUser(id: string, now: number): StoredItem | undefined {
+    return this.#transition('markSentByUser', { id }, now)
+  }
+
+  discard(id: string, now: number): StoredItem | undefined {
+    return this.#transition('discard', { id }, now)
+  }
+
+  restore(id: string, now: number): StoredItem | undefined {
+    return this.#transition('restore', { id }, now)
+  }
+
+  recoverInterrupted(now: number): number {
+    const params = { now: storedTime(now), lastError: INTERRUPTED_MESSAGE }
+    return Number(this.#write(() => this.#statements.recoverInterrupted.run(params)).changes)
+  }
+
+  pruneHistory(olderThan: number): number {
+    const params = { cut: storedTime(olderThan) }
+    return Number(this.#write(() => this.#statements.pruneHistory.run(params)).changes)
+  }
+
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#db.close()
+  }
+
+  #transition(name: OutboxStatementName, params: Params, now: number): StoredItem | undefined {
+    const row = this.#write(() => this.#statements[name].get({ ...params, now: storedTime(now) }))
+    return row && toStoredItem(row, now, this.flagAfterMs)
+  }
+
+  #count(name: OutboxStatementName, params: Params): number {
+    return Number(this.#statements[name].get(params)?.n ?? 0)
+  }
+
+  /** One transaction: BEGIN IMMEDIATE takes the write lock first, so it cannot fail half-way on a busy upgrade. */
+  #write<T>(work: () => T): T {
+    try {
+      this.#statements.begin.run()
+    } catch (error) {
+      throw operationFailure(error, this.path)
+    }
+    try {
+      const result = work()
+      this.#statements.commit.run()
+      return result
+    } catch (error) {
+      this.#rollback()
+      throw operationFailure(error, this.path)
+    }
+  }
+
+  #read<T>(work: () => T): T {
+    try {
+      return work()
+    } catch (error) {
+      throw operationFailure(error, this.path)
+    }
+  }
+
+  #rollback(): void {
+    try {
+      this.#statements.rollback.run()
+    } catch {
+      // SQLite had already rolled back (it does on some I/O and disk-full errors).
+    }
+  }
+}
+
+function targetParams(target: OutboxTarget): Params {
+  return { baseUrl: target.baseUrl, organizationId: target.organizationId }
+}

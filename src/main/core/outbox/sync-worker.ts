@@ -1,0 +1,328 @@
+import type { OutboxTarget, SyncStatus } from '../../../shared/outbox.ts'
+import type { CloverhoundClient } from '../cloverhound-client.ts'
+import type { Connection } from '../credentials.ts'
+import { silentLogger, type Logger } from '../logger.ts'
+import { backoffDelay, type BackoffOptions } from './backoff.ts'
+import { decideOutcome, interruptedDecision, type SendDecision } from './classify-outcome.ts'
+import type { OutboxStore, StoredItem } from './outbox-store-types.ts'
+import { QueueState } from './queue-state.ts'
+import { recordDecision } from './record-decision.ts'
+import { buildSyncStatus } from './sync-status.ts'
+import { resolveConnection, sameTarget, targetOf, type WorkerCredentials } from './worker-connection.ts'
+import { realTimers, waitFor, type WorkerTimers } from './worker-timers.ts'
+
+/** A few requests at once: enough to drain a backlog, few enough to be polite (keep-alive comes from fetch). */
+export const MAX_IN_FLIGHT = 4
+/** How long stop() lets in-flight requests finish before cutting them off. */
+export const STOP_GRACE_MS = 5_000
+/** After an abort, how long to wait for the request to notice before recording it ourselves. */
+const ABORT_SETTLE_MS = 1_000
+/** "Send now" and coming online make at most this many queued items due in one go. */
+const FORCE_BATCH = 500
+/** A floor under every timer: whatever goes wrong, the worker cannot spin. */
+const MIN_TIMER_MS = 100
+/** When a round fails (the disk, say), try again after this long. */
+const ERROR_RETRY_MS = 30_000
+
+export type KickReason = 'startup' | 'enqueue' | 'online' | 'credentials' | 'send_now' | 'timer' | 'settled'
+
+export interface SyncWorkerOptions {
+  store: OutboxStore
+  client: Pick<CloverhoundClient, 'createContact'>
+  credentials: WorkerCredentials
+  now?: () => number
+  timers?: WorkerTimers
+  /** [0, 1); jitters the backoff. */
+  random?: () => number
+  /** The platform's idea of connectivity: a hint, corrected by what requests actually do. */
+  isOnline?: () => boolean
+  logger?: Logger
+  /** Items whose row changed. */
+  onChange?: (ids: string[]) => void
+  /** Called when the status (state, words or counts) changes. */
+  onStatus?: (status: SyncStatus) => void
+  maxInFlight?: number
+  stopGraceMs?: number
+  backoff?: BackoffOptions
+}
+
+interface InFlight {
+  controller: AbortController
+  done: Promise<void>
+}
+
+/**
+ * Sends the outbox, in the shape of GitHub Desktop's BackgroundFetcher: collaborators injected,
+ * triggered by `kick`, one timer for the earliest due item, a `stopped` check after every await,
+ * errors logged, never thrown. Items are independent: no order between them is promised.
+ */
+export class SyncWorker {
+  readonly #options: SyncWorkerOptions
+  readonly #store: OutboxStore
+  readonly #now: () => number
+  readonly #timers: WorkerTimers
+  readonly #logger: Logger
+  readonly #maxInFlight: number
+  readonly #queue = new QueueState()
+  readonly #inFlight = new Map<string, InFlight>()
+  /** Ids to send regardless of their backoff (Send now, coming online). */
+  readonly #forced = new Set<string>()
+  #stopped = false
+  #stopping: Promise<void> | undefined
+  #pumping = false
+  #again = false
+  #timer: unknown
+  #connection: Connection | undefined
+  /** Bumped when credentials change, so an old request's 401 cannot pause the new ones. */
+  #credentialsVersion = 0
+  #lastStatus = ''
+
+  constructor(options: SyncWorkerOptions) {
+    this.#options = options
+    this.#store = options.store
+    this.#now = options.now ?? Date.now
+    this.#timers = options.timers ?? realTimers
+    this.#logger = options.logger ?? silentLogger
+    this.#maxInFlight = Math.max(1, options.maxInFlight ?? MAX_IN_FLIGHT)
+  }
+
+  /** App start: send whatever is due. */
+  start(): void {
+    this.kick('startup')
+  }
+
+  /** Something happened that may make items sendable. Returns at once; the work runs in the background. */
+  kick(reason: KickReason): void {
+    if (this.#stopped) return
+    if (reason === 'credentials') {
+      this.#credentialsVersion += 1
+      this.#connection = undefined
+      this.#queue.authPause = undefined
+    }
+    if (this.#pumping) this.#again = true
+    else void this.#pump(reason)
+  }
+
+  /** The user's "Send now": one item, or every queued one, without waiting out the backoff. */
+  sendNow(id?: string): void {
+    if (id === undefined) this.#queue.forceAll = true
+    else this.#forced.add(id)
+    // The user asked for one more try now; the reply decides the state after it. Offline, it
+    // goes as the probe: one request finds out whether the way is open again.
+    this.#queue.waitUntil = undefined
+    this.#queue.probeAt = undefined
+    this.kick('send_now')
+  }
+
+  /** The renderer's online/offline events: offline shows at once; the next answered request corrects it. */
+  reportConnectivity(online: boolean): void {
+    this.#queue.setOffline(!online)
+    if (online) this.kick('online')
+    else this.publishStatus()
+  }
+
+  /** How many requests are in flight (tests and diagnostics). */
+  get inFlight(): number {
+    return this.#inFlight.size
+  }
+
+  status(): SyncStatus {
+    const now = this.#now()
+    const target = this.#connection && targetOf(this.#connection.profile)
+    return buildSyncStatus(this.#queue.condition(now), {
+      counts: this.#store.counts(now),
+      held: target ? this.#store.heldForOtherTargets(target) : 0,
+      nextAttemptAt: target ? this.#store.nextAttemptAt(target) : undefined,
+      now,
+    })
+  }
+
+  /** Tells onStatus when the status changed (also after commands that change counts). */
+  publishStatus(): void {
+    try {
+      const status = this.status()
+      const text = JSON.stringify(status)
+      if (text === this.#lastStatus) return
+      this.#lastStatus = text
+      this.#options.onStatus?.(status)
+    } catch (error) {
+      this.#logger.error('Sync status unavailable', { error: errorName(error) })
+    }
+  }
+
+  /**
+   * No new sends; in-flight requests get a grace period, then are aborted and recorded as
+   * unconfirmed (the server may have read them). Resolves when no row is left `sending`.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop()
+    return this.#stopping
+  }
+
+  async #stop(): Promise<void> {
+    this.#stopped = true
+    this.#clearTimer()
+    const settled = Promise.allSettled([...this.#inFlight.values()].map((flight) => flight.done))
+    const grace = this.#options.stopGraceMs ?? STOP_GRACE_MS
+    if (this.#inFlight.size === 0 || (await waitFor(settled, grace, this.#timers))) return
+    this.#logger.warn('Aborting sends still in flight at stop', { count: this.#inFlight.size })
+    for (const flight of this.#inFlight.values()) flight.controller.abort()
+    if (await waitFor(settled, ABORT_SETTLE_MS, this.#timers)) return
+    // A fetch that ignores its abort signal: record it ourselves; its late reply is then ignored.
+    const stuck = [...this.#inFlight.keys()]
+    this.#inFlight.clear()
+    for (const id of stuck) this.#record(id, 0, interruptedDecision(), this.#credentialsVersion)
+  }
+
+  async #pump(reason: KickReason): Promise<void> {
+    this.#pumping = true
+    try {
+      do {
+        this.#again = false
+        await this.#round()
+      } while (this.#again && !this.#stopped)
+      this.#schedule()
+    } catch (error) {
+      this.#logger.error('A sync round failed', { reason, error: errorName(error) })
+      this.#schedule(this.#now() + ERROR_RETRY_MS)
+    } finally {
+      this.#pumping = false
+    }
+    if (!this.#stopped) this.publishStatus()
+  }
+
+  /** Starts sends until the slots are full or nothing more is due. */
+  async #round(): Promise<void> {
+    if (this.#options.isOnline) this.#queue.applyPlatformHint(this.#options.isOnline())
+    const version = this.#credentialsVersion
+    const connection = this.#connection ?? (await this.#resolve())
+    // Credentials changed while they were read: the round that kick asked for reads them again.
+    if (this.#stopped || !connection || version !== this.#credentialsVersion) return
+    this.#connection = connection
+    const now = this.#now()
+    if (this.#queue.authPause !== undefined || this.#queue.isWaiting(now) || !this.#queue.mayProbe(now)) return
+    const target = targetOf(connection.profile)
+    if (this.#queue.forceAll) {
+      this.#queue.forceAll = false
+      for (const item of this.#store.due(target, Number.MAX_SAFE_INTEGER, FORCE_BATCH)) this.#forced.add(item.id)
+    }
+    const started: string[] = []
+    for (let free = this.#freeSlots(); free > 0; free = this.#freeSlots()) {
+      const candidates = [...this.#takeForced(target, now, free), ...this.#store.due(target, now, free)]
+      const before = started.length
+      for (const candidate of candidates) {
+        if (this.#freeSlots() === 0 || this.#inFlight.has(candidate.id)) continue
+        const sending = this.#store.markSending(candidate.id, this.#now())
+        if (!sending) continue
+        this.#start(sending, connection, version)
+        started.push(sending.id)
+      }
+      if (started.length === before) break
+    }
+    if (started.length > 0) this.#options.onChange?.(started)
+  }
+
+  /** While offline, one request at a time probes for the way back; the rest wait. */
+  #freeSlots(): number {
+    return (this.#queue.offline ? 1 : this.#maxInFlight) - this.#inFlight.size
+  }
+
+  #takeForced(target: OutboxTarget, now: number, limit: number): StoredItem[] {
+    const items: StoredItem[] = []
+    for (const id of this.#forced) {
+      if (items.length >= limit) break
+      this.#forced.delete(id)
+      const item = this.#store.get(id, now)
+      if (item?.state === 'queued' && sameTarget(item.target, target)) items.push(item)
+    }
+    return items
+  }
+
+  async #resolve(): Promise<Connection | undefined> {
+    const resolved = await resolveConnection(this.#options.credentials)
+    this.#queue.blocked = resolved.blocked
+    return resolved.connection
+  }
+
+  #start(item: StoredItem, connection: Connection, version: number): void {
+    const controller = new AbortController()
+    const done = this.#send(item, connection, controller)
+      .then((decision) => {
+        // stop() gave up on this request and recorded it already.
+        if (this.#inFlight.get(item.id)?.controller !== controller) return
+        this.#inFlight.delete(item.id)
+        this.#record(item.id, item.attempts, decision, version)
+      })
+      .finally(() => {
+        if (this.#inFlight.get(item.id)?.controller === controller) this.#inFlight.delete(item.id)
+        this.kick('settled')
+      })
+    this.#inFlight.set(item.id, { controller, done })
+  }
+
+  async #send(item: StoredItem, connection: Connection, controller: AbortController): Promise<SendDecision> {
+    const { profile } = connection
+    try {
+      const outcome = await this.#options.client.createContact({
+        profile,
+        apiKey: connection.apiKey,
+        body: item.request,
+        idempotencyKey: item.idempotencyKey,
+        signal: controller.signal,
+      })
+      // No `stopped` check here on purpose: stop() waits for this outcome so no row stays `sending`.
+      if (controller.signal.aborted && outcome.kind !== 'created') return interruptedDecision()
+      return decideOutcome(outcome, { host: new URL(profile.baseUrl).host, organizationId: profile.organizationId })
+    } catch {
+      return interruptedDecision()
+    }
+  }
+
+  #record(id: string, attempts: number, decision: SendDecision, version: number): void {
+    try {
+      const now = this.#now()
+      const random = this.#options.random ?? Math.random
+      const backoff = this.#options.backoff ?? {}
+      const effect = recordDecision(this.#store, id, attempts, decision, { now, random, backoff })
+      const probeDelay = (failures: number): number => backoffDelay(failures, random, backoff)
+      this.#queue.apply(effect, version === this.#credentialsVersion, now, probeDelay)
+    } catch (error) {
+      // The row stays `sending`; the next start-up turns it into `unconfirmed`, so nothing is lost.
+      this.#logger.error('Could not record a send', { error: errorName(error) })
+    }
+    this.#options.onChange?.([id])
+  }
+
+  /** One timer, for the earliest moment something can be sent (or the server's wait ends). */
+  #schedule(at?: number): void {
+    this.#clearTimer()
+    if (this.#stopped) return
+    if (at === undefined) {
+      const { blocked, authPause, waitUntil, probeAt, offline } = this.#queue
+      // Busy: the send that settles next calls kick itself.
+      if (!this.#connection || blocked !== undefined || authPause !== undefined || this.#freeSlots() <= 0) return
+      at = this.#store.nextAttemptAt(targetOf(this.#connection.profile))
+      // The server's wait ends (and the status changes) even with nothing queued.
+      if (waitUntil !== undefined) at = Math.max(at ?? waitUntil, waitUntil)
+      if (offline && probeAt !== undefined && at !== undefined) at = Math.max(at, probeAt)
+      if (at === undefined) return
+    }
+    this.#timer = this.#timers.setTimeout(
+      () => {
+        this.#timer = undefined
+        this.kick('timer')
+      },
+      Math.max(MIN_TIMER_MS, at - this.#now()),
+    )
+  }
+
+  #clearTimer(): void {
+    if (this.#timer === undefined) return
+    this.#timers.clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error
+}

@@ -1,0 +1,261 @@
+/**
+ * The worker's scheduling with a controllable clock, timers and client (the store is the real
+ * SQLite one in a temp folder): one timer for the earliest due item, none while nothing can be
+ * sent, one probe at a time while offline, and stop() with a request that ignores its abort.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CreateContactCall, CreateContactOutcome } from '../../src/main/core/cloverhound-client.ts'
+import type { Connection } from '../../src/main/core/credentials.ts'
+import type { OutboxStore } from '../../src/main/core/outbox/outbox-store-types.ts'
+import { openOutboxStore } from '../../src/main/core/outbox/sqlite-outbox-store.ts'
+import { SyncWorker, type SyncWorkerOptions } from '../../src/main/core/outbox/sync-worker.ts'
+import type { WorkerTimers } from '../../src/main/core/outbox/worker-timers.ts'
+import { KeychainUnavailableError } from '../../src/main/core/secret-store.ts'
+import { validateContactDraft, type ContactDraft } from '../../src/shared/contact.ts'
+
+const profile = { baseUrl: 'https://api.example.test', organizationId: 7, apiKeyId: 'key-id' }
+const connection: Connection = { profile, apiKey: 'secret' }
+const created: CreateContactOutcome = { kind: 'created', contact: { id: 1, organization_id: 7, full_name: 'A' } }
+
+let dir: string
+let store: OutboxStore
+let clock: number
+let timers: FakeTimers
+let workers: SyncWorker[]
+
+class FakeTimers implements WorkerTimers {
+  pending = new Map<number, { callback: () => void; at: number }>()
+  created = 0
+  #next = 1
+  setTimeout(callback: () => void, ms: number): unknown {
+    this.created += 1
+    const id = this.#next++
+    this.pending.set(id, { callback, at: clock + ms })
+    return id
+  }
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number)
+  }
+  /** Moves the clock to the earliest timer and runs it. */
+  fireNext(): number {
+    const [id, timer] = [...this.pending.entries()].sort((a, b) => a[1].at - b[1].at)[0] ?? []
+    if (id === undefined || !timer) throw new Error('no timer pending')
+    this.pending.delete(id)
+    clock = Math.max(clock, timer.at)
+    timer.callback()
+    return timer.at
+  }
+}
+
+/** A client whose replies the test scripts; records how many calls overlap. */
+function scriptedClient(replies: Array<CreateContactOutcome | (() => Promise<CreateContactOutcome>)>) {
+  const calls: CreateContactCall[] = []
+  let inFlight = 0
+  const state = { most: 0, calls, fallback: created as CreateContactOutcome }
+  const client = {
+    async createContact(call: CreateContactCall): Promise<CreateContactOutcome> {
+      calls.push(call)
+      inFlight += 1
+      state.most = Math.max(state.most, inFlight)
+      try {
+        const reply = replies.shift() ?? state.fallback
+        return typeof reply === 'function' ? await reply() : reply
+      } finally {
+        inFlight -= 1
+      }
+    },
+  }
+  return { client, state }
+}
+
+function worker(options: Partial<SyncWorkerOptions> & Pick<SyncWorkerOptions, 'client'>): SyncWorker {
+  const created = new SyncWorker({
+    store,
+    credentials: { connection: async () => connection, profile: async () => profile },
+    now: () => clock,
+    timers,
+    random: () => 0.5,
+    ...options,
+  })
+  workers.push(created)
+  return created
+}
+
+function enqueue(fullName = 'Ada Lovelace'): string {
+  const draft: ContactDraft = { fullName, email: '', description: '', phones: [] }
+  const checked = validateContactDraft(draft)
+  if (!checked.ok) throw new Error('bad draft')
+  const target = { baseUrl: profile.baseUrl, organizationId: profile.organizationId }
+  return store.enqueue({ draft, request: checked.request, target, profileId: 'default' }, clock).id
+}
+
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sync-worker-unit-'))
+  store = openOutboxStore({ path: join(dir, 'outbox.sqlite'), flagAfterMs: 7 * 86_400_000 })
+  clock = Date.UTC(2030, 0, 1, 12, 0, 0)
+  timers = new FakeTimers()
+  workers = []
+})
+afterEach(async () => {
+  for (const created of workers) await created.stop()
+  store.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('SyncWorker scheduling', () => {
+  it('after a transient failure, schedules exactly one timer for the backoff, then sends when it fires', async () => {
+    const { client, state } = scriptedClient([{ kind: 'server_error', status: 503, retryAfterMs: undefined }])
+    const id = enqueue()
+    worker({ client }).start()
+    await settle()
+    expect(store.get(id, clock)).toMatchObject({ state: 'queued', attempts: 1 })
+    expect(timers.pending.size).toBe(1)
+    // Full jitter with random 0.5 on the first retry: half of the 2 s base.
+    const due = clock + 1_000
+    expect(store.get(id, clock)?.nextAttemptAt).toBe(new Date(due).toISOString())
+    expect(timers.fireNext()).toBe(due)
+    await settle()
+    expect(store.get(id, clock)?.state).toBe('sent')
+    expect(state.calls).toHaveLength(2)
+    expect(timers.pending.size).toBe(0)
+  })
+
+  it('with nothing queued, sets no timer at all', async () => {
+    const { client } = scriptedClient([])
+    worker({ client }).start()
+    await settle()
+    expect(timers.created).toBe(0)
+  })
+
+  it('sets no timer while paused for credentials; a credentials kick resumes at once', async () => {
+    const { client, state } = scriptedClient([{ kind: 'unauthorized' }])
+    const id = enqueue()
+    const sync = worker({ client })
+    sync.start()
+    await settle()
+    expect(sync.status()).toMatchObject({ state: 'paused_auth' })
+    expect(store.get(id, clock)?.state).toBe('queued')
+    expect(timers.pending.size).toBe(0)
+    enqueue('Grace Hopper')
+    sync.kick('enqueue')
+    await settle()
+    expect(state.calls).toHaveLength(1)
+    sync.kick('credentials')
+    await settle()
+    expect(state.calls).toHaveLength(3)
+    expect(store.counts(clock).sent).toBe(2)
+  })
+
+  it('keychain unavailable → not configured, in the keychain’s words; nothing sent, no timer', async () => {
+    const { client, state } = scriptedClient([])
+    enqueue()
+    const sync = worker({
+      client,
+      credentials: {
+        connection: async () => {
+          throw new KeychainUnavailableError('No keychain is available. Unlock it.')
+        },
+        profile: async () => profile,
+      },
+    })
+    sync.start()
+    await settle()
+    expect(sync.status()).toMatchObject({
+      state: 'not_configured',
+      message: 'No keychain is available. Unlock it. 1 contact is waiting.',
+    })
+    expect(state.calls).toHaveLength(0)
+    expect(timers.pending.size).toBe(0)
+  })
+
+  it('a 429 with Retry-After holds every send until then, with one timer at that moment', async () => {
+    const { client, state } = scriptedClient([{ kind: 'rate_limited', retryAfterMs: 120_000 }])
+    const start = clock
+    enqueue()
+    const sync = worker({ client, maxInFlight: 1 })
+    sync.start()
+    await settle()
+    expect(sync.status()).toMatchObject({ state: 'waiting', until: new Date(start + 120_000).toISOString() })
+    expect(sync.status().message).toBe('Waiting until 12:02 — the server asked to slow down.')
+    enqueue('Grace Hopper')
+    sync.kick('enqueue')
+    await settle()
+    expect(state.calls).toHaveLength(1)
+    expect(timers.pending.size).toBe(1)
+    expect(timers.fireNext()).toBe(start + 120_000)
+    await settle()
+    expect(store.counts(clock).sent).toBe(2)
+    expect(sync.status().state).toBe('running')
+  })
+
+  it('offline: one probe at a time, on a backoff of its own; when one gets through, the rest go at once', async () => {
+    const refused: CreateContactOutcome = { kind: 'network', description: 'refused', mayHaveReachedServer: false }
+    const { client, state } = scriptedClient([])
+    state.fallback = refused
+    for (let i = 0; i < 3; i++) enqueue(`Person ${i}`)
+    const sync = worker({ client })
+    sync.start()
+    await settle()
+    expect(sync.status()).toMatchObject({ state: 'offline', message: expect.stringMatching(/^Offline — 3 contacts/) })
+    for (let probe = 0; probe < 3; probe++) {
+      const calls = state.calls.length
+      state.most = 0
+      expect(timers.pending.size).toBe(1)
+      timers.fireNext()
+      await settle()
+      // However many are due, one request per probe.
+      expect(state.calls.length).toBe(calls + 1)
+      expect(state.most).toBe(1)
+    }
+    state.fallback = created
+    timers.fireNext()
+    await settle()
+    expect(store.counts(clock).sent).toBe(3)
+    expect(sync.status().state).toBe('running')
+  })
+
+  it('the platform hint: offline shows at once; coming online sends what backed off meanwhile', async () => {
+    let online = false
+    const { client, state } = scriptedClient([{ kind: 'network', description: 'down', mayHaveReachedServer: false }])
+    const id = enqueue()
+    const sync = worker({ client, isOnline: () => online })
+    sync.start()
+    await settle()
+    expect(sync.status().state).toBe('offline')
+    expect(state.calls).toHaveLength(1)
+    expect(store.get(id, clock)?.state).toBe('queued')
+    online = true
+    sync.kick('online')
+    await settle()
+    expect(store.get(id, clock)?.state).toBe('sent')
+    expect(sync.status().state).toBe('running')
+  })
+
+  it('stop() records a request that ignores its abort as unconfirmed and ignores its late reply', async () => {
+    let release: (outcome: CreateContactOutcome) => void = () => {}
+    const { client } = scriptedClient([() => new Promise((resolve) => (release = resolve))])
+    const id = enqueue()
+    const sync = new SyncWorker({
+      store,
+      client,
+      credentials: { connection: async () => connection, profile: async () => profile },
+      now: () => clock,
+      stopGraceMs: 20,
+    })
+    sync.start()
+    await settle()
+    expect(store.get(id, clock)?.state).toBe('sending')
+    await sync.stop()
+    expect(store.get(id, clock)).toMatchObject({ state: 'unconfirmed', lastError: expect.stringMatching(/closed/) })
+    release(created)
+    await settle()
+    expect(store.get(id, clock)?.state).toBe('unconfirmed')
+  })
+})
