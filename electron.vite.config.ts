@@ -27,6 +27,9 @@ export default defineConfig({
   },
   renderer: {
     resolve: { alias: { '@renderer': resolve('src/renderer/src') } },
-    plugins: [vue(), devContentSecurityPolicy()],
+    // Every component is <script setup>: without the Options API, Vue's runtime is smaller.
+    plugins: [vue({ features: { optionsAPI: false } }), devContentSecurityPolicy()],
+    // electron-vite leaves the renderer unminified; minified, start-up JavaScript is a third smaller (npm run bench).
+    build: { minify: true },
   },
 })

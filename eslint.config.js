@@ -97,7 +97,7 @@ export default tseslint.config(
   },
   {
     // Playwright reads fixture dependencies from the destructuring pattern, even an empty one.
-    files: ['test/e2e/fixtures.ts'],
+    files: ['test/e2e/fixtures.ts', 'test/e2e-electron/fixtures.ts'],
     rules: { 'no-empty-pattern': 'off' },
   },
   prettier,

@@ -92,6 +92,13 @@ function main(): void {
         logger,
         // A hint only: the worker trusts what its requests actually do over this.
         isOnline: () => net.isOnline(),
+        // For the diagnostics report; the core adds the OS itself.
+        versions: {
+          app: app.getVersion(),
+          electron: process.versions.electron,
+          chrome: process.versions.chrome,
+          node: process.versions.node,
+        },
       })
       disposeIpc = registerIpcHandlers(core.handlers, { isTrustedSender, logger })
       openWindow()

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Result } from './app-error.ts'
 import type { CommandName, EventName } from './bridge-names.ts'
 import { contactDraftSchema } from './contact.ts'
+import { diagnosticsReportSchema } from './diagnostics.ts'
 import {
   connectivityInputSchema,
   itemIdInputSchema,
@@ -45,6 +46,8 @@ export const bridgeContract = {
   restoreOutboxItem: { input: itemIdInputSchema, output: outboxItemSchema },
   /** The renderer's online/offline events; a hint, corrected by what requests actually do. */
   reportConnectivity: { input: connectivityInputSchema, output: syncStatusSchema },
+  /** A redacted report for support (versions, counts, recent errors); never a key or contact data. */
+  getDiagnostics: { input: noInput, output: diagnosticsReportSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {

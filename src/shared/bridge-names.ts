@@ -17,6 +17,7 @@ export const commandNames = [
   'discardOutboxItem',
   'restoreOutboxItem',
   'reportConnectivity',
+  'getDiagnostics',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

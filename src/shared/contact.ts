@@ -1,7 +1,9 @@
+import type { CountryCode } from 'libphonenumber-js'
 import { z } from 'zod'
+import { E164_PATTERN } from './e164.ts'
 import { LIMITS } from './limits.ts'
 import { hasControlChars } from './text.ts'
-import { E164_PATTERN, isCountryCode, normalizePhone } from './phone.ts'
+import { isCountryCode, normalizePhone, type PhoneNormalization } from './phone.ts'
 
 /** What the form holds: text exactly as typed, phones not yet normalised. */
 export const contactDraftSchema = z.object({
@@ -62,11 +64,25 @@ function messagesOf(result: z.ZodSafeParseResult<unknown>): string[] | undefined
   return result.success ? undefined : [...new Set(result.error.issues.map((i) => i.message))]
 }
 
+/** What validation needs from the phone library (see phone.ts). */
+export interface PhoneRules {
+  isCountryCode(value: string): value is CountryCode
+  normalizePhone(input: string, defaultCountry?: CountryCode): PhoneNormalization
+}
+
 /**
  * Turns a draft into the wire request, or into messages at the fields that need fixing.
  * The renderer runs it before sending and main runs it again: main's answer is the one that counts.
  */
 export function validateContactDraft(draft: ContactDraft): DraftValidation {
+  return validateContactDraftWith(draft, { isCountryCode, normalizePhone })
+}
+
+/**
+ * validateContactDraft with the phone rules passed in, for a caller that loads the phone library
+ * lazily (the renderer): a bundle that uses only this keeps phone.ts and its metadata out.
+ */
+export function validateContactDraftWith(draft: ContactDraft, phone: PhoneRules): DraftValidation {
   const errors: ContactFieldErrors = {}
   const fullName = fullNameSchema.safeParse(draft.fullName)
   errors.fullName = messagesOf(fullName)
@@ -79,10 +95,10 @@ export function validateContactDraft(draft: ContactDraft): DraftValidation {
   const description = contactRequestSchema.shape.description.safeParse(descriptionText || undefined)
   errors.description = messagesOf(description)
 
-  const country = draft.country && isCountryCode(draft.country) ? draft.country : undefined
+  const country = draft.country && phone.isCountryCode(draft.country) ? draft.country : undefined
   const numbers: string[] = []
   const phoneErrors = draft.phones.map((row, index) => {
-    const normalized = normalizePhone(row.number, country)
+    const normalized = phone.normalizePhone(row.number, country)
     if (!normalized.ok) return [normalized.message]
     if (numbers.includes(normalized.e164))
       return [`This number is already in row ${numbers.indexOf(normalized.e164) + 1}.`]

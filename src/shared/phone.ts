@@ -1,7 +1,6 @@
 import { getCountries, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 
-/** E.164: a plus, a non-zero digit, at most 15 digits in all. */
-export const E164_PATTERN = /^\+[1-9]\d{1,14}$/
+export { E164_PATTERN } from './e164.ts'
 
 export type PhoneNormalization = { ok: true; e164: string } | { ok: false; message: string }
 

@@ -71,7 +71,45 @@ export const connectionProfileSchema = z.object({
 })
 export type ConnectionProfile = z.infer<typeof connectionProfileSchema>
 
-/** What the settings form sends. An empty or missing apiKey keeps the stored key. */
+/** How long the outbox waits before flagging an unsent contact, and keeps sent and discarded ones. */
+export const RETENTION_LIMITS = {
+  flagAfterDays: { min: 1, max: 365 },
+  keepHistoryDays: { min: 1, max: 3650 },
+} as const
+
+/** The app's defaults when the user has chosen none (createAppCore may pass others). */
+export const DEFAULT_RETENTION_DAYS = { flagAfterDays: 7, keepHistoryDays: 30 } as const
+
+const WHOLE_DAYS = 'Enter a whole number of days, like 7.'
+
+export const flagAfterDaysSchema = z
+  .number({ error: WHOLE_DAYS })
+  .int(WHOLE_DAYS)
+  .min(RETENTION_LIMITS.flagAfterDays.min, 'Flag unsent contacts after at least 1 day.')
+  .max(RETENTION_LIMITS.flagAfterDays.max, 'Flag unsent contacts after at most 365 days (a year).')
+
+export const keepHistoryDaysSchema = z
+  .number({ error: WHOLE_DAYS })
+  .int(WHOLE_DAYS)
+  .min(RETENTION_LIMITS.keepHistoryDays.min, 'Keep sent history for at least 1 day.')
+  .max(RETENTION_LIMITS.keepHistoryDays.max, 'Keep sent history for at most 3650 days (ten years).')
+
+export const retentionDaysSchema = z.object({
+  flagAfterDays: flagAfterDaysSchema,
+  keepHistoryDays: keepHistoryDaysSchema,
+})
+export type RetentionDays = z.infer<typeof retentionDaysSchema>
+
+/**
+ * A number typed into a text or number input: digits with an optional sign and fraction become a
+ * number (so the schema can say "whole number" or "at least 1"), anything else NaN ("enter a number").
+ */
+export function numberFromInput(value: number | string): number {
+  if (typeof value === 'number') return value
+  return /^\s*[-+]?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN
+}
+
+/** What the settings form sends. An empty or missing apiKey keeps the stored key; a missing window keeps its value. */
 export const settingsInputSchema = z.object({
   baseUrl: z.string().max(LIMITS.baseUrl * 4),
   organizationId: z.union([z.number(), z.string().max(64)]),
@@ -80,6 +118,8 @@ export const settingsInputSchema = z.object({
     .string()
     .max(LIMITS.apiKey * 4)
     .optional(),
+  flagAfterDays: z.union([z.number(), z.string().max(64)]).optional(),
+  keepHistoryDays: z.union([z.number(), z.string().max(64)]).optional(),
 })
 export type SettingsInput = z.infer<typeof settingsInputSchema>
 
@@ -98,5 +138,10 @@ export const settingsViewSchema = z.object({
   configured: z.boolean(),
   hasApiKey: z.boolean(),
   keychain: keychainStateSchema,
+  /** The outbox windows in force; not always whole days when createAppCore was given other defaults. */
+  retention: z.object({
+    flagAfterDays: z.number().positive(),
+    keepHistoryDays: z.number().positive(),
+  }),
 })
 export type SettingsView = z.infer<typeof settingsViewSchema>

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { apiKeyIdSchema, baseUrlSchema, organizationIdSchema } from '../../src/shared/settings.ts'
+import {
+  apiKeyIdSchema,
+  baseUrlSchema,
+  flagAfterDaysSchema,
+  keepHistoryDaysSchema,
+  numberFromInput,
+  organizationIdSchema,
+  settingsInputSchema,
+  settingsViewSchema,
+} from '../../src/shared/settings.ts'
 
 describe('baseUrlSchema', () => {
   it.each([
@@ -38,4 +47,69 @@ describe('apiKeyIdSchema', () => {
     expect(apiKeyIdSchema.safeParse('abc:def').error?.issues[0]?.message).toMatch(/colon/)
   })
   it('trims and accepts an ordinary ID', () => expect(apiKeyIdSchema.parse('  key-123 ')).toBe('key-123'))
+})
+
+describe('the outbox windows', () => {
+  it.each([
+    [1, true],
+    [365, true],
+    [0, false],
+    [366, false],
+    [1.5, false],
+    [Number.NaN, false],
+  ])('flag after %s days: valid %s', (days, valid) => {
+    expect(flagAfterDaysSchema.safeParse(days).success).toBe(valid)
+  })
+
+  it.each([
+    [1, true],
+    [3650, true],
+    [0, false],
+    [3651, false],
+    [-5, false],
+  ])('keep history %s days: valid %s', (days, valid) => {
+    expect(keepHistoryDaysSchema.safeParse(days).success).toBe(valid)
+  })
+
+  it('says what is wrong in words', () => {
+    const first = (result: { error?: { issues: Array<{ message: string }> } }) => result.error?.issues[0]?.message
+    expect(first(flagAfterDaysSchema.safeParse(Number.NaN))).toBe('Enter a whole number of days, like 7.')
+    expect(first(flagAfterDaysSchema.safeParse(2.5))).toBe('Enter a whole number of days, like 7.')
+    expect(first(flagAfterDaysSchema.safeParse(0))).toBe('Flag unsent contacts after at least 1 day.')
+    expect(first(keepHistoryDaysSchema.safeParse(4000))).toBe('Keep sent history for at most 3650 days (ten years).')
+  })
+
+  it.each([
+    ['7', 7],
+    [' 30 ', 30],
+    ['-3', -3],
+    ['2.5', 2.5],
+    [14, 14],
+  ])('reads %o typed into an input as %s', (input, expected) => {
+    expect(numberFromInput(input)).toBe(expected)
+  })
+
+  it.each(['', 'seven', '1e3', '0x10', '7 days'])('reads %o as not a number', (input) => {
+    expect(numberFromInput(input)).toBeNaN()
+  })
+
+  it('lets a settings input leave the windows out (older callers) or send them as numbers or text', () => {
+    const profile = { baseUrl: 'https://a.example', organizationId: 1, apiKeyId: 'k' }
+    expect(settingsInputSchema.safeParse(profile).success).toBe(true)
+    expect(settingsInputSchema.safeParse({ ...profile, flagAfterDays: 3, keepHistoryDays: '90' }).success).toBe(true)
+    expect(settingsInputSchema.safeParse({ ...profile, flagAfterDays: null }).success).toBe(false)
+  })
+
+  it('makes the windows part of what the renderer sees', () => {
+    const view = {
+      profile: { baseUrl: 'https://a.example', organizationId: null, apiKeyId: '' },
+      configured: false,
+      hasApiKey: false,
+      keychain: { available: true },
+    }
+    expect(settingsViewSchema.safeParse(view).success).toBe(false)
+    expect(
+      settingsViewSchema.safeParse({ ...view, retention: { flagAfterDays: 7, keepHistoryDays: 30 } }).success,
+    ).toBe(true)
+  })
 })

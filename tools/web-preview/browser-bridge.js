@@ -29,7 +29,14 @@
   for (const name of EVENTS) {
     source.addEventListener(name, (message) => {
       const payload = JSON.parse(message.data)
-      for (const listener of listeners.get(name) ?? []) listener(payload)
+      // One failing listener must not stop the others, as with the Electron preload.
+      for (const listener of listeners.get(name) ?? []) {
+        try {
+          listener(payload)
+        } catch (error) {
+          console.error(error)
+        }
+      }
     })
   }
 
@@ -37,6 +44,7 @@
   for (const name of COMMANDS) api[name] = (input) => invoke(name, input)
   api.on = (event, listener) => {
     if (!EVENTS.includes(event)) throw new Error(`Unknown event: ${event}`)
+    if (typeof listener !== 'function') throw new TypeError('The listener must be a function.')
     const set = listeners.get(event) ?? new Set()
     set.add(listener)
     listeners.set(event, set)

@@ -4,20 +4,22 @@ import type { CommandHandlers } from '../../shared/bridge-contract.ts'
 import { CloverhoundClient, type FetchFunction } from './cloverhound-client.ts'
 import { createCommandHandlers, type EmitEvent } from './command-handlers.ts'
 import { Credentials } from './credentials.ts'
+import { collectDiagnostics, type AppVersions } from './diagnostics.ts'
 import type { Logger } from './logger.ts'
 import type { BackoffOptions } from './outbox/backoff.ts'
 import type { OutboxStore } from './outbox/outbox-store-types.ts'
 import { openOutboxStore } from './outbox/sqlite-outbox-store.ts'
 import { SyncWorker } from './outbox/sync-worker.ts'
 import type { WorkerTimers } from './outbox/worker-timers.ts'
+import { RecentErrors, recordingLogger } from './recent-errors.ts'
+import { DEFAULT_RETENTION, type RetentionWindows } from './retention.ts'
 import type { SecretStore } from './secret-store.ts'
 import { SettingsStore } from './settings-store.ts'
 
-const DAY_MS = 24 * 60 * 60 * 1000
 /** Items still unsent after this long are flagged in the list and the status line (never dropped). */
-export const DEFAULT_FLAG_AFTER_MS = 7 * DAY_MS
+export const DEFAULT_FLAG_AFTER_MS = DEFAULT_RETENTION.flagAfterMs
 /** Sent and discarded items stay in the history (and can be undone) this long. */
-export const DEFAULT_KEEP_SENT_MS = 30 * DAY_MS
+export const DEFAULT_KEEP_SENT_MS = DEFAULT_RETENTION.keepHistoryMs
 export const OUTBOX_FILE_NAME = 'outbox.sqlite'
 
 export interface CoreOptions {
@@ -29,6 +31,9 @@ export interface CoreOptions {
   logger: Logger
   /** The platform's connectivity hint (Electron's net.isOnline); requests have the last word. */
   isOnline?: () => boolean
+  /** Versions for the diagnostics report; what is missing is filled from this process (Node, OS). */
+  versions?: AppVersions
+  /** Defaults for the outbox windows; the user's choice in Settings wins. */
   flagAfterMs?: number
   keepSentMs?: number
   /** Per request; a request past it is `unconfirmed`. */
@@ -48,6 +53,8 @@ export interface AppCore {
   /** For tests and diagnostics; the renderer reaches these only through `handlers`. */
   outbox: OutboxStore
   worker: SyncWorker
+  /** The injected logger, also keeping recent warnings and errors for diagnostics; the edge may log through it too. */
+  logger: Logger
   /** Stops the worker (in-flight sends finish or become unconfirmed), then closes the outbox. */
   close(): Promise<void>
 }
@@ -55,18 +62,29 @@ export interface AppCore {
 /** Wires the Electron-free core. Electron's main process and the web preview both start here. */
 export async function createAppCore(options: CoreOptions): Promise<AppCore> {
   const now = options.now ?? Date.now
+  const recentErrors = new RecentErrors()
+  const logger = recordingLogger(options.logger, recentErrors, now)
   await mkdir(options.dataDir, { recursive: true })
-  const credentials = new Credentials(new SettingsStore(options.dataDir), options.secrets)
+  const retentionDefaults: RetentionWindows = {
+    flagAfterMs: options.flagAfterMs ?? DEFAULT_FLAG_AFTER_MS,
+    keepHistoryMs: options.keepSentMs ?? DEFAULT_KEEP_SENT_MS,
+  }
+  const credentials = new Credentials(new SettingsStore(options.dataDir), options.secrets, { retentionDefaults })
+  // An unreadable settings file must not keep the outbox closed: its windows fall back to the defaults.
+  const retention = await credentials.retention().catch((error: unknown) => {
+    logger.warn('Settings unreadable at start-up; using the default outbox windows', { error: errorName(error) })
+    return retentionDefaults
+  })
   const client = new CloverhoundClient({ fetch: options.fetch, timeoutMs: options.requestTimeoutMs, now })
   const outbox = openOutboxStore({
     path: join(options.dataDir, OUTBOX_FILE_NAME),
-    flagAfterMs: options.flagAfterMs ?? DEFAULT_FLAG_AFTER_MS,
+    flagAfterMs: retention.flagAfterMs,
   })
   // A request in flight when the app died may have reached the server: the user decides.
   const interrupted = outbox.recoverInterrupted(now())
-  if (interrupted > 0) options.logger.warn('Sends interrupted by a crash are now unconfirmed', { count: interrupted })
-  const pruned = outbox.pruneHistory(now() - (options.keepSentMs ?? DEFAULT_KEEP_SENT_MS))
-  if (pruned > 0) options.logger.info('Old sent and discarded items removed', { count: pruned })
+  if (interrupted > 0) logger.warn('Sends interrupted by a crash are now unconfirmed', { count: interrupted })
+  const pruned = outbox.pruneHistory(now() - retention.keepHistoryMs)
+  if (pruned > 0) logger.info('Old sent and discarded items removed', { count: pruned })
 
   const worker = new SyncWorker({
     store: outbox,
@@ -76,7 +94,7 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     timers: options.timers,
     random: options.random,
     isOnline: options.isOnline,
-    logger: options.logger,
+    logger,
     maxInFlight: options.maxInFlight,
     stopGraceMs: options.stopGraceMs,
     backoff: options.backoff,
@@ -88,7 +106,16 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     store: outbox,
     worker,
     emit: options.emit,
-    logger: options.logger,
+    logger,
+    diagnostics: () =>
+      collectDiagnostics({
+        versions: options.versions ?? {},
+        credentials,
+        store: outbox,
+        worker,
+        recentErrors,
+        now,
+      }),
     now,
   })
   worker.start()
@@ -98,5 +125,9 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     closing ??= worker.stop().finally(() => outbox.close())
     return closing
   }
-  return { handlers, outbox, worker, close }
+  return { handlers, outbox, worker, logger, close }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error
 }

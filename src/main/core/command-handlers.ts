@@ -1,9 +1,11 @@
 import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EventName, EventPayload } from '../../shared/bridge-contract.ts'
+import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
 import type { Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
 import { outboxStorageWords } from './outbox/storage-errors.ts'
+import type { RetentionWindows } from './retention.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
 
 export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void
@@ -14,6 +16,8 @@ export interface CommandDependencies {
   worker: OutboxCommandDependencies['worker']
   emit: EmitEvent
   logger: Logger
+  /** The redacted report behind "Copy diagnostics" (see diagnostics.ts). */
+  diagnostics: () => Promise<DiagnosticsReport>
   now?: () => number
 }
 
@@ -30,6 +34,17 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
     deps.emit('settingsChanged', view)
     deps.worker.kick('credentials')
   }
+  // Saved windows apply at once: overdue flags follow the new window, and a shorter history is
+  // pruned now rather than at the next start.
+  const applyRetention = (windows: RetentionWindows): void => {
+    const flagChanged = deps.store.flagAfterMs !== windows.flagAfterMs
+    deps.store.flagAfterMs = windows.flagAfterMs
+    const pruned = deps.store.pruneHistory(now() - windows.keepHistoryMs)
+    if (pruned > 0) deps.logger.info('Old sent and discarded items removed', { count: pruned })
+    if (!flagChanged && pruned === 0) return
+    deps.emit('outboxChanged', { ids: [] })
+    deps.worker.publishStatus()
+  }
 
   return {
     getSettings: () => guard('getSettings', async () => ok(await deps.credentials.view())),
@@ -38,6 +53,7 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
       guard('saveSettings', async () => {
         const saved = await deps.credentials.save(input)
         if (!saved.ok) return fail('invalid', 'Some settings need fixing.', { fields: saved.fields })
+        applyRetention(saved.retention)
         settingsChanged(saved.view)
         return ok(saved.view)
       }),
@@ -48,6 +64,8 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
         settingsChanged(view)
         return ok(view)
       }),
+
+    getDiagnostics: () => guard('getDiagnostics', async () => ok(await deps.diagnostics())),
 
     ...createOutboxCommands(
       { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },

@@ -7,13 +7,27 @@ import {
   type SettingsInput,
   type SettingsView,
 } from '../../shared/settings.ts'
+import {
+  checkRetentionInput,
+  DEFAULT_RETENTION,
+  retentionView,
+  retentionWindows,
+  type RetentionWindows,
+} from './retention.ts'
 import { KeychainUnavailableError, type SecretStore } from './secret-store.ts'
 import type { SettingsStore } from './settings-store.ts'
 
 /** One connection profile today; the id is the keychain account so more can follow. */
 export const DEFAULT_PROFILE_ID = 'default'
 
-export type SaveSettingsOutcome = { ok: true; view: SettingsView } | { ok: false; fields: Record<string, string[]> }
+export type SaveSettingsOutcome =
+  { ok: true; view: SettingsView; retention: RetentionWindows } | { ok: false; fields: Record<string, string[]> }
+
+export interface CredentialsOptions {
+  profileId?: string
+  /** The outbox windows when the user has saved none. */
+  retentionDefaults?: RetentionWindows
+}
 
 /** A usable connection: a complete profile and its key. */
 export interface Connection {
@@ -22,18 +36,21 @@ export interface Connection {
 }
 
 /**
- * The connection profile (plain settings) joined with its API key (keychain only).
- * The key goes in through `save` and out only through `connection()`, which only the sender uses.
+ * The connection profile (plain settings) joined with its API key (keychain only), plus the outbox
+ * windows the Settings form saves with them in the same write. The key goes in through `save` and
+ * out only through `connection()`, which only the sender (and the diagnostics' redaction) uses.
  */
 export class Credentials {
   readonly #settings: SettingsStore
   readonly #secrets: SecretStore
   readonly #profileId: string
+  readonly #retentionDefaults: RetentionWindows
 
-  constructor(settings: SettingsStore, secrets: SecretStore, profileId = DEFAULT_PROFILE_ID) {
+  constructor(settings: SettingsStore, secrets: SecretStore, options: CredentialsOptions = {}) {
     this.#settings = settings
     this.#secrets = secrets
-    this.#profileId = profileId
+    this.#profileId = options.profileId ?? DEFAULT_PROFILE_ID
+    this.#retentionDefaults = options.retentionDefaults ?? DEFAULT_RETENTION
   }
 
   /** What the renderer may see: the profile, whether a key is stored, whether the keychain works. */
@@ -55,7 +72,13 @@ export class Credentials {
       configured: profile !== undefined && hasApiKey,
       hasApiKey,
       keychain,
+      retention: retentionView(await this.retention()),
     }
+  }
+
+  /** The outbox windows in force: the saved ones, else the defaults. */
+  async retention(): Promise<RetentionWindows> {
+    return retentionWindows(await this.#settings.loadRetention(), this.#retentionDefaults)
   }
 
   async save(input: SettingsInput): Promise<SaveSettingsOutcome> {
@@ -65,15 +88,18 @@ export class Credentials {
         : input.organizationId
     const profile = connectionProfileSchema.safeParse({ ...input, organizationId })
     const apiKey = input.apiKey ? apiKeySchema.safeParse(input.apiKey) : undefined
-    if (!profile.success || (apiKey && !apiKey.success)) {
+    const retention = checkRetentionInput(input)
+    if (!profile.success || (apiKey && !apiKey.success) || !retention.ok) {
       const fields: Record<string, string[]> = profile.success ? {} : fieldMessages(profile.error)
       if (apiKey && !apiKey.success) fields.apiKey = apiKey.error.issues.map((i) => i.message)
+      if (!retention.ok) Object.assign(fields, retention.fields)
       return { ok: false, fields }
     }
     // Key first: if the keychain refuses it, the old profile and key stay as they were.
     if (apiKey?.success) await this.#secrets.set(this.#profileId, apiKey.data)
-    await this.#settings.save(profile.data)
-    return { ok: true, view: await this.view() }
+    const saved = await this.#settings.loadRetention()
+    await this.#settings.save(profile.data, { ...saved, ...retention.value })
+    return { ok: true, view: await this.view(), retention: await this.retention() }
   }
 
   async removeKey(): Promise<SettingsView> {

@@ -1,23 +1,51 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { connectionProfileSchema, type ConnectionProfile } from '../../shared/settings.ts'
+import {
+  connectionProfileSchema,
+  flagAfterDaysSchema,
+  keepHistoryDaysSchema,
+  type ConnectionProfile,
+  type RetentionDays,
+} from '../../shared/settings.ts'
 
 const FILE_NAME = 'settings.json'
 
+/**
+ * Still 1: retention was added as an optional field, so files written before it load as they are, and an
+ * older build reading a newer file ignores the field instead of moving the whole file aside as damaged.
+ */
+export const SETTINGS_FILE_VERSION = 1
+
+/** The windows the user chose; a missing one follows the app's default. */
+export type SavedRetention = Partial<RetentionDays>
+
 const settingsFileSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(SETTINGS_FILE_VERSION),
   profile: connectionProfileSchema.optional(),
+  // A hand-edited, out-of-range window falls back to the default rather than costing the profile.
+  retention: z
+    .object({
+      flagAfterDays: flagAfterDaysSchema.optional().catch(undefined),
+      keepHistoryDays: keepHistoryDaysSchema.optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
 })
 
+interface SettingsFile {
+  profile?: ConnectionProfile
+  retention?: SavedRetention
+}
+
 /**
- * The connection profile as a small JSON file in the app's data folder. Writes go to a temp
- * file that is flushed and renamed over the old one, so a crash leaves either version, never half.
- * A file that cannot be read is moved aside (kept for recovery), never silently overwritten.
+ * The connection profile and the outbox windows as a small JSON file in the app's data folder. Writes
+ * go to a temp file that is flushed and renamed over the old one, so a crash leaves either version,
+ * never half. A file that cannot be read is moved aside (kept for recovery), never silently overwritten.
  */
 export class SettingsStore {
   readonly #dir: string
-  #profile: ConnectionProfile | undefined
+  #file: SettingsFile = {}
   #loaded = false
 
   constructor(dataDir: string) {
@@ -29,39 +57,62 @@ export class SettingsStore {
   }
 
   async load(): Promise<ConnectionProfile | undefined> {
-    if (this.#loaded) return this.#profile
+    // Once loaded, answer without another await: the worker reads this on every kick.
+    if (this.#loaded) return this.#file.profile
+    return (await this.#read()).profile
+  }
+
+  async loadRetention(): Promise<SavedRetention> {
+    if (this.#loaded) return { ...this.#file.retention }
+    return { ...(await this.#read()).retention }
+  }
+
+  /** Replaces the profile and, when given, the retention windows (otherwise the saved ones stay). */
+  async save(profile: ConnectionProfile, retention?: SavedRetention): Promise<void> {
+    const current = await this.#read()
+    const next: SettingsFile = { profile, retention: withoutUndefined(retention ?? current.retention ?? {}) }
+    await mkdir(this.#dir, { recursive: true })
+    const temp = `${this.path}.${process.pid}.tmp`
+    const file = await open(temp, 'w', 0o600)
+    try {
+      const body = {
+        version: SETTINGS_FILE_VERSION,
+        profile: next.profile,
+        ...(Object.keys(next.retention ?? {}).length > 0 ? { retention: next.retention } : {}),
+      }
+      await file.writeFile(`${JSON.stringify(body, null, 2)}\n`)
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+    await rename(temp, this.path)
+    this.#file = next
+    this.#loaded = true
+  }
+
+  async #read(): Promise<SettingsFile> {
+    if (this.#loaded) return this.#file
     let text: string
     try {
       text = await readFile(this.path, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       this.#loaded = true
-      return undefined
+      return this.#file
     }
     const parsed = settingsFileSchema.safeParse(safeJson(text))
     if (parsed.success) {
-      this.#profile = parsed.data.profile
+      this.#file = { profile: parsed.data.profile, retention: withoutUndefined(parsed.data.retention ?? {}) }
     } else {
       await rename(this.path, join(this.#dir, `settings.damaged-${Date.now()}.json`))
     }
     this.#loaded = true
-    return this.#profile
+    return this.#file
   }
+}
 
-  async save(profile: ConnectionProfile): Promise<void> {
-    await mkdir(this.#dir, { recursive: true })
-    const temp = `${this.path}.${process.pid}.tmp`
-    const file = await open(temp, 'w', 0o600)
-    try {
-      await file.writeFile(`${JSON.stringify({ version: 1, profile }, null, 2)}\n`)
-      await file.sync()
-    } finally {
-      await file.close()
-    }
-    await rename(temp, this.path)
-    this.#profile = profile
-    this.#loaded = true
-  }
+function withoutUndefined(retention: SavedRetention): SavedRetention {
+  return Object.fromEntries(Object.entries(retention).filter(([, value]) => value !== undefined))
 }
 
 function safeJson(text: string): unknown {

@@ -30,6 +30,7 @@ export const bridge: BridgeApi = {
   discardOutboxItem: (input) => api().discardOutboxItem(input),
   restoreOutboxItem: (input) => api().restoreOutboxItem(input),
   reportConnectivity: (input) => api().reportConnectivity(input),
+  getDiagnostics: () => api().getDiagnostics(),
   on: (event, listener) => api().on(event, listener),
 }
 

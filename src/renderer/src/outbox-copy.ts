@@ -1,5 +1,5 @@
 import type { OutboxItem, OutboxState, SyncStatus } from '../../shared/outbox.ts'
-import { formatPhone } from '../../shared/phone.ts'
+import { formatPhone } from './phone-loader.ts'
 
 /** What the user can do with an item in each state; the buttons carry exactly these names. */
 export type ItemAction = 'Send now' | 'Edit' | 'Send again' | 'Mark as sent' | 'Discard' | 'Restore'

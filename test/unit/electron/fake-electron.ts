@@ -80,6 +80,7 @@ class FakeApp extends Emitter {
   readonly quit = vi.fn((..._args: unknown[]): void => {})
   readonly exit = vi.fn((..._args: unknown[]): void => {})
   readonly getPath = vi.fn((name: string) => `/fake/${name}`)
+  readonly getVersion = vi.fn(() => '0.0.0-test')
   private ready: () => void = () => {}
   private readonly whenReadyPromise = new Promise<void>((resolve) => (this.ready = resolve))
   isReadyNow = false

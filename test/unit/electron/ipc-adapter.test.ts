@@ -12,6 +12,7 @@ import {
   type CommandHandlers,
 } from '../../../src/shared/bridge-contract.ts'
 import type { ContactDraft } from '../../../src/shared/contact.ts'
+import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
 import type { OutboxItem, SyncStatus } from '../../../src/shared/outbox.ts'
 import type { SettingsView } from '../../../src/shared/settings.ts'
 import { isAppPageUrl, resolveAppPage } from '../../../src/main/app-page.ts'
@@ -68,6 +69,7 @@ const view: SettingsView = {
   configured: true,
   hasApiKey: true,
   keychain: { available: true },
+  retention: { flagAfterDays: 7, keepHistoryDays: 30 },
 }
 
 const item: OutboxItem = {
@@ -95,6 +97,20 @@ const status: SyncStatus = {
   overdue: 0,
 }
 
+const diagnostics: DiagnosticsReport = {
+  text: 'Cloverhound Contacts diagnostics\n',
+  report: {
+    generatedAt: '2030-01-01T00:00:00.000Z',
+    app: { version: '0.1.0' },
+    runtime: { electron: null, chrome: null, node: '24.0.0', platform: 'linux', osRelease: '6.0', arch: 'x64' },
+    connection: null,
+    outbox: null,
+    retention: { flagAfterDays: 7, keepHistoryDays: 30 },
+    storage: { outboxSchemaVersion: 1, settingsFileVersion: 1 },
+    recentErrors: [],
+  },
+}
+
 function fakeHandlers() {
   return {
     getSettings: vi.fn(async (_input: unknown): Promise<Result<SettingsView>> => ok(view)),
@@ -111,6 +127,7 @@ function fakeHandlers() {
     discardOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
     restoreOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
     reportConnectivity: vi.fn(async (_input: unknown) => ok(status)),
+    getDiagnostics: vi.fn(async (_input: unknown) => ok(diagnostics)),
   } satisfies CommandHandlers
 }
 

@@ -16,6 +16,7 @@ const fake = vi.hoisted(() => {
     quit: vi.fn(),
     exit: vi.fn(),
     getPath: vi.fn((name: string) => `/data/${name}`),
+    getVersion: vi.fn(() => '1.2.3'),
     on: vi.fn((event: string, listener: Listener) => appListeners.set(event, listener)),
     whenReady: vi.fn(() => new Promise<void>((resolve) => (ready = resolve))),
   }
@@ -170,6 +171,17 @@ describe('the composition root', () => {
     expect(options.secrets.service).toBe('com.cloverhound.contacts')
     await options.fetch('https://api.example/1/contacts', { method: 'POST' })
     expect(fake.net.fetch).toHaveBeenCalledWith('https://api.example/1/contacts', { method: 'POST' })
+  })
+
+  it('tells the core the app, Electron, Chrome and Node versions for diagnostics', async () => {
+    await start()
+    const options = fake.createAppCore.mock.calls[0]?.[0] as { versions: Record<string, unknown> }
+    expect(options.versions).toEqual({
+      app: '1.2.3',
+      electron: process.versions.electron,
+      chrome: process.versions.chrome,
+      node: process.versions.node,
+    })
   })
 
   it('points the window at the CommonJS preload and the built page', async () => {

@@ -42,6 +42,7 @@ const view: SettingsView = {
   configured: false,
   hasApiKey: false,
   keychain: { available: true },
+  retention: { flagAfterDays: 7, keepHistoryDays: 30 },
 }
 
 describe('preload', () => {

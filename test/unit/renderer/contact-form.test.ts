@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Result } from '../../../src/shared/app-error.ts'
 import type { OutboxItem } from '../../../src/shared/outbox.ts'
+import { loadPhoneKit } from '../../../src/renderer/src/phone-loader.ts'
 import { useContactFormStore } from '../../../src/renderer/src/stores/contact-form.ts'
 import { useNavigationStore } from '../../../src/renderer/src/stores/navigation.ts'
 import { useSyncStore } from '../../../src/renderer/src/stores/sync.ts'
@@ -20,6 +21,8 @@ async function mountForm(): Promise<VueWrapper> {
   useContactFormStore().setCountry('US')
   useSyncStore().start()
   wrapper = mount(ContactFormView, { global: { plugins: [pinia] }, attachTo: document.body })
+  // The phone module loads lazily, as in the app; these tests start once it is in.
+  await loadPhoneKit()
   await flushPromises()
   return wrapper
 }

@@ -27,6 +27,7 @@ import {
   type QueueState,
   type SyncStatus,
 } from '../../../src/shared/outbox.ts'
+import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
 import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
 import type { SettingsInput, SettingsView } from '../../../src/shared/settings.ts'
 
@@ -35,7 +36,43 @@ export const configuredView = (overrides: Partial<SettingsView> = {}): SettingsV
   configured: true,
   hasApiKey: true,
   keychain: { available: true },
+  retention: { flagAfterDays: 7, keepHistoryDays: 30 },
   ...overrides,
+})
+
+/** A report as main would make it (already redacted there). */
+export const fakeDiagnostics = (
+  text = 'Cloverhound Contacts diagnostics\nApp version: 0.1.0\n',
+): DiagnosticsReport => ({
+  text,
+  report: {
+    generatedAt: '2025-01-01T09:00:00.000Z',
+    app: { version: '0.1.0' },
+    runtime: {
+      electron: '38.0.0',
+      chrome: '140.0.0.0',
+      node: '22.19.0',
+      platform: 'linux',
+      osRelease: '6.8',
+      arch: 'x64',
+    },
+    connection: {
+      configured: true,
+      host: 'cloud-staging.cloverhound.com',
+      organizationId: 42,
+      hasApiKey: true,
+      keychainAvailable: true,
+    },
+    outbox: {
+      counts: { queued: 0, sending: 0, sent: 0, needs_fix: 0, unconfirmed: 0, discarded: 0 },
+      overdue: 0,
+      syncState: 'running',
+      inFlight: 0,
+    },
+    retention: { flagAfterDays: 7, keepHistoryDays: 30 },
+    storage: { outboxSchemaVersion: 1, settingsFileVersion: 1 },
+    recentErrors: [],
+  },
 })
 
 /** What a server would answer for a draft: ids, and each phone in E.164. */
@@ -238,6 +275,11 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
           apiKeyId: input.apiKeyId,
         },
         hasApiKey: view.hasApiKey || Boolean(input.apiKey),
+        retention: {
+          flagAfterDays: input.flagAfterDays === undefined ? view.retention.flagAfterDays : Number(input.flagAfterDays),
+          keepHistoryDays:
+            input.keepHistoryDays === undefined ? view.retention.keepHistoryDays : Number(input.keepHistoryDays),
+        },
       }
       view = { ...view, configured: view.hasApiKey }
       return { ok: true, value: view }
@@ -312,6 +354,10 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       }
       return { ok: true, value: status() }
     }),
+    getDiagnostics: command('getDiagnostics', (): Result<DiagnosticsReport> => ({
+      ok: true,
+      value: fakeDiagnostics(),
+    })),
     on: vi.fn(on),
   } satisfies BridgeApi
 

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { SettingsView } from '../../../src/shared/settings.ts'
 import { useSettingsStore } from '../../../src/renderer/src/stores/settings.ts'
 import SettingsFormView from '../../../src/renderer/src/views/SettingsFormView.vue'
-import { configuredView, installFakeBridge } from './fake-bridge.ts'
+import { configuredView, deferred, fakeDiagnostics, installFakeBridge } from './fake-bridge.ts'
 import { button, byLabel, description } from './queries.ts'
 
 const SECRET = 'sk-live-very-secret-value'
@@ -23,7 +23,15 @@ async function mountSettings(view: SettingsView = configuredView()) {
 
 afterEach(() => {
   wrapper?.unmount()
+  Reflect.deleteProperty(navigator, 'clipboard')
 })
+
+/** navigator.clipboard as the page would find it; `undefined` plays a browser that has none. */
+function stubClipboard(writeText: ((text: string) => Promise<void>) | undefined) {
+  const clipboard = writeText ? { writeText: vi.fn(writeText) } : undefined
+  Object.defineProperty(navigator, 'clipboard', { value: clipboard, configurable: true })
+  return clipboard
+}
 
 describe('Settings', () => {
   it('fills the profile from main and leaves the API key input empty and masked', async () => {
@@ -142,5 +150,137 @@ describe('Settings', () => {
     )
     await flushPromises()
     expect(byLabel(view, 'API key ID').element.value).toBe('typing-in-progress')
+  })
+
+  describe('Outbox windows', () => {
+    it('shows both windows from main as whole days, in number inputs', async () => {
+      const { view } = await mountSettings(configuredView({ retention: { flagAfterDays: 3, keepHistoryDays: 90 } }))
+      const flag = byLabel(view, 'Flag unsent contacts after (days)')
+      const keep = byLabel(view, 'Keep sent history for (days)')
+      expect(flag.element.value).toBe('3')
+      expect(keep.element.value).toBe('90')
+      expect(flag.attributes()).toMatchObject({ type: 'number', min: '1', max: '365', step: '1' })
+      expect(keep.attributes()).toMatchObject({ type: 'number', min: '1', max: '3650', step: '1' })
+      expect(view.find('legend').text()).toBe('Outbox')
+    })
+
+    it('saves a changed window with Save settings, and leaves the untouched one out', async () => {
+      const { bridge, view } = await mountSettings()
+      await byLabel(view, 'Keep sent history for (days)').setValue('90')
+      await button(view, 'Save settings').trigger('click')
+      await flushPromises()
+
+      expect(bridge.api.saveSettings).toHaveBeenCalledWith({
+        baseUrl: 'https://cloud-staging.cloverhound.com',
+        organizationId: 42,
+        apiKeyId: 'key-id-1',
+        keepHistoryDays: 90,
+      })
+      expect(byLabel(view, 'Keep sent history for (days)').element.value).toBe('90')
+      expect(view.find('[role="status"]').text()).toContain('Settings saved.')
+    })
+
+    it.each([
+      ['Flag unsent contacts after (days)', '0', 'Flag unsent contacts after at least 1 day.'],
+      ['Flag unsent contacts after (days)', '400', 'Flag unsent contacts after at most 365 days (a year).'],
+      ['Flag unsent contacts after (days)', '', 'Enter a whole number of days, like 7.'],
+      ['Keep sent history for (days)', '2.5', 'Enter a whole number of days, like 7.'],
+      ['Keep sent history for (days)', '5000', 'Keep sent history for at most 3650 days (ten years).'],
+    ])('“%s” = %o: says “%s” at the field without calling main', async (label, value, message) => {
+      const { bridge, view } = await mountSettings()
+      await byLabel(view, label).setValue(value)
+      await button(view, 'Save settings').trigger('click')
+      await flushPromises()
+
+      expect(bridge.api.saveSettings).not.toHaveBeenCalled()
+      const input = byLabel(view, label)
+      expect(input.attributes('aria-invalid')).toBe('true')
+      expect(description(view, input)).toContain(message)
+      expect(document.activeElement).toBe(input.element)
+    })
+
+    it('shows main’s refusal of a window at its field', async () => {
+      const { bridge, view } = await mountSettings()
+      bridge.api.saveSettings.mockResolvedValueOnce({
+        ok: false,
+        error: {
+          code: 'invalid',
+          message: 'Some settings need fixing.',
+          fields: { flagAfterDays: ['Flag unsent contacts after at most 365 days (a year).'] },
+        },
+      })
+      await byLabel(view, 'Flag unsent contacts after (days)').setValue('30')
+      await button(view, 'Save settings').trigger('click')
+      await flushPromises()
+
+      expect(description(view, byLabel(view, 'Flag unsent contacts after (days)'))).toContain('at most 365 days')
+    })
+  })
+
+  describe('Copy diagnostics', () => {
+    it('copies main’s report to the clipboard and says so', async () => {
+      const clipboard = stubClipboard(async () => {})
+      const { bridge, view } = await mountSettings()
+      await button(view, 'Copy diagnostics').trigger('click')
+      await flushPromises()
+
+      expect(bridge.api.getDiagnostics).toHaveBeenCalledTimes(1)
+      expect(clipboard?.writeText).toHaveBeenCalledWith(fakeDiagnostics().text)
+      expect(view.findAll('[role="status"]').map((region) => region.text())).toContain('Diagnostics copied')
+      expect(view.find('textarea').exists()).toBe(false)
+    })
+
+    it('shows the report selected in a read-only box when the clipboard refuses', async () => {
+      stubClipboard(async () => {
+        throw new DOMException('Write permission denied.', 'NotAllowedError')
+      })
+      const { view } = await mountSettings()
+      await button(view, 'Copy diagnostics').trigger('click')
+      await flushPromises()
+
+      const report = byLabel<HTMLTextAreaElement>(view, 'Diagnostics report')
+      expect(report.element.value).toBe(fakeDiagnostics().text)
+      expect(report.attributes('readonly')).toBeDefined()
+      expect(document.activeElement).toBe(report.element)
+      expect(description(view, report)).toMatch(/Select all \((Ctrl\+A|⌘A)\) and copy/)
+      expect(view.text()).not.toContain('Diagnostics copied')
+    })
+
+    it('falls back to the box where there is no clipboard at all', async () => {
+      stubClipboard(undefined)
+      const { view } = await mountSettings()
+      await button(view, 'Copy diagnostics').trigger('click')
+      await flushPromises()
+      expect(byLabel<HTMLTextAreaElement>(view, 'Diagnostics report').element.value).toBe(fakeDiagnostics().text)
+    })
+
+    it('says why when main cannot make the report, and copies nothing', async () => {
+      const clipboard = stubClipboard(async () => {})
+      const { bridge, view } = await mountSettings()
+      bridge.api.getDiagnostics.mockResolvedValueOnce({
+        ok: false,
+        error: { code: 'storage', message: 'The app could not write to its data folder.' },
+      })
+      await button(view, 'Copy diagnostics').trigger('click')
+      await flushPromises()
+
+      expect(clipboard?.writeText).not.toHaveBeenCalled()
+      expect(view.findAll('[role="alert"]').some((alert) => alert.text().includes('could not write'))).toBe(true)
+    })
+
+    it('ignores a second click while the report is being made', async () => {
+      stubClipboard(async () => {})
+      const { bridge, view } = await mountSettings()
+      const pending = deferred<Awaited<ReturnType<typeof bridge.api.getDiagnostics>>>()
+      bridge.api.getDiagnostics.mockReturnValueOnce(pending.promise)
+      await button(view, 'Copy diagnostics').trigger('click')
+      expect(button(view, 'Copy diagnostics').attributes('disabled')).toBeDefined()
+      await button(view, 'Copy diagnostics').trigger('click')
+      pending.resolve({ ok: true, value: fakeDiagnostics() })
+      await flushPromises()
+
+      expect(bridge.api.getDiagnostics).toHaveBeenCalledTimes(1)
+      expect(view.text()).toContain('Diagnostics copied')
+    })
   })
 })

@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia'
-import { computed, ref, type Ref } from 'vue'
+import { computed, ref, watch, type Ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
-import { validateContactDraft, type ContactDraft, type ContactFieldErrors } from '../../../shared/contact.ts'
+import type { ContactDraft, ContactFieldErrors } from '../../../shared/contact.ts'
 import type { OutboxItem } from '../../../shared/outbox.ts'
-import { countryFromLocale, isCountryCode, normalizePhone, type PhoneNormalization } from '../../../shared/phone.ts'
+import type { PhoneNormalization } from '../../../shared/phone.ts'
 import { bridge, callBridge, listen } from '../bridge.ts'
+import { loadPhoneKit, loadPhoneKitSoon, phoneKit, type PhoneKit } from '../phone-loader.ts'
 
 export type TextField = 'fullName' | 'email' | 'description'
 /** A phone row; the key keeps a row's DOM (and focus) with it when rows above are removed. */
@@ -23,13 +24,20 @@ type FormSnapshot = {
 
 const TEXT_FIELDS: readonly TextField[] = ['fullName', 'email', 'description']
 
+const PHONE_RULES_MISSING: AppError = {
+  code: 'internal',
+  message: 'The app could not load its phone number rules. Try again; if it keeps happening, restart the app.',
+}
+
 export const useContactFormStore = defineStore('contactForm', () => {
   const fullName = ref('')
   const email = ref('')
   const description = ref('')
   const phones = ref<PhoneRow[]>([])
-  /** ISO region for numbers typed without +country code; '' means none. */
-  const country = ref<string>(countryFromLocale(navigator.language) ?? '')
+  /** ISO region for numbers typed without +country code; '' means none. The locale's once the phone module is in. */
+  const country = ref<string>('')
+  /** Set once the user or an edited item picked the region: the locale's must not replace it then. */
+  let countryChosen = false
 
   const errors = ref<ContactFieldErrors>({})
   const failure = ref<AppError | null>(null)
@@ -48,11 +56,29 @@ export const useContactFormStore = defineStore('contactForm', () => {
   const refreshTickets = new Map<Ref<OutboxItem | null>, number>()
 
   const textRefs = { fullName, email, description }
-  const countryCode = computed(() => (isCountryCode(country.value) ? country.value : undefined))
+  const countryCode = computed(() => {
+    const kit = phoneKit()
+    return kit && kit.isCountryCode(country.value) ? country.value : undefined
+  })
 
-  /** Each row's E.164 form as typed so far (null for an empty row). */
-  const phonePreviews = computed<(PhoneNormalization | null)[]>(() =>
-    phones.value.map((row) => (row.number.trim() === '' ? null : normalizePhone(row.number, countryCode.value))),
+  /** Each row's E.164 form as typed so far (null for an empty row, and for every row until the phone module is in). */
+  const phonePreviews = computed<(PhoneNormalization | null)[]>(() => {
+    const kit = phoneKit()
+    return phones.value.map((row) =>
+      !kit || row.number.trim() === '' ? null : kit.normalizePhone(row.number, countryCode.value),
+    )
+  })
+
+  loadPhoneKitSoon()
+  watch(
+    phoneKit,
+    (kit) => {
+      if (!kit) return
+      if (!countryChosen) country.value = kit.countryFromLocale(navigator.language) ?? ''
+      // A region the phone library does not know reads as none, in the select too.
+      else if (!kit.isCountryCode(country.value)) country.value = ''
+    },
+    { immediate: true },
   )
 
   // A fresh plain object: reactive proxies cannot cross Electron's structured-clone IPC.
@@ -78,6 +104,7 @@ export const useContactFormStore = defineStore('contactForm', () => {
   }
 
   function setCountry(value: string): void {
+    countryChosen = true
     country.value = value
   }
 
@@ -162,7 +189,10 @@ export const useContactFormStore = defineStore('contactForm', () => {
     email.value = item.draft.email
     description.value = item.draft.description
     phones.value = item.draft.phones.map((phone) => ({ key: nextKey++, number: phone.number }))
-    country.value = item.draft.country && isCountryCode(item.draft.country) ? item.draft.country : ''
+    countryChosen = true
+    const kit = phoneKit()
+    // Without the phone module the region cannot be checked yet; the watch above does it when it arrives.
+    country.value = item.draft.country && (!kit || kit.isCountryCode(item.draft.country)) ? item.draft.country : ''
     errors.value = copyErrors(item.fieldErrors ?? {})
   }
 
@@ -175,12 +205,28 @@ export const useContactFormStore = defineStore('contactForm', () => {
     stash = null
   }
 
+  /** The phone module, waiting for it (read-only form, as while saving) in the rare case it is not in yet. */
+  async function phoneRules(): Promise<PhoneKit | null> {
+    submitting.value = true
+    try {
+      return await loadPhoneKit()
+    } catch {
+      failure.value = PHONE_RULES_MISSING
+      return null
+    } finally {
+      submitting.value = false
+    }
+  }
+
   async function submit(): Promise<SubmitOutcome> {
     if (submitting.value) return 'busy'
+    failure.value = null
+    // Synchronous once the phone module is in (it loads right after the first paint): Save answers at once.
+    const kit = phoneKit() ?? (await phoneRules())
+    if (!kit) return 'failed'
     const payload = draft.value
     const editingItem = editing.value
-    failure.value = null
-    const validation = validateContactDraft(payload)
+    const validation = kit.validateContactDraft(payload)
     if (!validation.ok) {
       errors.value = validation.errors
       return 'invalid'

@@ -7,21 +7,36 @@ import {
   apiKeySchema,
   baseUrlSchema,
   DEFAULT_BASE_URL,
+  flagAfterDaysSchema,
+  keepHistoryDaysSchema,
+  numberFromInput,
   organizationIdSchema,
   type SettingsInput,
   type SettingsView,
 } from '../../../shared/settings.ts'
 import { bridge, callBridge } from '../bridge.ts'
 
-export type SettingsField = 'baseUrl' | 'organizationId' | 'apiKeyId' | 'apiKey'
+export type SettingsField = 'baseUrl' | 'organizationId' | 'apiKeyId' | 'apiKey' | RetentionField
+export type RetentionField = 'flagAfterDays' | 'keepHistoryDays'
 export type SettingsForm = Record<SettingsField, string>
 export type SettingsFieldErrors = Partial<Record<SettingsField, string[]>>
 
-const FIELDS: readonly SettingsField[] = ['baseUrl', 'organizationId', 'apiKeyId', 'apiKey']
+const RETENTION_FIELDS: readonly RetentionField[] = ['flagAfterDays', 'keepHistoryDays']
+const FIELDS: readonly SettingsField[] = ['baseUrl', 'organizationId', 'apiKeyId', 'apiKey', ...RETENTION_FIELDS]
+
+/** Where "Copy diagnostics" stands: `manual` when the clipboard refused and the text is shown to copy by hand. */
+export type DiagnosticsState = 'idle' | 'loading' | 'copied' | 'manual'
 
 export const useSettingsStore = defineStore('settings', () => {
   const view = ref<SettingsView | null>(null)
-  const form = ref<SettingsForm>({ baseUrl: '', organizationId: '', apiKeyId: '', apiKey: '' })
+  const form = ref<SettingsForm>({
+    baseUrl: '',
+    organizationId: '',
+    apiKeyId: '',
+    apiKey: '',
+    flagAfterDays: '',
+    keepHistoryDays: '',
+  })
   const fieldErrors = ref<SettingsFieldErrors>({})
   const failure = ref<AppError | null>(null)
   /** A short confirmation after saving or removing, announced politely. */
@@ -29,17 +44,24 @@ export const useSettingsStore = defineStore('settings', () => {
   const loading = ref(false)
   const saving = ref(false)
   const removing = ref(false)
+  const diagnostics = ref<{ state: DiagnosticsState; text: string; failure: AppError | null }>({
+    state: 'idle',
+    text: '',
+    failure: null,
+  })
 
   /** What the form was last filled with, so news from main never overwrites unsaved typing. */
-  let filled: Omit<SettingsForm, 'apiKey'> = { baseUrl: '', organizationId: '', apiKeyId: '' }
+  let filled: Omit<SettingsForm, 'apiKey'> = {
+    baseUrl: '',
+    organizationId: '',
+    apiKeyId: '',
+    flagAfterDays: '',
+    keepHistoryDays: '',
+  }
   let unsubscribe: (() => void) | null = null
 
   function isDirty(): boolean {
-    return (
-      form.value.baseUrl !== filled.baseUrl ||
-      form.value.organizationId !== filled.organizationId ||
-      form.value.apiKeyId !== filled.apiKeyId
-    )
+    return (Object.keys(filled) as Array<keyof typeof filled>).some((field) => form.value[field] !== filled[field])
   }
 
   function applyView(next: SettingsView, { force = false } = {}): void {
@@ -50,6 +72,8 @@ export const useSettingsStore = defineStore('settings', () => {
       baseUrl: next.profile.baseUrl || DEFAULT_BASE_URL,
       organizationId: next.profile.organizationId === null ? '' : String(next.profile.organizationId),
       apiKeyId: next.profile.apiKeyId,
+      flagAfterDays: String(next.retention.flagAfterDays),
+      keepHistoryDays: String(next.retention.keepHistoryDays),
     }
     form.value = { ...filled, apiKey: form.value.apiKey }
   }
@@ -88,7 +112,8 @@ export const useSettingsStore = defineStore('settings', () => {
     if (saving.value) return false
     notice.value = ''
     failure.value = null
-    const checked = checkForm(form.value)
+    // A window the user did not touch is not sent, so it keeps following the app's default.
+    const checked = checkForm(form.value, filled)
     if (!checked.ok) {
       fieldErrors.value = checked.fields
       return false
@@ -130,22 +155,76 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
-  return { view, form, fieldErrors, failure, notice, loading, saving, removing, setField, load, start, save, removeKey }
+  /** Fetches the redacted report from main and puts it on the clipboard, or on screen when the clipboard refuses. */
+  async function copyDiagnostics(): Promise<boolean> {
+    if (diagnostics.value.state === 'loading') return false
+    diagnostics.value = { state: 'loading', text: '', failure: null }
+    const result = await callBridge(() => bridge.getDiagnostics())
+    if (!result.ok) {
+      diagnostics.value = { state: 'idle', text: '', failure: result.error }
+      return false
+    }
+    const { text } = result.value
+    try {
+      // Electron's session refuses clipboard permissions, and a browser may too: the text is then shown to copy.
+      await navigator.clipboard.writeText(text)
+      diagnostics.value = { state: 'copied', text: '', failure: null }
+      return true
+    } catch {
+      diagnostics.value = { state: 'manual', text, failure: null }
+      return false
+    }
+  }
+
+  /** Leaving Settings forgets the last report and its feedback; the report is cheap to make again. */
+  function clearDiagnostics(): void {
+    if (diagnostics.value.state !== 'loading') diagnostics.value = { state: 'idle', text: '', failure: null }
+  }
+
+  return {
+    view,
+    form,
+    fieldErrors,
+    failure,
+    notice,
+    loading,
+    saving,
+    removing,
+    diagnostics,
+    setField,
+    load,
+    start,
+    save,
+    removeKey,
+    copyDiagnostics,
+    clearDiagnostics,
+  }
 })
 
 type CheckedForm = { ok: true; input: SettingsInput } | { ok: false; fields: SettingsFieldErrors }
 
-/** The same checks main makes, so most mistakes show at their field without a round trip. */
-export function checkForm(form: SettingsForm): CheckedForm {
+/**
+ * The same checks main makes, so most mistakes show at their field without a round trip. A retention
+ * window equal to `unchanged` (what the form was filled with) is neither checked nor sent.
+ */
+export function checkForm(
+  form: SettingsForm,
+  unchanged: Partial<Pick<SettingsForm, RetentionField>> = {},
+): CheckedForm {
   const fields: SettingsFieldErrors = {}
   const organizationText = form.organizationId.trim()
   const organizationId = /^\d+$/.test(organizationText) ? Number(organizationText) : Number.NaN
+  const changed = (field: RetentionField) => form[field].trim() !== unchanged[field]?.trim()
+  const flagAfterDays = changed('flagAfterDays') ? numberFromInput(form.flagAfterDays) : undefined
+  const keepHistoryDays = changed('keepHistoryDays') ? numberFromInput(form.keepHistoryDays) : undefined
   const checks: [SettingsField, z.ZodSafeParseResult<unknown> | null][] = [
     ['baseUrl', baseUrlSchema.safeParse(form.baseUrl)],
     ['organizationId', organizationIdSchema.safeParse(organizationId)],
     ['apiKeyId', apiKeyIdSchema.safeParse(form.apiKeyId)],
     // An empty key keeps the stored one.
     ['apiKey', form.apiKey === '' ? null : apiKeySchema.safeParse(form.apiKey)],
+    ['flagAfterDays', flagAfterDays === undefined ? null : flagAfterDaysSchema.safeParse(flagAfterDays)],
+    ['keepHistoryDays', keepHistoryDays === undefined ? null : keepHistoryDaysSchema.safeParse(keepHistoryDays)],
   ]
   for (const [field, result] of checks) {
     if (result && !result.success) fields[field] = [...new Set(result.error.issues.map((i) => i.message))]
@@ -158,6 +237,8 @@ export function checkForm(form: SettingsForm): CheckedForm {
       organizationId,
       apiKeyId: form.apiKeyId,
       ...(form.apiKey === '' ? {} : { apiKey: form.apiKey }),
+      ...(flagAfterDays === undefined ? {} : { flagAfterDays }),
+      ...(keepHistoryDays === undefined ? {} : { keepHistoryDays }),
     },
   }
 }
