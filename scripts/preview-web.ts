@@ -1,7 +1,7 @@
 // `npm run preview:web`: the real renderer and the real core in a browser, for development and
 // end-to-end tests on machines where Electron cannot start. Never packaged.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createAppCore } from '../src/main/core/app-core.ts'
@@ -47,6 +47,7 @@ const core = await createAppCore({
   fetch: (input, init) => fetch(input, init),
   emit: (event, payload) => relay.server?.broadcast(event, payload),
   logger: consoleLogger,
+  versions: { app: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version },
 })
 const server = await startPreviewServer({ rendererDir, handlers: core.handlers, port })
 relay.server = server

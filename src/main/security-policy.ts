@@ -17,9 +17,14 @@ export function applySecurityPolicy(page: AppPage, options: SecurityPolicyOption
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, page, logger))
 
   const defaultSession = session.defaultSession
-  // The app needs no camera, notifications, geolocation or any other permission.
-  defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  defaultSession.setPermissionCheckHandler(() => false)
+  // The app needs no camera, notifications, geolocation or any other permission — only to put text
+  // on the clipboard (Copy diagnostics), and only for its own page.
+  defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isGrantable(page, permission, details.requestingUrl)),
+  )
+  defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) =>
+    isGrantable(page, permission, details.requestingUrl),
+  )
   // HID, serial and USB devices: none is ever granted, not even one a user picked earlier.
   defaultSession.setDevicePermissionHandler(() => false)
   // Screen capture (getDisplayMedia) is refused without a picker.
@@ -35,6 +40,13 @@ export function applySecurityPolicy(page: AppPage, options: SecurityPolicyOption
     // Added, never replacing: with two policies the browser enforces both, so this can only tighten.
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
+}
+
+/** Writing (never reading) the clipboard, asked by the app's own page: the whole list of what is granted. */
+const GRANTABLE_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write'])
+
+function isGrantable(page: AppPage, permission: string, requestingUrl: string | undefined): boolean {
+  return GRANTABLE_PERMISSIONS.has(permission) && requestingUrl !== undefined && isAppPageUrl(page, requestingUrl)
 }
 
 export function hardenWebContents(contents: WebContents, page: AppPage, logger: Logger = silentLogger): void {

@@ -60,7 +60,8 @@ describe('transient server errors', () => {
     '%i → queued with a later next attempt, then sent when the fault clears',
     async (status) => {
       sandbox.faults.set({ nextStatuses: [{ status }] })
-      const harness = await connected()
+      // A fixed 1.5 s backoff keeps the queued moment long enough to observe on a loaded machine.
+      const harness = await connected({ random: () => 1, backoff: { baseMs: 750, capMs: 1_500 } })
       const before = Date.now()
       const item = await save(harness)
       const queued = await eventually(() => {

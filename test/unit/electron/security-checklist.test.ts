@@ -119,7 +119,6 @@ describe("Electron's security checklist", () => {
   it('5. Handle session permission requests from remote content', () => {
     const permissions = [
       'clipboard-read',
-      'clipboard-sanitized-write',
       'display-capture',
       'fullscreen',
       'geolocation',
@@ -146,8 +145,21 @@ describe("Electron's security checklist", () => {
       const callback = vi.fn()
       state.permissionRequestHandler?.(window.webContents, permission, callback, { requestingUrl: APP_URL })
       expect(callback).toHaveBeenCalledExactlyOnceWith(false)
-      expect(state.permissionCheckHandler?.(window.webContents, permission, 'app://bundle', {})).toBe(false)
+      expect(
+        state.permissionCheckHandler?.(window.webContents, permission, 'app://bundle', { requestingUrl: APP_URL }),
+      ).toBe(false)
     }
+    // The one grant: putting text on the clipboard (Copy diagnostics), for the app's own page and no other.
+    const clipboard = vi.fn()
+    state.permissionRequestHandler?.(window.webContents, 'clipboard-sanitized-write', clipboard, {
+      requestingUrl: APP_URL,
+    })
+    expect(clipboard).toHaveBeenCalledExactlyOnceWith(true)
+    const foreignClipboard = vi.fn()
+    state.permissionRequestHandler?.(window.webContents, 'clipboard-sanitized-write', foreignClipboard, {
+      requestingUrl: 'https://example.com/',
+    })
+    expect(foreignClipboard).toHaveBeenCalledExactlyOnceWith(false)
     expect(state.devicePermissionHandler?.({ deviceType: 'hid', origin: 'app://bundle', device: {} })).toBe(false)
     const displayMedia = vi.fn()
     state.displayMediaRequestHandler?.({ frame: null, securityOrigin: 'app://bundle' }, displayMedia)

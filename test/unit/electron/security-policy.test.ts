@@ -253,19 +253,37 @@ describe('links that ask for a new window', () => {
 })
 
 describe('applySecurityPolicy: the session', () => {
-  it('denies every permission request', () => {
+  it('denies every permission request but a clipboard write from the app’s own page', () => {
     applySecurityPolicy(builtPage)
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid']) {
       const callback = vi.fn()
-      fake.state.requestHandler?.({}, permission, callback, {})
+      fake.state.requestHandler?.({}, permission, callback, { requestingUrl: appUrl })
       expect(callback).toHaveBeenCalledWith(false)
     }
+    const own = vi.fn()
+    fake.state.requestHandler?.({}, 'clipboard-sanitized-write', own, { requestingUrl: appUrl })
+    expect(own).toHaveBeenCalledWith(true)
+    const foreign = vi.fn()
+    fake.state.requestHandler?.({}, 'clipboard-sanitized-write', foreign, { requestingUrl: 'https://example.com/' })
+    expect(foreign).toHaveBeenCalledWith(false)
+    const unknown = vi.fn()
+    fake.state.requestHandler?.({}, 'clipboard-sanitized-write', unknown, {})
+    expect(unknown).toHaveBeenCalledWith(false)
   })
 
-  it('answers every permission check with false', () => {
+  it('answers every permission check with false but a clipboard write from the app’s own page', () => {
     applySecurityPolicy(builtPage)
-    expect(fake.state.checkHandler?.({}, 'media', appUrl, {})).toBe(false)
+    expect(fake.state.checkHandler?.({}, 'media', appUrl, { requestingUrl: appUrl })).toBe(false)
     expect(fake.state.checkHandler?.(null, 'notifications', 'http://localhost:5173', {})).toBe(false)
+    expect(fake.state.checkHandler?.({}, 'clipboard-read', 'app://bundle', { requestingUrl: appUrl })).toBe(false)
+    expect(fake.state.checkHandler?.({}, 'clipboard-sanitized-write', 'app://bundle', { requestingUrl: appUrl })).toBe(
+      true,
+    )
+    expect(
+      fake.state.checkHandler?.({}, 'clipboard-sanitized-write', 'https://example.com', {
+        requestingUrl: 'https://example.com/',
+      }),
+    ).toBe(false)
   })
 
   it('grants no device and no screen capture', () => {
