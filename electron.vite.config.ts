@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { devServerContentSecurityPolicy } from './src/main/content-security-policy.ts'
 
 /**
  * Vite's dev server injects CSS as inline <style> and talks HMR over a websocket, which the
@@ -12,9 +13,9 @@ function devContentSecurityPolicy(): Plugin {
     name: 'cloverhound:dev-csp',
     apply: 'serve',
     transformIndexHtml: (html) =>
-      html
-        .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-        .replace("connect-src 'self'", "connect-src 'self' ws://localhost:* http://localhost:*"),
+      html.replace(/(http-equiv="Content-Security-Policy"\s+content=")([^"]*)"/i, (_, head: string, policy: string) => {
+        return `${head}${devServerContentSecurityPolicy(policy)}"`
+      }),
   }
 }
 

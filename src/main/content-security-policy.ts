@@ -14,3 +14,13 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ')
+
+/**
+ * `npm run dev` only: Vite's dev server injects CSS as inline <style> and talks HMR over a
+ * websocket. Used for the dev page's meta tag and header alike, so the two never disagree.
+ */
+export function devServerContentSecurityPolicy(policy: string): string {
+  return policy
+    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    .replace("connect-src 'self'", "connect-src 'self' ws://localhost:* http://localhost:*")
+}

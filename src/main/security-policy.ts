@@ -1,6 +1,6 @@
 import { app, BrowserWindow, dialog, session, shell, type MessageBoxOptions, type WebContents } from 'electron'
 import { appPageUrlPatterns, isAppPageUrl, type AppPage } from './app-page.ts'
-import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts'
+import { CONTENT_SECURITY_POLICY, devServerContentSecurityPolicy } from './content-security-policy.ts'
 import { silentLogger, type Logger } from './core/logger.ts'
 
 export interface SecurityPolicyOptions {
@@ -38,7 +38,9 @@ export function applySecurityPolicy(page: AppPage, options: SecurityPolicyOption
   defaultSession.webRequest.onHeadersReceived({ urls: appPageUrlPatterns(page) }, (details, callback) => {
     if (!isAppPageUrl(page, details.url)) return callback({})
     // Added, never replacing: with two policies the browser enforces both, so this can only tighten.
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+    // The dev server's relaxed policy: a strict header would block the styles the dev page's meta allows.
+    const policy = devServerContentSecurityPolicy(CONTENT_SECURITY_POLICY)
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } })
   })
 }
 

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url'
 import type { HeadersReceivedResponse, OnHeadersReceivedListenerDetails, WebContents } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveAppPage, type AppPage } from '../../../src/main/app-page.ts'
-import { CONTENT_SECURITY_POLICY } from '../../../src/main/content-security-policy.ts'
+import { CONTENT_SECURITY_POLICY, devServerContentSecurityPolicy } from '../../../src/main/content-security-policy.ts'
 
 type Listener = (...args: unknown[]) => void
 type HeadersListener = (
@@ -301,14 +301,23 @@ describe('applySecurityPolicy: the session', () => {
     expect(preventDefault).toHaveBeenCalled()
   })
 
-  it('adds the CSP header to the dev server page, keeping the other headers', () => {
+  it('adds the dev server’s CSP header to its page, keeping the other headers', () => {
     applySecurityPolicy(devPage)
     expect(fake.state.headersFilter).toEqual({ urls: ['http://localhost:5173/*'] })
     const response = headersFor('http://localhost:5173/', { 'Content-Type': ['text/html'] })
     expect(response?.responseHeaders).toEqual({
       'Content-Type': ['text/html'],
-      'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+      'Content-Security-Policy': [devServerContentSecurityPolicy(CONTENT_SECURITY_POLICY)],
     })
+  })
+
+  it('relaxes only what Vite’s dev server needs: inline styles and the HMR socket on localhost', () => {
+    const dev = devServerContentSecurityPolicy(CONTENT_SECURITY_POLICY)
+    expect(dev).toContain("style-src 'self' 'unsafe-inline'")
+    expect(dev).toContain("connect-src 'self' ws://localhost:* http://localhost:*")
+    expect(dev).toContain("script-src 'self';")
+    expect(dev).not.toContain('unsafe-eval')
+    expect(dev.split('; ').length).toBe(CONTENT_SECURITY_POLICY.split('; ').length)
   })
 
   it('leaves responses from anywhere else untouched', () => {
