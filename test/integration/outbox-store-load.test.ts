@@ -1,12 +1,11 @@
 /**
  * The outbox under load: a long random run checked against a model and SQLite's own integrity
- * check, and the open / page budgets at 100,000 items.
+ * check, and paging at 100,000 items (how fast is `npm run bench`'s job, not a test's).
  */
 import { randomUUID } from 'node:crypto'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
 import { outboxStates, type OutboxFilter, type OutboxState } from '../../src/shared/outbox.ts'
-import { openOutboxStore } from '../../src/main/core/outbox/sqlite-outbox-store.ts'
 import type { StoredItem } from '../../src/main/core/outbox/outbox-store-types.ts'
 import {
   CREATED,
@@ -78,34 +77,30 @@ describe('a busy run', () => {
 const HUGE = 100_000
 
 describe(`an outbox of ${HUGE.toLocaleString('en')} items`, () => {
-  it('opens within 200 ms and serves a page of 50 in any filter within 10 ms', () => {
+  it('opens and pages every filter newest first, without gaps or repeats', () => {
     const { store, path } = freshStore()
     store.close()
     fillRaw(path, HUGE)
 
-    const started = performance.now()
-    const big = openOutboxStore({ path, flagAfterMs: 86_400_000 })
-    const openMs = performance.now() - started
-    big.close()
-    expect(openMs).toBeLessThanOrEqual(200)
-
     const reopened = openStore(path)
+    const counts = reopened.counts(T0)
     for (const filter of ['all', 'waiting', 'sent', 'discarded'] as OutboxFilter[]) {
-      // The first call per filter warms SQLite's page cache; the budget is for the pages a user flips through.
       const first = reopened.page({ filter, limit: 50 }, T0)
       expect(first.items).toHaveLength(50)
-      const times: number[] = []
+      const seen: number[] = first.items.map((item) => item.seq)
       let before = first.nextBefore ?? undefined
       for (let i = 0; i < 5; i++) {
-        const begin = performance.now()
         const page = reopened.page({ filter, limit: 50, before }, T0)
-        times.push(performance.now() - begin)
+        expect(page.total).toBe(first.total)
+        seen.push(...page.items.map((item) => item.seq))
         before = page.nextBefore ?? undefined
       }
-      times.sort((a, b) => a - b)
-      expect(times[2], `${filter} median page ms`).toBeLessThanOrEqual(10)
+      expect(seen).toEqual([...seen].sort((a, b) => b - a))
+      expect(new Set(seen).size).toBe(seen.length)
     }
-    expect(reopened.counts(T0).queued + reopened.counts(T0).sent).toBeGreaterThan(0)
+    const all = reopened.page({ filter: 'all', limit: 1 }, T0)
+    expect(all.total).toBe(HUGE)
+    expect(outboxStates.reduce((sum, state) => sum + counts[state], 0)).toBe(HUGE)
   })
 })
 
