@@ -1,8 +1,8 @@
 // `npm run bench`: the outbox's performance against baselines measured in the same run.
 // A benchmark, not a test: it prints a table and writes JSON under bench/results/; it fails nothing.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { createAppCore } from '../src/main/core/app-core.ts'
 import { silentLogger } from '../src/main/core/logger.ts'
@@ -10,6 +10,7 @@ import { MemorySecretStore } from '../src/main/core/secret-store.ts'
 import { openOutboxStore } from '../src/main/core/outbox/sqlite-outbox-store.ts'
 import type { NewOutboxItem } from '../src/main/core/outbox/outbox-store-types.ts'
 import { startSandboxProcess } from './sandbox-process.ts'
+import { report, type BenchRow } from './report.ts'
 import { round, summarize, timeMs } from './stats.ts'
 
 const ENQUEUE_SAMPLES = 2_000
@@ -38,14 +39,7 @@ const sample: NewOutboxItem = {
   profileId: 'default',
 }
 
-interface Row {
-  measure: string
-  value: string
-  baseline: string
-  ratio: string
-  aim: string
-}
-const rows: Row[] = []
+const rows: BenchRow[] = []
 const results: Record<string, unknown> = {}
 
 try {
@@ -56,12 +50,7 @@ try {
   rmSync(work, { recursive: true, force: true })
 }
 
-console.table(rows)
-const outDir = resolve(import.meta.dirname, 'results')
-mkdirSync(outDir, { recursive: true })
-const file = join(outDir, `outbox-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`)
-console.info(`Results written to bench/results/${file.split(/[\\/]/).pop()}`)
+report('outbox', rows, results)
 
 /** Durable enqueue against a raw node:sqlite insert with the same durability (WAL, synchronous=FULL). */
 function benchEnqueue(): void {

@@ -2,8 +2,7 @@
 // that index.html loads before the first paint (gzip -9) against the 150 KB aim, lazy chunks apart; then
 // cold loads of the web preview in Chromium to an interactive form, against a static page served the same way.
 // A benchmark, not a test: it prints a table and writes JSON under bench/results/; it fails nothing.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, posix, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -13,21 +12,14 @@ import { createAppCore } from '../src/main/core/app-core.ts'
 import { silentLogger } from '../src/main/core/logger.ts'
 import { MemorySecretStore } from '../src/main/core/secret-store.ts'
 import { startPreviewServer, type PreviewServer } from '../tools/web-preview/preview-server.ts'
+import { buildIfStale } from '../tools/build-if-stale.ts'
+import { CHROMIUM_ARGS, chromiumExecutable } from '../tools/chromium.ts'
+import { report, type BenchRow } from './report.ts'
 import { round, summarize, type Summary } from './stats.ts'
 
 const AIM_JS_KB = 150
 const SAMPLES = 10
 const WARM_UPS = 2
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-]
 
 const root = resolve(import.meta.dirname, '..')
 const { values } = parseArgs({
@@ -40,33 +32,15 @@ const { values } = parseArgs({
 const rendererDir = resolve(values['renderer-dir'] ?? join(root, 'out', 'renderer'))
 const samples = Math.max(1, Number(values.samples) || SAMPLES)
 
-interface Row {
-  measure: string
-  value: string
-  baseline: string
-  ratio: string
-  aim: string
-}
-const rows: Row[] = []
+const rows: BenchRow[] = []
 const results: Record<string, unknown> = {}
 
-if (!values['renderer-dir'] && needsBuild()) {
-  console.info('Building the app…')
-  execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-}
+if (!values['renderer-dir']) buildIfStale(root)
 
 const bundle = measureBundle()
 await measureStartup(bundle)
 
-console.table(rows)
-const outDir = resolve(import.meta.dirname, 'results')
-mkdirSync(outDir, { recursive: true })
-const file = join(outDir, `startup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`)
-console.info(`Results written to bench/results/${file.split(/[\\/]/).pop()}`)
+report('startup', rows, results)
 
 interface Asset {
   file: string
@@ -207,7 +181,7 @@ async function measureStartup(report: BundleReport): Promise<void> {
   const floor = await startPreviewServer({ rendererDir: floorDir, handlers: core.handlers })
   relay.servers.push(app, floor)
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
+    executablePath: chromiumExecutable(),
     args: CHROMIUM_ARGS,
   })
   const lazyNames = report.lazy.map((a) => a.file.split('/').pop()!)
@@ -385,19 +359,4 @@ function writeFloorPage(dir: string): void {
 document.getElementById('status').textContent = result.ok ? 'Connected' : 'Not set up'
 `,
   )
-}
-
-/** True when the built renderer is missing or older than its sources or build config. */
-function needsBuild(): boolean {
-  const built = join(rendererDir, 'index.html')
-  if (!existsSync(built)) return true
-  const builtAt = statSync(built).mtimeMs
-  const sources = [join(root, 'src'), join(root, 'electron.vite.config.ts'), join(root, 'package-lock.json')]
-  return sources.some((path) => newestMtime(path) > builtAt)
-}
-
-function newestMtime(path: string): number {
-  const stat = statSync(path)
-  if (!stat.isDirectory()) return stat.mtimeMs
-  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), 0)
 }

@@ -1,13 +1,13 @@
 // `npm run preview:web`: the real renderer and the real core in a browser, for development and
 // end-to-end tests on machines where Electron cannot start. Never packaged.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createAppCore } from '../src/main/core/app-core.ts'
 import { KeytarSecretStore } from '../src/main/core/keytar-secret-store.ts'
 import { consoleLogger } from '../src/main/core/logger.ts'
 import { MemorySecretStore } from '../src/main/core/secret-store.ts'
+import { buildIfStale } from '../tools/build-if-stale.ts'
 import { startPreviewServer, type PreviewServer } from '../tools/web-preview/preview-server.ts'
 
 const root = resolve(import.meta.dirname, '..')
@@ -28,13 +28,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2)
 }
 
-if (!values['no-build'] && needsBuild()) {
-  console.info('Building the app…')
-  execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-}
+if (!values['no-build']) buildIfStale(root)
 
 const dataDir = resolve(values['data-dir'])
 mkdirSync(dataDir, { recursive: true })
@@ -57,21 +51,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void Promise.all([server.close(), core.close()]).finally(() => process.exit(0))
   })
-}
-
-/** True when the built renderer is missing or older than any source file. */
-function needsBuild(): boolean {
-  const built = join(rendererDir, 'index.html')
-  if (!existsSync(built)) return true
-  const builtAt = statSync(built).mtimeMs
-  return newestMtime(join(root, 'src')) > builtAt
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
-  }
-  return newest
 }
