@@ -2,7 +2,7 @@
  * The sync worker's life around the sends: offline and back, configuration, bounded concurrency,
  * restart on the same data folder, and stop() with requests in flight. Real core, real HTTP.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEFAULT_FLAG_AFTER_MS } from '../../src/main/core/app-core.ts'
 import { openOutboxStore } from '../../src/main/core/outbox/sqlite-outbox-store.ts'
 import { validateContactDraft } from '../../src/shared/contact.ts'
@@ -19,21 +19,14 @@ import {
   untilQueue,
   untilState,
   useHarnesses,
+  useSharedSandbox,
   value,
 } from './support/outbox-harness.ts'
 
 let sandbox: Sandbox
 const { connected, track } = useHarnesses(() => sandbox)
 
-beforeAll(async () => {
-  sandbox = await startSandbox()
-})
-afterAll(async () => {
-  await sandbox.close()
-})
-beforeEach(() => {
-  sandbox.reset()
-})
+useSharedSandbox((started) => (sandbox = started))
 
 describe('offline', () => {
   it('API unreachable → offline; coming online sends it exactly once', async () => {

@@ -2,8 +2,8 @@
  * The sync worker through the real core: SQLite outbox in a temp folder, real HTTP to the sandbox,
  * one test per fault showing the item's resulting state. Small real delays; no fake clock.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { describe, expect, it } from 'vitest'
+import type { Sandbox } from '../sandbox/sandbox-server.ts'
 import {
   connect,
   eventually,
@@ -15,21 +15,14 @@ import {
   untilQueue,
   untilState,
   useHarnesses,
+  useSharedSandbox,
   value,
 } from './support/outbox-harness.ts'
 
 let sandbox: Sandbox
 const { connected, track } = useHarnesses(() => sandbox)
 
-beforeAll(async () => {
-  sandbox = await startSandbox()
-})
-afterAll(async () => {
-  await sandbox.close()
-})
-beforeEach(() => {
-  sandbox.reset()
-})
+useSharedSandbox((started) => (sandbox = started))
 
 describe('created', () => {
   it('sends a saved contact and keeps the server’s contact on the item', async () => {

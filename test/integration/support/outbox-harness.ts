@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 import type { Result } from '../../../src/shared/app-error.ts'
 import type { EventName } from '../../../src/shared/bridge-contract.ts'
 import type { ContactDraft } from '../../../src/shared/contact.ts'
@@ -14,7 +14,7 @@ import { createAppCore, type AppCore, type CoreOptions } from '../../../src/main
 import { silentLogger } from '../../../src/main/core/logger.ts'
 import type { StoredItem } from '../../../src/main/core/outbox/outbox-store-types.ts'
 import { MemorySecretStore } from '../../../src/main/core/secret-store.ts'
-import type { Sandbox } from '../../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.ts'
 
 export interface Harness {
   core: AppCore
@@ -60,6 +60,21 @@ export async function openHarness(
  * Harnesses closed (and their folders removed) after each test. `connected` opens one already
  * connected to the sandbox; `track` adopts one opened some other way.
  */
+/** One sandbox for a test file, reset before each test; `set` receives it once it is up. */
+export function useSharedSandbox(set: (sandbox: Sandbox) => void): void {
+  let sandbox: Sandbox | undefined
+  beforeAll(async () => {
+    sandbox = await startSandbox()
+    set(sandbox)
+  })
+  afterAll(async () => {
+    await sandbox?.close()
+  })
+  beforeEach(() => {
+    sandbox?.reset()
+  })
+}
+
 export function useHarnesses(sandbox: () => Sandbox) {
   const open: Harness[] = []
   afterEach(async () => {
