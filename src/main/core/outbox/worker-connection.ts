@@ -9,8 +9,13 @@ export interface WorkerCredentials {
   profile(): Promise<ConnectionProfile | undefined>
 }
 
+/**
+ * The connection, or why there is none; `transient` when the same read may succeed later with no
+ * one acting (a keychain still locked or not yet running), so trying again by itself is worth it.
+ */
 export type ResolvedConnection =
-  { connection: Connection; blocked?: undefined } | { connection?: undefined; blocked: string }
+  | { connection: Connection; blocked?: undefined; transient?: undefined }
+  | { connection?: undefined; blocked: string; transient: boolean }
 
 /** The connection to send with, or why there is none, in words for the status line. */
 export async function resolveConnection(credentials: WorkerCredentials): Promise<ResolvedConnection> {
@@ -22,6 +27,7 @@ export async function resolveConnection(credentials: WorkerCredentials): Promise
       blocked: profile
         ? 'Waiting for the API key: add it in Settings.'
         : 'Not connected yet: add the connection in Settings.',
+      transient: false,
     }
   } catch (error) {
     return {
@@ -29,6 +35,7 @@ export async function resolveConnection(credentials: WorkerCredentials): Promise
         error instanceof KeychainUnavailableError
           ? keychainMessage(error)
           : 'The app could not read its connection settings or the keychain. Open Settings and save them again.',
+      transient: error instanceof KeychainUnavailableError,
     }
   }
 }
