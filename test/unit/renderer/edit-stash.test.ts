@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ref } from 'vue'
@@ -10,7 +10,7 @@ import type { PhoneRow } from '../../../src/renderer/src/contact-form-model.ts'
 import { loadPhoneKit } from '../../../src/renderer/src/phone-loader.ts'
 import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
 import { installFakeBridge } from './fake-bridge.ts'
-import { allByLabel, button, byLabel, description } from './queries.ts'
+import { allByLabel, button, byLabel, description, outboxRow } from './queries.ts'
 
 let bridge: ReturnType<typeof installFakeBridge>
 let wrapper: VueWrapper
@@ -34,16 +34,10 @@ const nav = (app: VueWrapper, name: string) =>
     .findAll('button')
     .find((b) => b.text().startsWith(name))!
 
-function row(app: VueWrapper, name: string): DOMWrapper<Element> {
-  const found = app.findAll('[role="listitem"]').filter((r) => r.find('.orow__name').text() === name)
-  if (found.length !== 1) throw new Error(`Expected one row for "${name}", found ${found.length}`)
-  return found[0]!
-}
-
 async function edit(app: VueWrapper, name: string): Promise<void> {
   await nav(app, 'Outbox').trigger('click')
   await settled()
-  await button(row(app, name), 'Edit').trigger('click')
+  await button(outboxRow(app, name), 'Edit').trigger('click')
   await flushPromises()
 }
 

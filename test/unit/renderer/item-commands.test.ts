@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Result } from '../../../src/shared/app-error.ts'
@@ -8,7 +8,7 @@ import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
 import { startStores } from '../../../src/renderer/src/stores/start-stores.ts'
 import OutboxView from '../../../src/renderer/src/views/OutboxView.vue'
 import { deferred, installFakeBridge } from './fake-bridge.ts'
-import { button } from './queries.ts'
+import { button, outboxRow } from './queries.ts'
 
 let bridge: ReturnType<typeof installFakeBridge>
 let wrapper: VueWrapper
@@ -31,11 +31,6 @@ async function mountOutbox(): Promise<VueWrapper> {
   return wrapper
 }
 
-function row(view: VueWrapper, name: string): DOMWrapper<Element> {
-  const found = view.findAll('[role="listitem"]').filter((r) => r.find('.orow__name').text() === name)
-  if (found.length !== 1) throw new Error(`Expected one row for "${name}", found ${found.length}`)
-  return found[0]!
-}
 const alertText = (view: VueWrapper) => view.find('[role="alert"]').text()
 
 beforeEach(() => {
@@ -57,12 +52,12 @@ describe('Commands on one outbox item', () => {
       error: { code: 'not_configured', message: 'Set up the connection in Settings to send contacts.' },
     })
 
-    await button(row(view, 'Queued Q'), 'Send now').trigger('click')
+    await button(outboxRow(view, 'Queued Q'), 'Send now').trigger('click')
     await settled()
     expect(alertText(view)).toContain('Set up the connection in Settings to send contacts.')
     expect(button(view, 'Open Settings').exists()).toBe(true)
 
-    await button(row(view, 'Queued Q'), 'Send now').trigger('click')
+    await button(outboxRow(view, 'Queued Q'), 'Send now').trigger('click')
     await settled()
     expect(bridge.api.sendNow).toHaveBeenCalledTimes(2)
     expect(alertText(view)).toBe('')
@@ -78,10 +73,10 @@ describe('Commands on one outbox item', () => {
       return real(input)
     })
 
-    await button(row(view, 'Slow S'), 'Discard').trigger('click')
+    await button(outboxRow(view, 'Slow S'), 'Discard').trigger('click')
     await flushPromises()
     for (const name of ['Send now', 'Edit', 'Discard']) {
-      expect(button(row(view, 'Slow S'), name).attributes('disabled'), name).toBeDefined()
+      expect(button(outboxRow(view, 'Slow S'), name).attributes('disabled'), name).toBeDefined()
     }
     // However it is asked (a second window's shortcut, a double press), the item is not discarded twice.
     expect(await useOutboxStore().discard(id!)).toBeNull()
@@ -89,8 +84,8 @@ describe('Commands on one outbox item', () => {
 
     reply.resolve()
     await settled()
-    expect(row(view, 'Slow S').find('.pill').text()).toBe('Discarded')
-    expect(button(row(view, 'Slow S'), 'Restore').attributes('disabled')).toBeUndefined()
+    expect(outboxRow(view, 'Slow S').find('.pill').text()).toBe('Discarded')
+    expect(button(outboxRow(view, 'Slow S'), 'Restore').attributes('disabled')).toBeUndefined()
   })
 
   it('keeps other items’ buttons working while one item’s command is in flight', async () => {
@@ -99,12 +94,12 @@ describe('Commands on one outbox item', () => {
     const reply = deferred<Result<OutboxItem>>()
     bridge.api.discardOutboxItem.mockImplementationOnce(() => reply.promise)
 
-    await button(row(view, 'Slow S'), 'Discard').trigger('click')
+    await button(outboxRow(view, 'Slow S'), 'Discard').trigger('click')
     await flushPromises()
-    expect(button(row(view, 'Quick Q'), 'Discard').attributes('disabled')).toBeUndefined()
-    await button(row(view, 'Quick Q'), 'Discard').trigger('click')
+    expect(button(outboxRow(view, 'Quick Q'), 'Discard').attributes('disabled')).toBeUndefined()
+    await button(outboxRow(view, 'Quick Q'), 'Discard').trigger('click')
     await settled()
-    expect(row(view, 'Quick Q').find('.pill').text()).toBe('Discarded')
+    expect(outboxRow(view, 'Quick Q').find('.pill').text()).toBe('Discarded')
 
     reply.resolve({ ok: false, error: { code: 'storage', message: 'The app could not write to its data folder.' } })
     await settled()
@@ -114,14 +109,14 @@ describe('Commands on one outbox item', () => {
   it('withdraws Undo when the discarded item comes back some other way', async () => {
     const [id] = bridge.seed(1, () => ({ draft: draft('Oops O') }))
     const view = await mountOutbox()
-    await button(row(view, 'Oops O'), 'Discard').trigger('click')
+    await button(outboxRow(view, 'Oops O'), 'Discard').trigger('click')
     await settled()
     expect(view.find('.snackbar').exists()).toBe(true)
 
     // Restored from another window: main reports the change.
     await bridge.api.restoreOutboxItem({ id: id! })
     await settled()
-    expect(row(view, 'Oops O').find('.pill').text()).toBe('Waiting to send')
+    expect(outboxRow(view, 'Oops O').find('.pill').text()).toBe('Waiting to send')
     expect(view.find('.snackbar').exists()).toBe(false)
   })
 })

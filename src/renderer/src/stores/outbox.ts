@@ -7,6 +7,7 @@ import { useBridgeEvents } from '../composables/use-bridge-events.ts'
 import { useChangeBatches, type ChangeBatch } from '../composables/use-change-batches.ts'
 import { useItemCommands } from '../composables/use-item-commands.ts'
 import { useNewestFirst } from '../composables/use-newest-first.ts'
+import { useSyncStore } from './sync.ts'
 
 /** Rows per `listOutbox` call: a few screens' worth, so scrolling rarely waits. */
 export const PAGE_SIZE = 100
@@ -133,6 +134,9 @@ export const useOutboxStore = defineStore('outbox', () => {
     commands.listChanged()
   }
 
+  /** Tries one queued item now. A queue command: the sync store takes main's answer, the row shows it in flight. */
+  const sendNow = (id: string) => commands.run(id, () => useSyncStore().sendNow(id))
+
   return {
     filter,
     items: list.items,
@@ -154,7 +158,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     loadMore,
     setFilter,
     settle: changes.settle,
-    runCommand: commands.run,
+    sendNow,
     sendAgain: commands.sendAgain,
     markAsSent: commands.markAsSent,
     discard: commands.discard,
