@@ -15,6 +15,7 @@ import {
   type SettingsView,
 } from '../../../shared/settings.ts'
 import { bridge, callBridge } from '../bridge.ts'
+import { useBridgeEvents } from '../composables/use-bridge-events.ts'
 
 export type SettingsField = 'baseUrl' | 'organizationId' | 'apiKeyId' | 'apiKey' | RetentionField
 export type RetentionField = 'flagAfterDays' | 'keepHistoryDays'
@@ -58,7 +59,7 @@ export const useSettingsStore = defineStore('settings', () => {
     flagAfterDays: '',
     keepHistoryDays: '',
   }
-  let unsubscribe: (() => void) | null = null
+  const events = useBridgeEvents({ settingsChanged: (next) => applyView(next) })
 
   function isDirty(): boolean {
     return (Object.keys(filled) as Array<keyof typeof filled>).some((field) => form.value[field] !== filled[field])
@@ -96,16 +97,13 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   /** Listens for changes made elsewhere (another window, the outbox) and loads the current settings. */
-  function start(): () => void {
-    if (!unsubscribe) {
-      try {
-        unsubscribe = bridge.on('settingsChanged', (next) => applyView(next))
-      } catch {
-        unsubscribe = () => {}
-      }
-    }
+  function start(): void {
+    events.start()
     void load()
-    return unsubscribe
+  }
+
+  function stop(): void {
+    events.stop()
   }
 
   async function save(): Promise<boolean> {
@@ -194,6 +192,7 @@ export const useSettingsStore = defineStore('settings', () => {
     setField,
     load,
     start,
+    stop,
     save,
     removeKey,
     copyDiagnostics,
