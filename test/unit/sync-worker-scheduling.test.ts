@@ -19,7 +19,11 @@ import { KeychainUnavailableError } from '../../src/main/core/secret-store.ts'
 import { validateContactDraft, type ContactDraft } from '../../src/shared/contact.ts'
 
 const profile = { baseUrl: 'https://api.example.test', organizationId: 7, apiKeyId: 'key-id' }
-const connection: Connection = { profile, apiKey: 'secret' }
+const connection: Connection = {
+  profile,
+  apiKey: 'secret',
+  boundTo: { origin: 'https://api.example.test', apiKeyId: 'key-id' },
+}
 const created: CreateContactOutcome = { kind: 'created', contact: { id: 1, organization_id: 7, full_name: 'A' } }
 
 let dir: string

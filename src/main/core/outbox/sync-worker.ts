@@ -8,7 +8,14 @@ import type { OutboxStore, StoredItem } from './outbox-store-types.ts'
 import { QueueState } from './queue-state.ts'
 import { recordDecision } from './record-decision.ts'
 import { buildSyncStatus } from './sync-status.ts'
-import { resolveConnection, sameTarget, targetOf, type WorkerCredentials } from './worker-connection.ts'
+import {
+  noKeyForServer,
+  requestCredentials,
+  resolveConnection,
+  sameTarget,
+  targetOf,
+  type WorkerCredentials,
+} from './worker-connection.ts'
 import { realTimers, waitFor, type WorkerTimers } from './worker-timers.ts'
 
 /** A few requests at once: enough to drain a backlog, few enough to be polite (keep-alive comes from fetch). */
@@ -255,11 +262,13 @@ export class SyncWorker {
   }
 
   async #send(item: StoredItem, connection: Connection, controller: AbortController): Promise<SendDecision> {
-    const { profile } = connection
+    const credentials = requestCredentials(item.target, connection)
+    if (!credentials) return noKeyForServer(item.target)
+    const { profile } = credentials
     try {
       const outcome = await this.#options.client.createContact({
         profile,
-        apiKey: connection.apiKey,
+        apiKey: credentials.apiKey,
         body: item.request,
         idempotencyKey: item.idempotencyKey,
         signal: controller.signal,
