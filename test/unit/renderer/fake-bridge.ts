@@ -386,7 +386,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     /** → needs_fix with the server's messages per field. */
     reject(
       id: string,
-      fieldErrors: ContactFieldErrors,
+      fieldErrors: ContactFieldErrors | null,
       lastError: ItemError = itemError('rejected', { messages: [] }),
     ) {
       if (byId.get(id)?.state === 'queued') worker.start(id)
@@ -444,6 +444,8 @@ export type FakeBridge = ReturnType<typeof createFakeBridge>
 /** The fake as the renderer finds it: on `window.api`. */
 export function installFakeBridge(initial: SettingsView = configuredView()): FakeBridge {
   const fake = createFakeBridge(initial)
+  // Reached through globalThis so this file also type-checks without the DOM (the contract test runs it in Node).
+  const { window } = globalThis as unknown as { window: object }
   Object.defineProperty(window, 'api', { value: fake.api, configurable: true, writable: true })
   return fake
 }
