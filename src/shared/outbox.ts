@@ -101,8 +101,8 @@ export const OUTBOX_ACTION_LABELS: Record<OutboxAction, string> = {
 
 const GONE = 'This contact is no longer in the outbox. Reload the list.'
 
-/** What a refused action says about the state the item is in now; any label quoted is one the table allows there. */
 const quoted = (action: OutboxAction): string => `“${OUTBOX_ACTION_LABELS[action]}”`
+/** What a refused action says about the state the item is in now; any label quoted is one the table allows there. */
 export const REFUSED_IN: Record<OutboxState, string> = {
   queued: `This contact is still queued; it will be sent on its own. Use ${quoted('sendNow')} to try at once.`,
   sending: 'This contact is being sent right now. Wait a moment, then try again.',
