@@ -4,7 +4,7 @@ import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
 import type { Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
-import { outboxStorageWords } from './outbox/storage-errors.ts'
+import { outboxStorageWords } from './outbox/outbox-errors.ts'
 import type { RetentionWindows } from './retention.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
 

@@ -1,21 +1,64 @@
-import type { OutboxItem, OutboxState, SyncStatus } from '../../shared/outbox.ts'
+import type { ItemError, ItemErrorCode, ItemErrorParams } from '../../shared/item-error.ts'
+import {
+  OUTBOX_ACTION_LABELS,
+  actionsFor,
+  type OutboxAction,
+  type OutboxItem,
+  type OutboxState,
+  type SyncStatus,
+} from '../../shared/outbox.ts'
 import { formatPhone } from './phone-loader.ts'
 
-/** What the user can do with an item in each state; the buttons carry exactly these names. */
-export type ItemAction = 'Send now' | 'Edit' | 'Send again' | 'Mark as sent' | 'Discard' | 'Restore'
-
-const ACTIONS: Record<OutboxState, readonly ItemAction[]> = {
-  queued: ['Send now', 'Edit', 'Discard'],
-  sending: [],
-  sent: [],
-  needs_fix: ['Edit', 'Discard'],
-  unconfirmed: ['Send again', 'Mark as sent', 'Discard'],
-  // Undo in the snackbar covers a slip; Restore covers the user who noticed later.
-  discarded: ['Restore'],
+/**
+ * What the user can do with an item in this state (OUTBOX_TRANSITIONS), in button order. Undo in the
+ * snackbar covers a slip; Restore covers the user who noticed later.
+ */
+export function allowedActions(state: OutboxState): readonly OutboxAction[] {
+  return actionsFor(state)
 }
 
-export function allowedActions(state: OutboxState): readonly ItemAction[] {
-  return ACTIONS[state]
+/** A button's name. */
+export function actionLabel(action: OutboxAction): string {
+  return OUTBOX_ACTION_LABELS[action]
+}
+
+const MAY_EXIST = `It may have been created: check Cloverhound, then choose “${OUTBOX_ACTION_LABELS.sendAgain}” or “${OUTBOX_ACTION_LABELS.markAsSent}”.`
+
+/** Every code an item's last error can carry, in words; the type makes a new code fail until it has some. */
+const ITEM_ERROR_WORDS: { [C in ItemErrorCode]: (params: ItemErrorParams<C>) => string } = {
+  rejected: ({ messages }) =>
+    messages.length > 0
+      ? `The server did not accept this contact: ${messages.join(' ')}`
+      : 'The server did not accept this contact. Fix the fields marked and it will be sent again.',
+  unauthorized: () =>
+    'The API key ID or API key was not accepted (401). Fix it in Settings; this contact stays queued.',
+  no_key_for_server: ({ host }) =>
+    `No API key was entered for ${host}, so nothing was sent. Enter it in Settings; this contact stays queued.`,
+  forbidden: ({ organizationId }) =>
+    `This API key may not create contacts in organization ${organizationId} (403). Fix it in Settings; this contact stays queued.`,
+  rate_limited: () => 'The server asked to slow down (too many requests). The app will try again later.',
+  server_error: ({ status }) => `The Cloverhound server had a problem (status ${status}). The app will try again.`,
+  network_unreachable: ({ host, reason }) =>
+    `Could not reach ${host}: ${reason}. It will be sent when the connection is back.`,
+  connection_lost: ({ host }) => `The connection to ${host} broke after the contact was sent. ${MAY_EXIST}`,
+  timeout: ({ host }) => `${host} took too long to answer. ${MAY_EXIST}`,
+  unexpected_reply: ({ host, reason, mayExist }) =>
+    mayExist ? `Unexpected reply from ${host}: ${reason}. ${MAY_EXIST}` : `Unexpected reply from ${host}: ${reason}.`,
+  interrupted: () => `The app closed while this contact was being sent. ${MAY_EXIST}`,
+  unreadable: () =>
+    'Part of this contact could not be read back from the outbox file. It is kept exactly as it was saved; check it and save it again, or discard it.',
+  legacy: ({ text }) => text,
+}
+
+/** An item's last error in words. */
+export function itemErrorWords(error: ItemError): string {
+  const words = ITEM_ERROR_WORDS[error.code] as (params: ItemError['params']) => string
+  return words(error.params)
+}
+
+/** The item's last error in words, or undefined when it has none. */
+export function lastErrorWords(item: OutboxItem): string | undefined {
+  return item.lastError ? itemErrorWords(item.lastError) : undefined
 }
 
 export type Tone = 'ok' | 'pending' | 'warn' | 'danger' | 'muted'
@@ -127,15 +170,20 @@ export function savedNotice(item: OutboxItem, sync: SyncStatus | null, now = new
     case 'sent':
       return notice('ok', item.contact ? `Created #${item.contact.id}` : 'Marked as sent', name)
     case 'needs_fix':
-      return notice('danger', 'Needs a fix — open it in the Outbox', item.lastError ?? `${name} was not accepted.`, {
-        canEdit: true,
-        opensOutbox: true,
-      })
+      return notice(
+        'danger',
+        'Needs a fix — open it in the Outbox',
+        lastErrorWords(item) ?? `${name} was not accepted.`,
+        {
+          canEdit: true,
+          opensOutbox: true,
+        },
+      )
     case 'unconfirmed':
       return notice(
         'warn',
         'Not confirmed — it may have been created',
-        `${item.lastError ?? 'The server did not confirm it.'} Check it in the Outbox before sending it again.`,
+        `${lastErrorWords(item) ?? 'The server did not confirm it.'} Check it in the Outbox before sending it again.`,
         { opensOutbox: true },
       )
     case 'discarded':
@@ -170,7 +218,8 @@ function queuedNotice(
   if (item.attempts > 0) {
     const next = formatWhen(item.nextAttemptAt, now)
     const title = next ? `Saved — will try again at ${next}` : 'Saved — will try again soon'
-    return notice('warn', title, item.lastError ? `${item.lastError} ${kept}` : kept)
+    const lastError = lastErrorWords(item)
+    return notice('warn', title, lastError ? `${lastError} ${kept}` : kept)
   }
   return notice('pending', 'Saved — sending…', `${name} is saved on this computer.`)
 }

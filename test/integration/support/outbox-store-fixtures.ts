@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach } from 'vitest'
 import type { ContactDraft, ContactRequest } from '../../../src/shared/contact.ts'
+import { itemError } from '../../../src/shared/item-error.ts'
 import type { OutboxState, OutboxTarget } from '../../../src/shared/outbox.ts'
 import type { NewOutboxItem, OutboxStore, StoredItem } from '../../../src/main/core/outbox/outbox-store-types.ts'
 import { openOutboxStore } from '../../../src/main/core/outbox/sqlite-outbox-store.ts'
@@ -66,6 +67,14 @@ export function newItem(name = 'Ada Lovelace', target: OutboxTarget = TARGET): N
   return { draft: draftFor(name), request: requestFor(name), target, profileId: 'default' }
 }
 
+/** Last errors as the worker records them. */
+export const OFFLINE = itemError('network_unreachable', {
+  host: 'api.example.test',
+  reason: 'this computer is offline',
+})
+export const REJECTED = itemError('rejected', { messages: ['Check the highlighted fields.'] })
+export const TIMED_OUT = itemError('timeout', { host: 'api.example.test' })
+
 export const CREATED = {
   id: 9001,
   organization_id: 42,
@@ -89,10 +98,10 @@ export function itemIn(store: OutboxStore, state: OutboxState, now = T0, name?: 
       return must(store.markSent(item.id, CREATED, now + 2))
     case 'needs_fix':
       sending()
-      return must(store.markNeedsFix(item.id, { lastError: 'Fix the email.', fieldErrors: null }, now + 2))
+      return must(store.markNeedsFix(item.id, { lastError: REJECTED, fieldErrors: null }, now + 2))
     case 'unconfirmed':
       sending()
-      return must(store.markUnconfirmed(item.id, 'No answer.', now + 2))
+      return must(store.markUnconfirmed(item.id, TIMED_OUT, now + 2))
     case 'discarded':
       return must(store.discard(item.id, now + 1))
   }

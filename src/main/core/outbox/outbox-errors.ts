@@ -141,3 +141,16 @@ export function operationFailure(error: unknown, path: string): unknown {
   const problem = problemOf(code)
   return new OutboxStorageError(problem, path, operationMessage(problem, path), { cause: error })
 }
+
+/**
+ * Words for a failure of the outbox file, or undefined when the failure is something else.
+ * A raw node:sqlite error (which the store should have wrapped) gets general words.
+ */
+export function outboxStorageWords(error: unknown): string | undefined {
+  // The store's words already say what is kept and what to do.
+  if (error instanceof OutboxStorageError) return error.message
+  if (error instanceof Error && (error as { code?: unknown }).code === 'ERR_SQLITE_ERROR') {
+    return 'The app could not read or write its outbox. Check free disk space and permissions, then try again. The outbox file is kept as it is.'
+  }
+  return undefined
+}

@@ -1,4 +1,5 @@
 import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
+import type { ItemError } from '../../../shared/item-error.ts'
 import type { OutboxItem, OutboxPage, OutboxPageRequest, OutboxState, OutboxTarget } from '../../../shared/outbox.ts'
 
 /** What the sender needs beyond what the renderer sees. Never leaves main. */
@@ -46,15 +47,15 @@ export interface OutboxStore {
   /** sending → sent with the server's contact. */
   markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined
   /** sending → queued after a transient failure. */
-  requeue(id: string, change: { nextAttemptAt: number; lastError: string }, now: number): StoredItem | undefined
+  requeue(id: string, change: { nextAttemptAt: number; lastError: ItemError }, now: number): StoredItem | undefined
   /** sending → needs_fix (422 and other permanent refusals). */
   markNeedsFix(
     id: string,
-    change: { lastError: string; fieldErrors: ContactFieldErrors | null },
+    change: { lastError: ItemError; fieldErrors: ContactFieldErrors | null },
     now: number,
   ): StoredItem | undefined
   /** sending → unconfirmed (may have reached the server). */
-  markUnconfirmed(id: string, lastError: string, now: number): StoredItem | undefined
+  markUnconfirmed(id: string, lastError: ItemError, now: number): StoredItem | undefined
   /** needs_fix | queued → queued with a new draft and request (and the current target); attempts reset. */
   updateDraft(
     id: string,

@@ -1,33 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
 import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
+import { itemError, type ItemError } from '../../../shared/item-error.ts'
 import {
-  WAITING_STATES,
+  OUTBOX_FILTER_STATES,
   outboxStates,
-  type OutboxFilter,
   type OutboxPage,
   type OutboxPageRequest,
-  type OutboxState,
   type OutboxTarget,
 } from '../../../shared/outbox.ts'
 import { openOutboxDatabase } from './open-outbox-database.ts'
 import { operationFailure, outboxUnavailable, sqliteCodeOf } from './outbox-errors.ts'
-import { isoTime, readStoredItem, storedTime, toOutboxItem, toStoredItem } from './outbox-rows.ts'
+import { isoTime, readStoredItem, storedItemError, storedTime, toOutboxItem, toStoredItem } from './outbox-rows.ts'
 import { OUTBOX_SQL, type OutboxStatementName } from './outbox-sql.ts'
 import type { NewOutboxItem, OpenOutboxOptions, OutboxCounts, OutboxStore, StoredItem } from './outbox-store-types.ts'
 
 export { OutboxStorageError, OutboxUnavailableError } from './outbox-errors.ts'
 
-/** What the user reads on an item found in `sending` at start-up: the app stopped mid-request. */
-export const INTERRUPTED_MESSAGE =
-  'The app stopped while this contact was being sent, so it may already have reached Cloverhound. Check, then send it again or mark it as sent.'
-
-const FILTER_STATES: Record<OutboxFilter, readonly OutboxState[] | null> = {
-  waiting: WAITING_STATES,
-  sent: ['sent'],
-  discarded: ['discarded'],
-  all: null,
-}
 const PAGE_LIMIT_MAX = 500
 
 /**
@@ -108,7 +97,7 @@ class SqliteOutboxStore implements OutboxStore {
   page(request: OutboxPageRequest, now: number): OutboxPage {
     const limit = Math.min(Math.max(Math.trunc(request.limit), 1), PAGE_LIMIT_MAX)
     const before = request.before ?? Number.MAX_SAFE_INTEGER
-    const states = FILTER_STATES[request.filter]
+    const states = request.filter === 'all' ? null : OUTBOX_FILTER_STATES[request.filter]
     // One more row than asked tells whether another page follows, so the last page never comes back empty.
     const params: Params = { before, limit: limit + 1 }
     const { rows, total } = this.#read(() => {
@@ -157,7 +146,8 @@ class SqliteOutboxStore implements OutboxStore {
       if (unreadable.length === 0) return read.map((entry) => entry.item)
       this.#write(() => {
         for (const item of unreadable) {
-          this.#statements.holdUnreadable.run({ id: item.id, now: storedTime(now), lastError: item.lastError })
+          const lastError = storedItemError(item.lastError)
+          this.#statements.holdUnreadable.run({ id: item.id, now: storedTime(now), lastError })
         }
       })
     }
@@ -180,22 +170,26 @@ class SqliteOutboxStore implements OutboxStore {
     return this.#transition('markSent', { id, contact: JSON.stringify(contact) }, now)
   }
 
-  requeue(id: string, change: { nextAttemptAt: number; lastError: string }, now: number): StoredItem | undefined {
-    const params = { id, nextAttemptAt: storedTime(change.nextAttemptAt), lastError: change.lastError }
+  requeue(id: string, change: { nextAttemptAt: number; lastError: ItemError }, now: number): StoredItem | undefined {
+    const params = {
+      id,
+      nextAttemptAt: storedTime(change.nextAttemptAt),
+      lastError: storedItemError(change.lastError),
+    }
     return this.#transition('requeue', params, now)
   }
 
   markNeedsFix(
     id: string,
-    change: { lastError: string; fieldErrors: ContactFieldErrors | null },
+    change: { lastError: ItemError; fieldErrors: ContactFieldErrors | null },
     now: number,
   ): StoredItem | undefined {
     const fieldErrors = change.fieldErrors === null ? null : JSON.stringify(change.fieldErrors)
-    return this.#transition('markNeedsFix', { id, lastError: change.lastError, fieldErrors }, now)
+    return this.#transition('markNeedsFix', { id, lastError: storedItemError(change.lastError), fieldErrors }, now)
   }
 
-  markUnconfirmed(id: string, lastError: string, now: number): StoredItem | undefined {
-    return this.#transition('markUnconfirmed', { id, lastError }, now)
+  markUnconfirmed(id: string, lastError: ItemError, now: number): StoredItem | undefined {
+    return this.#transition('markUnconfirmed', { id, lastError: storedItemError(lastError) }, now)
   }
 
   updateDraft(
@@ -229,7 +223,7 @@ class SqliteOutboxStore implements OutboxStore {
   }
 
   recoverInterrupted(now: number): number {
-    const params = { now: storedTime(now), lastError: INTERRUPTED_MESSAGE }
+    const params = { now: storedTime(now), lastError: storedItemError(itemError('interrupted', {})) }
     return Number(this.#write(() => this.#statements.recoverInterrupted.run(params)).changes)
   }
 
