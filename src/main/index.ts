@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { app, BrowserWindow, dialog, net, type WebContents } from 'electron'
-import { resolveAppPage, isAppPageUrl } from './app-page.ts'
+import { resolveAppPage, isAppPageUrl } from './core/app-page.ts'
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts'
 import { createAppCore, type AppCore } from './core/app-core.ts'
 import type { FetchFunction } from './core/cloverhound-client.ts'

@@ -1,5 +1,5 @@
 import { BrowserWindow, nativeTheme, type WebPreferences } from 'electron'
-import type { AppPage } from './app-page.ts'
+import type { AppPage } from './core/app-page.ts'
 import { silentLogger, type Logger } from './core/logger.ts'
 
 export const WINDOW_TITLE = 'Cloverhound Contacts'

@@ -12,7 +12,7 @@ export const MAIN_PATH = resolve(import.meta.dirname, '../../out/main/index.js')
 /** `APP_ID` in src/main/index.ts: the keychain service the app stores its key under. */
 export const KEYCHAIN_SERVICE = 'com.cloverhound.contacts'
 
-/** The built renderer's address (src/main/app-page.ts). */
+/** The built renderer's address (src/main/core/app-page.ts). */
 export const APP_INDEX_URL = 'app://bundle/index.html'
 
 export function noBinaryMessage(reason: string): string {

@@ -6,7 +6,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { commandNames, eventNames, type CommandHandlers, type EventName } from '../../src/shared/bridge-contract.ts'
 import { dispatchCommand } from '../../src/main/core/command-dispatch.ts'
-import { CONTENT_SECURITY_POLICY } from '../../src/main/content-security-policy.ts'
+import { CONTENT_SECURITY_POLICY } from '../../src/main/core/content-security-policy.ts'
 
 const BRIDGE_SCRIPT = fileURLToPath(new URL('./browser-bridge.js', import.meta.url))
 const MAX_BODY_BYTES = 256 * 1024

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../../shared/app-error.ts'
-import type { CommandHandlers, EventName, EventPayload } from '../../shared/bridge-contract.ts'
+import type { CommandHandlers, EmitEvent, EventPayload } from '../../shared/bridge-contract.ts'
 import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
 import type { Logger } from './logger.ts'
@@ -7,8 +7,6 @@ import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-c
 import { outboxStorageWords } from './outbox/storage-errors.ts'
 import type { RetentionWindows } from './retention.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
-
-export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
 export interface CommandDependencies {
   credentials: Credentials

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BrowserWindowConstructorOptions } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { resolveAppPage } from '../../../src/main/app-page.ts'
+import { resolveAppPage } from '../../../src/main/core/app-page.ts'
 
 const fake = vi.hoisted(() => {
   class FakeBrowserWindow {
