@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { _electron, test as base, expect, type ElectronApplication, type Page } from '@playwright/test'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { ensureElectronBinary, type ElectronBinary } from './electron-binary.ts'
 import type { PageGlobals } from './page-globals.ts'
 
