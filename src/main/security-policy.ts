@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, session, shell, type MessageBoxOptions, typ
 import { appPageUrlPatterns, isAppPageUrl, type AppPage } from './core/app-page.ts'
 import { CONTENT_SECURITY_POLICY, devServerContentSecurityPolicy } from './core/content-security-policy.ts'
 import { parseExternalUrl, schemeOf } from './core/external-link.ts'
-import { silentLogger, type Logger } from './core/logger.ts'
+import { errorName, silentLogger, type Logger } from './core/logger.ts'
 
 export interface SecurityPolicyOptions {
   logger?: Logger
@@ -107,7 +107,7 @@ export async function offerToOpenInBrowser(owner: WebContents, rawUrl: string, l
     await shell.openExternal(url.href)
     return true
   } catch (error) {
-    logger.error('Could not open a link in the browser', { error: error instanceof Error ? error.name : typeof error })
+    logger.error('Could not open a link in the browser', { error: errorName(error) })
     return false
   } finally {
     asking.delete(owner)

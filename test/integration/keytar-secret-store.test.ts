@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createAppCore } from '../../src/main/core/app-core.ts'
+import { APP_ID } from '../../src/main/core/app-id.ts'
 import { KeytarSecretStore } from '../../src/main/core/keytar-secret-store.ts'
 import { KeychainUnavailableError } from '../../src/main/core/secret-store.ts'
 import { silentLogger } from '../../src/main/core/logger.ts'
@@ -12,7 +13,7 @@ import { silentLogger } from '../../src/main/core/logger.ts'
 const privateKeyring = process.env.CLOVERHOUND_TEST_KEYRING === 'private' && process.platform === 'linux'
 
 describe.skipIf(!privateKeyring)('the real OS keychain (private D-Bus session)', () => {
-  const service = `com.cloverhound.contacts.test.${randomUUID()}`
+  const service = `${APP_ID}.test.${randomUUID()}`
 
   it('stores, reads back and deletes a key through keytar', async () => {
     const store = new KeytarSecretStore(service)
@@ -59,7 +60,7 @@ describe.skipIf(!privateKeyring)('the real OS keychain (private D-Bus session)',
 
 describe('a machine without a keychain', () => {
   it('turns a keytar that cannot load into a message the user can act on', async () => {
-    const store = new KeytarSecretStore('com.cloverhound.contacts.test', () =>
+    const store = new KeytarSecretStore(`${APP_ID}.test`, () =>
       Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')),
     )
     const failure = await store.get('default').catch((error: unknown) => error)

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { parseJson } from '../../shared/json.ts'
 import {
   connectionProfileSchema,
   flagAfterDaysSchema,
@@ -100,7 +101,7 @@ export class SettingsStore {
       this.#loaded = true
       return this.#file
     }
-    const parsed = settingsFileSchema.safeParse(safeJson(text))
+    const parsed = settingsFileSchema.safeParse(parseJson(text))
     if (parsed.success) {
       this.#file = { profile: parsed.data.profile, retention: withoutUndefined(parsed.data.retention ?? {}) }
     } else {
@@ -113,12 +114,4 @@ export class SettingsStore {
 
 function withoutUndefined(retention: SavedRetention): SavedRetention {
   return Object.fromEntries(Object.entries(retention).filter(([, value]) => value !== undefined))
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }
