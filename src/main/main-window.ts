@@ -3,7 +3,7 @@ import type { AppPage } from './core/app-page.ts'
 import { errorName, silentLogger, type Logger } from './core/logger.ts'
 
 export const WINDOW_TITLE = 'Cloverhound Contacts'
-/** Painted before the page loads, so the window never flashes; the renderer's `--bg` in styles/app.css. */
+/** Painted before the page loads, so the window never flashes; the renderer's `--bg` in styles/tokens.css. */
 export const BACKGROUND_LIGHT = '#ffffff'
 export const BACKGROUND_DARK = '#17191d'
 

@@ -119,7 +119,7 @@ describe('createMainWindow', () => {
 
 describe('the window background', () => {
   it("matches the renderer's own background in light and dark", async () => {
-    const css = await readFile(new URL('../../../src/renderer/src/styles/app.css', import.meta.url), 'utf8')
+    const css = await readFile(new URL('../../../src/renderer/src/styles/tokens.css', import.meta.url), 'utf8')
     expect(css).toContain(`--bg: ${BACKGROUND_LIGHT};`)
     expect(css).toContain(`--bg: ${BACKGROUND_DARK};`)
   })
