@@ -71,6 +71,31 @@ export const connectionProfileSchema = z.object({
 })
 export type ConnectionProfile = z.infer<typeof connectionProfileSchema>
 
+/**
+ * A stored API key belongs to the server it was entered for (the Base URL's origin: scheme, host and
+ * port) and to its API key ID; changing either asks for the key again, so a key never follows a new host.
+ */
+export interface ApiKeyBinding {
+  origin: string
+  apiKeyId: string
+}
+
+/** Said at the API key field when a change of server or key ID would leave the stored key behind. */
+export const KEY_FOR_THIS_SERVER = 'Enter the API key for this server.'
+
+/** The binding of a profile or of form text; undefined when the text is not a Base URL and key ID the app accepts. */
+export function apiKeyBinding(profile: { baseUrl: string; apiKeyId: string }): ApiKeyBinding | undefined {
+  const baseUrl = baseUrlSchema.safeParse(profile.baseUrl)
+  const apiKeyId = apiKeyIdSchema.safeParse(profile.apiKeyId)
+  if (!baseUrl.success || !apiKeyId.success) return undefined
+  return { origin: new URL(baseUrl.data).origin, apiKeyId: apiKeyId.data }
+}
+
+/** Whether a key entered for `a` may be used for `b`; never for an unusable binding. */
+export function sameApiKeyBinding(a: ApiKeyBinding | undefined, b: ApiKeyBinding | undefined): boolean {
+  return a !== undefined && b !== undefined && a.origin === b.origin && a.apiKeyId === b.apiKeyId
+}
+
 /** How long the outbox waits before flagging an unsent contact, and keeps sent and discarded ones. */
 export const RETENTION_LIMITS = {
   flagAfterDays: { min: 1, max: 365 },
@@ -109,7 +134,10 @@ export function numberFromInput(value: number | string): number {
   return /^\s*[-+]?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN
 }
 
-/** What the settings form sends. An empty or missing apiKey keeps the stored key; a missing window keeps its value. */
+/**
+ * What the settings form sends. An empty or missing apiKey keeps the stored key, as long as the server's origin and
+ * the API key ID stay the same (see ApiKeyBinding); a missing window keeps its value.
+ */
 export const settingsInputSchema = z.object({
   baseUrl: z.string().max(LIMITS.baseUrl * 4),
   organizationId: z.union([z.number(), z.string().max(64)]),

@@ -109,7 +109,7 @@ function appEnvironment(): Record<string, string> {
 
 /**
  * Why a test that stores an API key may not run here, or undefined. The app keeps its key in the
- * OS keychain under `KEYCHAIN_SERVICE`, account "default", whatever the data folder: on a
+ * OS keychain under `KEYCHAIN_SERVICE`, accounts beginning "default", whatever the data folder: on a
  * developer's own computer a test would overwrite the installed app's key.
  * - Linux: only inside the private, throwaway keyring of scripts/with-keyring.ts (CI runs it so).
  * - macOS and Windows: on CI's throwaway machines, or when asked with CLOVERHOUND_E2E_REAL_KEYCHAIN=1.

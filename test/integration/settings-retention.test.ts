@@ -63,6 +63,8 @@ describe('the settings file', () => {
 
     expect(await store.load()).toEqual(PROFILE)
     expect(await store.loadRetention()).toEqual({})
+    // Written before keys were bound to their server: its key is still to be bound (see Credentials).
+    expect(await store.apiKeyBound()).toBe(false)
     expect(await readdir(dir)).toEqual(['settings.json'])
   })
 
@@ -71,7 +73,12 @@ describe('the settings file', () => {
     await new SettingsStore(dir).save(PROFILE, { flagAfterDays: 3, keepHistoryDays: 90 })
 
     const written = JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))
-    expect(written).toEqual({ version: 1, profile: PROFILE, retention: { flagAfterDays: 3, keepHistoryDays: 90 } })
+    expect(written).toEqual({
+      version: 1,
+      profile: PROFILE,
+      retention: { flagAfterDays: 3, keepHistoryDays: 90 },
+      apiKeyBound: true,
+    })
     const reopened = new SettingsStore(dir)
     expect(await reopened.loadRetention()).toEqual({ flagAfterDays: 3, keepHistoryDays: 90 })
     expect(await reopened.load()).toEqual(PROFILE)

@@ -54,6 +54,8 @@ describe('offline', () => {
 
   it('the renderer’s offline hint shows at once; a request that gets an answer corrects it', async () => {
     const harness = await connected()
+    // The worker reads the saved connection in the background; "not connected yet" would outrank offline.
+    await untilQueue(harness, 'running')
     const status = value(await harness.core.handlers.reportConnectivity({ online: false }))
     expect(status.state).toBe('offline')
     const item = await save(harness)

@@ -1,7 +1,8 @@
 /**
  * The worker's scheduling with a controllable clock, timers and client (the store is the real
  * SQLite one in a temp folder): one timer for the earliest due item, none while nothing can be
- * sent, one probe at a time while offline, and stop() with a request that ignores its abort.
+ * sent, a slow tick while the keychain is unavailable, one probe at a time while offline, and
+ * stop() with a request that ignores its abort.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CreateContactCall, CreateContactOutcome } from '../../src/main/core/cloverhound-client.ts'
 import type { Connection } from '../../src/main/core/credentials.ts'
 import type { OutboxStore } from '../../src/main/core/outbox/outbox-store-types.ts'
+import { KEYCHAIN_RETRY_MS } from '../../src/main/core/outbox/queue-state.ts'
 import { openOutboxStore } from '../../src/main/core/outbox/sqlite-outbox-store.ts'
 import { SyncWorker, type SyncWorkerOptions } from '../../src/main/core/outbox/sync-worker.ts'
 import type { WorkerTimers } from '../../src/main/core/outbox/worker-timers.ts'
@@ -17,7 +19,11 @@ import { KeychainUnavailableError } from '../../src/main/core/secret-store.ts'
 import { validateContactDraft, type ContactDraft } from '../../src/shared/contact.ts'
 
 const profile = { baseUrl: 'https://api.example.test', organizationId: 7, apiKeyId: 'key-id' }
-const connection: Connection = { profile, apiKey: 'secret' }
+const connection: Connection = {
+  profile,
+  apiKey: 'secret',
+  boundTo: { origin: 'https://api.example.test', apiKeyId: 'key-id' },
+}
 const created: CreateContactOutcome = { kind: 'created', contact: { id: 1, organization_id: 7, full_name: 'A' } }
 
 let dir: string
@@ -153,8 +159,48 @@ describe('SyncWorker scheduling', () => {
     expect(store.counts(clock).sent).toBe(2)
   })
 
-  it('keychain unavailable → not configured, in the keychain’s words; nothing sent, no timer', async () => {
+  it('keychain unavailable → not configured, in the keychain’s words; a slow tick sends once it is back, with no kick', async () => {
     const { client, state } = scriptedClient([])
+    const id = enqueue()
+    let keychainUp = false
+    let reads = 0
+    const sync = worker({
+      client,
+      credentials: {
+        connection: async () => {
+          reads += 1
+          if (!keychainUp) throw new KeychainUnavailableError('No keychain is available. Unlock it.')
+          return connection
+        },
+        profile: async () => profile,
+      },
+    })
+    sync.start()
+    await settle()
+    expect(sync.status()).toMatchObject({
+      state: 'not_configured',
+      message: 'No keychain is available. Unlock it. 1 contact is waiting.',
+    })
+    expect(state.calls).toHaveLength(0)
+    expect(timers.pending.size).toBe(1)
+    // Still locked at the tick: one more read, then one more slow tick, never a spin.
+    const start = clock
+    expect(timers.fireNext()).toBe(start + KEYCHAIN_RETRY_MS)
+    await settle()
+    expect(reads).toBe(2)
+    expect(state.calls).toHaveLength(0)
+    expect(timers.pending.size).toBe(1)
+    expect(sync.status().state).toBe('not_configured')
+    keychainUp = true
+    expect(timers.fireNext()).toBe(start + 2 * KEYCHAIN_RETRY_MS)
+    await settle()
+    expect(store.get(id, clock)?.state).toBe('sent')
+    expect(sync.status().state).toBe('running')
+    expect(timers.pending.size).toBe(0)
+  })
+
+  it('stop() ends the keychain tick', async () => {
+    const { client } = scriptedClient([])
     enqueue()
     const sync = worker({
       client,
@@ -167,12 +213,32 @@ describe('SyncWorker scheduling', () => {
     })
     sync.start()
     await settle()
-    expect(sync.status()).toMatchObject({
-      state: 'not_configured',
-      message: 'No keychain is available. Unlock it. 1 contact is waiting.',
-    })
-    expect(state.calls).toHaveLength(0)
+    expect(timers.pending.size).toBe(1)
+    await sync.stop()
     expect(timers.pending.size).toBe(0)
+  })
+
+  it.each([
+    ['no connection saved', { connection: async () => undefined, profile: async () => undefined }],
+    ['no API key saved', { connection: async () => undefined, profile: async () => profile }],
+    [
+      'the settings unreadable',
+      {
+        connection: async () => {
+          throw new SyntaxError('Unexpected end of JSON input')
+        },
+        profile: async () => profile,
+      },
+    ],
+  ])('not configured with %s: no timer, since only the user can fix it', async (_case, credentials) => {
+    const { client, state } = scriptedClient([])
+    enqueue()
+    const sync = worker({ client, credentials })
+    sync.start()
+    await settle()
+    expect(sync.status().state).toBe('not_configured')
+    expect(state.calls).toHaveLength(0)
+    expect(timers.created).toBe(0)
   })
 
   it('a 429 with Retry-After holds every send until then, with one timer at that moment', async () => {

@@ -32,11 +32,14 @@ const settingsFileSchema = z.object({
     })
     .optional()
     .catch(undefined),
+  // Written by releases that bind the API key to the profile's server; older ones drop it when they save.
+  apiKeyBound: z.literal(true).optional().catch(undefined),
 })
 
 interface SettingsFile {
   profile?: ConnectionProfile
   retention?: SavedRetention
+  apiKeyBound?: true
 }
 
 /**
@@ -68,10 +71,19 @@ export class SettingsStore {
     return { ...(await this.#read()).retention }
   }
 
+  /** False for a profile saved by a release that kept one key per profile whatever its server (see Credentials). */
+  async apiKeyBound(): Promise<boolean> {
+    return (await this.#read()).apiKeyBound === true
+  }
+
   /** Replaces the profile and, when given, the retention windows (otherwise the saved ones stay). */
   async save(profile: ConnectionProfile, retention?: SavedRetention): Promise<void> {
     const current = await this.#read()
-    const next: SettingsFile = { profile, retention: withoutUndefined(retention ?? current.retention ?? {}) }
+    const next: SettingsFile = {
+      profile,
+      retention: withoutUndefined(retention ?? current.retention ?? {}),
+      apiKeyBound: true,
+    }
     await mkdir(this.#dir, { recursive: true })
     const temp = `${this.path}.${process.pid}.tmp`
     const file = await open(temp, 'w', 0o600)
@@ -80,6 +92,7 @@ export class SettingsStore {
         version: SETTINGS_FILE_VERSION,
         profile: next.profile,
         ...(Object.keys(next.retention ?? {}).length > 0 ? { retention: next.retention } : {}),
+        apiKeyBound: next.apiKeyBound,
       }
       await file.writeFile(`${JSON.stringify(body, null, 2)}\n`)
       await file.sync()
@@ -103,7 +116,8 @@ export class SettingsStore {
     }
     const parsed = settingsFileSchema.safeParse(parseJson(text))
     if (parsed.success) {
-      this.#file = { profile: parsed.data.profile, retention: withoutUndefined(parsed.data.retention ?? {}) }
+      const { profile, retention, apiKeyBound } = parsed.data
+      this.#file = { profile, retention: withoutUndefined(retention ?? {}), apiKeyBound }
     } else {
       await rename(this.path, join(this.#dir, `settings.damaged-${Date.now()}.json`))
     }

@@ -13,13 +13,13 @@ import type { OutboxItem, OutboxState, SyncStatus } from '../../../src/shared/ou
 import { createAppCore, type AppCore, type CoreOptions } from '../../../src/main/core/app-core.ts'
 import { silentLogger } from '../../../src/main/core/logger.ts'
 import type { StoredItem } from '../../../src/main/core/outbox/outbox-store-types.ts'
-import { MemorySecretStore } from '../../../src/main/core/secret-store.ts'
+import { MemorySecretStore, type SecretStore } from '../../../src/main/core/secret-store.ts'
 import { startSandbox, type Sandbox } from '../../../tools/sandbox/sandbox-server.ts'
 
 export interface Harness {
   core: AppCore
   dataDir: string
-  secrets: MemorySecretStore
+  secrets: SecretStore
   events: Array<{ event: EventName; payload: unknown }>
   statuses(): SyncStatus[]
 }
@@ -36,7 +36,7 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 export async function openHarness(
-  options: Partial<CoreOptions> & { dataDir?: string; secrets?: MemorySecretStore } = {},
+  options: Partial<CoreOptions> & { dataDir?: string; secrets?: SecretStore } = {},
 ): Promise<Harness> {
   const dataDir = options.dataDir ?? (await tempDataDir())
   const secrets = options.secrets ?? new MemorySecretStore()

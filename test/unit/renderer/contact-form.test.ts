@@ -7,19 +7,20 @@ import type { OutboxItem } from '../../../src/shared/outbox.ts'
 import { loadPhoneKit } from '../../../src/renderer/src/phone-loader.ts'
 import { useContactFormStore } from '../../../src/renderer/src/stores/contact-form.ts'
 import { useNavigationStore } from '../../../src/renderer/src/stores/navigation.ts'
-import { useSyncStore } from '../../../src/renderer/src/stores/sync.ts'
+import { startStores } from '../../../src/renderer/src/stores/start-stores.ts'
 import ContactFormView from '../../../src/renderer/src/views/ContactFormView.vue'
 import { configuredView, deferred, installFakeBridge } from './fake-bridge.ts'
 import { allButtons, allByLabel, button, byLabel, description } from './queries.ts'
 
 let bridge: ReturnType<typeof installFakeBridge>
 let wrapper: VueWrapper
+let stopStores: () => void = () => {}
 
 async function mountForm(): Promise<VueWrapper> {
   const pinia = createPinia()
   setActivePinia(pinia)
   useContactFormStore().setCountry('US')
-  useSyncStore().start()
+  stopStores = startStores()
   wrapper = mount(ContactFormView, { global: { plugins: [pinia] }, attachTo: document.body })
   // The phone module loads lazily, as in the app; these tests start once it is in.
   await loadPhoneKit()
@@ -49,6 +50,7 @@ beforeEach(() => {
 
 afterEach(() => {
   wrapper?.unmount()
+  stopStores()
 })
 
 describe('New contact form', () => {

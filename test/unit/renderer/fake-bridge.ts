@@ -29,7 +29,13 @@ import {
 } from '../../../src/shared/outbox.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
 import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
-import type { SettingsInput, SettingsView } from '../../../src/shared/settings.ts'
+import {
+  apiKeyBinding,
+  KEY_FOR_THIS_SERVER,
+  sameApiKeyBinding,
+  type SettingsInput,
+  type SettingsView,
+} from '../../../src/shared/settings.ts'
 
 export const configuredView = (overrides: Partial<SettingsView> = {}): SettingsView => ({
   profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 42, apiKeyId: 'key-id-1' },
@@ -267,6 +273,13 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
   const api = {
     getSettings: command('getSettings', (): Result<SettingsView> => ({ ok: true, value: view })),
     saveSettings: command('saveSettings', (input: SettingsInput): Result<SettingsView> => {
+      // As main does: a stored key never follows a new server or key ID.
+      if (!input.apiKey && view.hasApiKey && !sameApiKeyBinding(apiKeyBinding(view.profile), apiKeyBinding(input))) {
+        return {
+          ok: false,
+          error: { code: 'invalid', message: 'Some settings need fixing.', fields: { apiKey: [KEY_FOR_THIS_SERVER] } },
+        }
+      }
       view = {
         ...view,
         profile: {

@@ -4,20 +4,21 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { OutboxFilter } from '../../../src/shared/outbox.ts'
 import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
-import { useSyncStore } from '../../../src/renderer/src/stores/sync.ts'
+import { startStores } from '../../../src/renderer/src/stores/start-stores.ts'
 import OutboxView from '../../../src/renderer/src/views/OutboxView.vue'
 import { createdFrom, installFakeBridge } from './fake-bridge.ts'
 import { allButtons, button } from './queries.ts'
 
 let bridge: ReturnType<typeof installFakeBridge>
 let wrapper: VueWrapper
+let stopStores: () => void = () => {}
 
 const draft = (fullName: string, email = '') => ({ fullName, email, description: '', phones: [] })
 
 async function mountOutbox(filter: OutboxFilter = 'waiting'): Promise<VueWrapper> {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useSyncStore().start()
+  stopStores = startStores()
   wrapper = mount(OutboxView, { global: { plugins: [pinia] }, attachTo: document.body })
   await settled()
   if (filter !== 'waiting') await chooseFilter(wrapper, filter)
@@ -51,6 +52,7 @@ beforeEach(() => {
 
 afterEach(() => {
   wrapper?.unmount()
+  stopStores()
   document.body.innerHTML = ''
 })
 

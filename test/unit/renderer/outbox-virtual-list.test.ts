@@ -3,7 +3,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PAGE_SIZE, useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
-import { useSyncStore } from '../../../src/renderer/src/stores/sync.ts'
+import { startStores } from '../../../src/renderer/src/stores/start-stores.ts'
 import OutboxView from '../../../src/renderer/src/views/OutboxView.vue'
 import { installFakeBridge } from './fake-bridge.ts'
 
@@ -13,6 +13,7 @@ const MAX_ROWS = 40
 
 let bridge: ReturnType<typeof installFakeBridge>
 let wrapper: VueWrapper
+let stopStores: () => void = () => {}
 
 beforeAll(() => {
   bridge = installFakeBridge()
@@ -29,7 +30,7 @@ async function mountBig(): Promise<VueWrapper> {
   bridge.api.listOutbox.mockClear()
   const pinia = createPinia()
   setActivePinia(pinia)
-  useSyncStore().start()
+  stopStores = startStores()
   wrapper = mount(OutboxView, { global: { plugins: [pinia] }, attachTo: document.body })
   await settled()
   return wrapper
@@ -47,6 +48,7 @@ async function scrollTo(view: VueWrapper, top: number): Promise<void> {
 
 afterEach(() => {
   wrapper?.unmount()
+  stopStores()
   document.body.innerHTML = ''
 })
 

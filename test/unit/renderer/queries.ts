@@ -34,3 +34,10 @@ export function description(root: Root, control: DOMWrapper<Element>): string {
   const ids = (control.attributes('aria-describedby') ?? '').split(/\s+/).filter(Boolean)
   return ids.map((id) => root.find(`[id="${id}"]`).text()).join(' ')
 }
+
+/** The Outbox row showing the contact named `name` (one, or the test fails). */
+export function outboxRow(root: Root, name: string): DOMWrapper<Element> {
+  const found = root.findAll('[role="listitem"]').filter((r) => r.find('.orow__name').text() === name)
+  if (found.length !== 1) throw new Error(`Expected one row for "${name}", found ${found.length}`)
+  return found[0]!
+}

@@ -284,3 +284,76 @@ describe('Settings', () => {
     })
   })
 })
+
+describe('Settings: the stored key stays with its server', () => {
+  it.each([
+    ['Base URL', 'https://collector.example.net'],
+    ['Base URL', 'https://cloud-staging.cloverhound.com:8443'],
+    ['API key ID', 'key-id-2'],
+  ])('refuses a new %s (%s) with a blank API key, at the API key field, without calling main', async (label, value) => {
+    const { bridge, view } = await mountSettings()
+    await byLabel(view, label).setValue(value)
+    const key = byLabel(view, 'API key')
+    expect(description(view, key)).toContain('The stored key is only for the saved server and API key ID.')
+    await button(view, 'Save settings').trigger('click')
+    await flushPromises()
+
+    expect(bridge.api.saveSettings).not.toHaveBeenCalled()
+    expect(key.attributes('aria-invalid')).toBe('true')
+    expect(description(view, key)).toContain('Enter the API key for this server.')
+    expect(document.activeElement).toBe(key.element)
+  })
+
+  it('saves the new server once its key is entered', async () => {
+    const { bridge, view } = await mountSettings()
+    await byLabel(view, 'Base URL').setValue('https://collector.example.net')
+    await byLabel(view, 'API key').setValue(SECRET)
+    await button(view, 'Save settings').trigger('click')
+    await flushPromises()
+
+    expect(bridge.api.saveSettings).toHaveBeenCalledWith(
+      expect.objectContaining({ baseUrl: 'https://collector.example.net', apiKey: SECRET }),
+    )
+    expect(view.find('[role="status"]').text()).toContain('Settings saved.')
+  })
+
+  it('keeps the key for another path on the same server, where the key still belongs', async () => {
+    const { bridge, view } = await mountSettings()
+    await byLabel(view, 'Base URL').setValue('https://CLOUD-STAGING.cloverhound.com:443/api/')
+    expect(description(view, byLabel(view, 'API key'))).toContain('Leave blank to keep it.')
+    await button(view, 'Save settings').trigger('click')
+    await flushPromises()
+
+    expect(bridge.api.saveSettings).toHaveBeenCalledOnce()
+    expect(bridge.api.saveSettings.mock.calls[0]![0]).not.toHaveProperty('apiKey')
+  })
+
+  it('lets a new server be saved without a key when none is stored', async () => {
+    const { bridge, view } = await mountSettings(configuredView({ hasApiKey: false, configured: false }))
+    await byLabel(view, 'Base URL').setValue('https://collector.example.net')
+    await button(view, 'Save settings').trigger('click')
+    await flushPromises()
+    expect(bridge.api.saveSettings).toHaveBeenCalledOnce()
+  })
+
+  it('shows main’s refusal at the API key field when the form’s own check is skipped', async () => {
+    // The form believes no key is stored (a stale view); main knows better and refuses.
+    const { bridge, view } = await mountSettings(configuredView({ hasApiKey: false }))
+    bridge.api.saveSettings.mockResolvedValueOnce({
+      ok: false,
+      error: {
+        code: 'invalid',
+        message: 'Some settings need fixing.',
+        fields: { apiKey: ['Enter the API key for this server.'] },
+      },
+    })
+    await byLabel(view, 'Base URL').setValue('https://collector.example.net')
+    await button(view, 'Save settings').trigger('click')
+    await flushPromises()
+
+    const key = byLabel(view, 'API key')
+    expect(bridge.api.saveSettings).toHaveBeenCalledOnce()
+    expect(key.attributes('aria-invalid')).toBe('true')
+    expect(description(view, key)).toContain('Enter the API key for this server.')
+  })
+})

@@ -8,7 +8,14 @@ import type { OutboxStore, StoredItem } from './outbox-store-types.ts'
 import { QueueState } from './queue-state.ts'
 import { recordDecision } from './record-decision.ts'
 import { buildSyncStatus } from './sync-status.ts'
-import { resolveConnection, sameTarget, targetOf, type WorkerCredentials } from './worker-connection.ts'
+import {
+  noKeyForServer,
+  requestCredentials,
+  resolveConnection,
+  sameTarget,
+  targetOf,
+  type WorkerCredentials,
+} from './worker-connection.ts'
 import { realTimers, waitFor, type WorkerTimers } from './worker-timers.ts'
 
 /** A few requests at once: enough to drain a backlog, few enough to be polite (keep-alive comes from fetch). */
@@ -97,7 +104,7 @@ export class SyncWorker {
     if (reason === 'credentials') {
       this.#credentialsVersion += 1
       this.#connection = undefined
-      this.#queue.authPause = undefined
+      this.#queue.credentialsChanged()
     }
     if (this.#pumping) this.#again = true
     else void this.#pump(reason)
@@ -105,18 +112,14 @@ export class SyncWorker {
 
   /** The user's "Send now": one item, or every queued one, without waiting out the backoff. */
   sendNow(id?: string): void {
-    if (id === undefined) this.#queue.forceAll = true
-    else this.#forced.add(id)
-    // The user asked for one more try now; the reply decides the state after it. Offline, it
-    // goes as the probe: one request finds out whether the way is open again.
-    this.#queue.waitUntil = undefined
-    this.#queue.probeAt = undefined
+    if (id !== undefined) this.#forced.add(id)
+    this.#queue.sendNowRequested(id === undefined)
     this.kick('send_now')
   }
 
   /** The renderer's online/offline events: offline shows at once; the next answered request corrects it. */
   reportConnectivity(online: boolean): void {
-    this.#queue.setOffline(!online)
+    this.#queue.connectivityReported(online)
     if (online) this.kick('online')
     else this.publishStatus()
   }
@@ -200,10 +203,9 @@ export class SyncWorker {
     if (this.#stopped || !connection || version !== this.#credentialsVersion) return
     this.#connection = connection
     const now = this.#now()
-    if (this.#queue.authPause !== undefined || this.#queue.isWaiting(now) || !this.#queue.mayProbe(now)) return
+    if (!this.#queue.maySend(now)) return
     const target = targetOf(connection.profile)
-    if (this.#queue.forceAll) {
-      this.#queue.forceAll = false
+    if (this.#queue.takeForceAll()) {
       for (const item of this.#store.due(target, Number.MAX_SAFE_INTEGER, FORCE_BATCH)) this.#forced.add(item.id)
     }
     const started: string[] = []
@@ -222,9 +224,8 @@ export class SyncWorker {
     if (started.length > 0) this.#options.onChange?.(started)
   }
 
-  /** While offline, one request at a time probes for the way back; the rest wait. */
   #freeSlots(): number {
-    return (this.#queue.offline ? 1 : this.#maxInFlight) - this.#inFlight.size
+    return this.#queue.concurrency(this.#maxInFlight) - this.#inFlight.size
   }
 
   #takeForced(target: OutboxTarget, now: number, limit: number): StoredItem[] {
@@ -240,7 +241,7 @@ export class SyncWorker {
 
   async #resolve(): Promise<Connection | undefined> {
     const resolved = await resolveConnection(this.#options.credentials)
-    this.#queue.blocked = resolved.blocked
+    this.#queue.connectionResolved(resolved)
     return resolved.connection
   }
 
@@ -261,11 +262,13 @@ export class SyncWorker {
   }
 
   async #send(item: StoredItem, connection: Connection, controller: AbortController): Promise<SendDecision> {
-    const { profile } = connection
+    const credentials = requestCredentials(item.target, connection)
+    if (!credentials) return noKeyForServer(item.target)
+    const { profile } = credentials
     try {
       const outcome = await this.#options.client.createContact({
         profile,
-        apiKey: connection.apiKey,
+        apiKey: credentials.apiKey,
         body: item.request,
         idempotencyKey: item.idempotencyKey,
         signal: controller.signal,
@@ -293,18 +296,18 @@ export class SyncWorker {
     this.#options.onChange?.([id])
   }
 
-  /** One timer, for the earliest moment something can be sent (or the server's wait ends). */
+  /**
+   * One timer, for the earliest moment something can be sent (or the server's wait ends, or the
+   * keychain may be back): the queue's state decides when.
+   */
   #schedule(at?: number): void {
     this.#clearTimer()
     if (this.#stopped) return
     if (at === undefined) {
-      const { blocked, authPause, waitUntil, probeAt, offline } = this.#queue
       // Busy: the send that settles next calls kick itself.
-      if (!this.#connection || blocked !== undefined || authPause !== undefined || this.#freeSlots() <= 0) return
-      at = this.#store.nextAttemptAt(targetOf(this.#connection.profile))
-      // The server's wait ends (and the status changes) even with nothing queued.
-      if (waitUntil !== undefined) at = Math.max(at ?? waitUntil, waitUntil)
-      if (offline && probeAt !== undefined && at !== undefined) at = Math.max(at, probeAt)
+      if (this.#freeSlots() <= 0) return
+      const target = this.#connection && targetOf(this.#connection.profile)
+      at = this.#queue.wakeAt(this.#now(), target && this.#store.nextAttemptAt(target))
       if (at === undefined) return
     }
     this.#timer = this.#timers.setTimeout(

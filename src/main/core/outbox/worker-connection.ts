@@ -1,7 +1,8 @@
 import type { OutboxTarget } from '../../../shared/outbox.ts'
-import type { ConnectionProfile } from '../../../shared/settings.ts'
+import { apiKeyBinding, sameApiKeyBinding, type ConnectionProfile } from '../../../shared/settings.ts'
 import { keychainMessage, type Connection } from '../credentials.ts'
 import { KeychainUnavailableError } from '../secret-store.ts'
+import type { SendDecision } from './classify-outcome.ts'
 
 /** What the worker needs from Credentials: the profile alone, and the profile with its key. */
 export interface WorkerCredentials {
@@ -9,8 +10,13 @@ export interface WorkerCredentials {
   profile(): Promise<ConnectionProfile | undefined>
 }
 
+/**
+ * The connection, or why there is none; `transient` when the same read may succeed later with no
+ * one acting (a keychain still locked or not yet running), so trying again by itself is worth it.
+ */
 export type ResolvedConnection =
-  { connection: Connection; blocked?: undefined } | { connection?: undefined; blocked: string }
+  | { connection: Connection; blocked?: undefined; transient?: undefined }
+  | { connection?: undefined; blocked: string; transient: boolean }
 
 /** The connection to send with, or why there is none, in words for the status line. */
 export async function resolveConnection(credentials: WorkerCredentials): Promise<ResolvedConnection> {
@@ -20,8 +26,9 @@ export async function resolveConnection(credentials: WorkerCredentials): Promise
     const profile = await credentials.profile()
     return {
       blocked: profile
-        ? 'Waiting for the API key: add it in Settings.'
+        ? `Waiting for the API key for ${new URL(profile.baseUrl).host}: add it in Settings.`
         : 'Not connected yet: add the connection in Settings.',
+      transient: false,
     }
   } catch (error) {
     return {
@@ -29,7 +36,35 @@ export async function resolveConnection(credentials: WorkerCredentials): Promise
         error instanceof KeychainUnavailableError
           ? keychainMessage(error)
           : 'The app could not read its connection settings or the keychain. Open Settings and save them again.',
+      transient: error instanceof KeychainUnavailableError,
     }
+  }
+}
+
+/** What one request is sent with: the item's own server and organization, and a key entered for that server. */
+export interface RequestCredentials {
+  profile: ConnectionProfile
+  apiKey: string
+}
+
+/**
+ * The last check before an `Authorization` header is made: the key goes only to the server (origin) and
+ * with the key ID it was entered for, whatever the item or the settings say now.
+ */
+export function requestCredentials(target: OutboxTarget, connection: Connection): RequestCredentials | undefined {
+  const profile = { ...target, apiKeyId: connection.profile.apiKeyId }
+  return sameApiKeyBinding(apiKeyBinding(profile), connection.boundTo)
+    ? { profile, apiKey: connection.apiKey }
+    : undefined
+}
+
+/** An item whose server has no key of its own stays queued, and the queue stops until the key is entered. */
+export function noKeyForServer(target: OutboxTarget): SendDecision {
+  const host = new URL(target.baseUrl).host
+  return {
+    kind: 'pause_auth',
+    lastError: `No API key was entered for ${host}, so nothing was sent. Enter it in Settings; this contact stays queued.`,
+    queueMessage: `Paused: no API key was entered for ${host}. Enter it in Settings.`,
   }
 }
 

@@ -1,85 +1,50 @@
 import { defineStore } from 'pinia'
-import { computed, ref, watch, type Ref } from 'vue'
+import { computed, ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
 import type { ContactDraft, ContactFieldErrors } from '../../../shared/contact.ts'
 import type { OutboxItem } from '../../../shared/outbox.ts'
-import type { PhoneNormalization } from '../../../shared/phone.ts'
-import { bridge, callBridge, listen } from '../bridge.ts'
+import { bridge, callBridge } from '../bridge.ts'
+import { useBridgeEvents } from '../composables/use-bridge-events.ts'
+import { useEditStash } from '../composables/use-edit-stash.ts'
+import { useFollowedItem } from '../composables/use-followed-item.ts'
+import { usePhoneCountry } from '../composables/use-phone-country.ts'
+import { usePhoneRows } from '../composables/use-phone-rows.ts'
+import { copyErrors, errorsFromServer, type TextField } from '../contact-form-model.ts'
 import { loadPhoneKit, loadPhoneKitSoon, phoneKit, type PhoneKit } from '../phone-loader.ts'
 
-export type TextField = 'fullName' | 'email' | 'description'
-/** A phone row; the key keeps a row's DOM (and focus) with it when rows above are removed. */
-export type PhoneRow = { key: number; number: string }
+export type { PhoneRow, TextField } from '../contact-form-model.ts'
 export type SubmitOutcome = 'saved' | 'invalid' | 'failed' | 'busy'
-
-/** What the form holds, so a new contact typed halfway survives a detour through editing a saved one. */
-type FormSnapshot = {
-  fullName: string
-  email: string
-  description: string
-  phones: PhoneRow[]
-  country: string
-  errors: ContactFieldErrors
-}
-
-const TEXT_FIELDS: readonly TextField[] = ['fullName', 'email', 'description']
 
 const PHONE_RULES_MISSING: AppError = {
   code: 'internal',
   message: 'The app could not load its phone number rules. Try again; if it keeps happening, restart the app.',
 }
 
+/** The New contact form, which also edits a saved outbox item; a save goes to the outbox and is followed there. */
 export const useContactFormStore = defineStore('contactForm', () => {
   const fullName = ref('')
   const email = ref('')
   const description = ref('')
-  const phones = ref<PhoneRow[]>([])
-  /** ISO region for numbers typed without +country code; '' means none. The locale's once the phone module is in. */
-  const country = ref<string>('')
-  /** Set once the user or an edited item picked the region: the locale's must not replace it then. */
-  let countryChosen = false
-
   const errors = ref<ContactFieldErrors>({})
+  const { country, countryCode, choose: setCountry } = usePhoneCountry()
+  const { phones, phonePreviews, setPhone, addPhone, removePhone, fill: fillPhones } = usePhoneRows(errors, countryCode)
   const failure = ref<AppError | null>(null)
   const submitting = ref(false)
   /** The item this form saved last, kept current from main's events until dismissed. */
-  const saved = ref<OutboxItem | null>(null)
+  const saved = useFollowedItem()
   /** The outbox item being edited; null when the form makes a new contact. */
-  const editing = ref<OutboxItem | null>(null)
-
-  let nextKey = 1
-  let stash: FormSnapshot | null = null
-  let unsubscribe: (() => void) | null = null
-  /** Item ids main reported while a save was in flight: the item may change before we learn its id. */
-  const seenWhileSaving = new Set<string>()
-  let reloadWhileSaving = false
-  const refreshTickets = new Map<Ref<OutboxItem | null>, number>()
+  const editing = useFollowedItem()
+  const stash = useEditStash({ fullName, email, description, phones, country, errors })
+  const events = useBridgeEvents({
+    outboxChanged: ({ ids }) => {
+      saved.changed(ids)
+      editing.changed(ids)
+    },
+  })
 
   const textRefs = { fullName, email, description }
-  const countryCode = computed(() => {
-    const kit = phoneKit()
-    return kit && kit.isCountryCode(country.value) ? country.value : undefined
-  })
-
-  /** Each row's E.164 form as typed so far (null for an empty row, and for every row until the phone module is in). */
-  const phonePreviews = computed<(PhoneNormalization | null)[]>(() => {
-    const kit = phoneKit()
-    return phones.value.map((row) =>
-      !kit || row.number.trim() === '' ? null : kit.normalizePhone(row.number, countryCode.value),
-    )
-  })
 
   loadPhoneKitSoon()
-  watch(
-    phoneKit,
-    (kit) => {
-      if (!kit) return
-      if (!countryChosen) country.value = kit.countryFromLocale(navigator.language) ?? ''
-      // A region the phone library does not know reads as none, in the select too.
-      else if (!kit.isCountryCode(country.value)) country.value = ''
-    },
-    { immediate: true },
-  )
 
   // A fresh plain object: reactive proxies cannot cross Electron's structured-clone IPC.
   const draft = computed<ContactDraft>(() => ({
@@ -95,52 +60,17 @@ export const useContactFormStore = defineStore('contactForm', () => {
     if (errors.value[field]) errors.value = { ...errors.value, [field]: undefined }
   }
 
-  function setPhone(index: number, value: string): void {
-    const row = phones.value[index]
-    if (!row) return
-    row.number = value
-    const rowErrors = errors.value.phones
-    if (rowErrors?.[index]?.length) rowErrors[index] = []
+  /** Follows main's reports on the saved and the edited item. Safe to call again. */
+  function start(): void {
+    events.start()
   }
 
-  function setCountry(value: string): void {
-    countryChosen = true
-    country.value = value
-  }
-
-  function addPhone(): PhoneRow {
-    const row = { key: nextKey++, number: '' }
-    phones.value.push(row)
-    return row
-  }
-
-  function removePhone(index: number): void {
-    phones.value.splice(index, 1)
-    errors.value.phones?.splice(index, 1)
+  function stop(): void {
+    events.stop()
   }
 
   function dismissSaved(): void {
-    saved.value = null
-  }
-
-  function snapshot(): FormSnapshot {
-    return {
-      fullName: fullName.value,
-      email: email.value,
-      description: description.value,
-      phones: phones.value.map((row) => ({ ...row })),
-      country: country.value,
-      errors: copyErrors(errors.value),
-    }
-  }
-
-  function restore(from: FormSnapshot): void {
-    fullName.value = from.fullName
-    email.value = from.email
-    description.value = from.description
-    phones.value = from.phones
-    country.value = from.country
-    errors.value = from.errors
+    saved.follow(null)
   }
 
   function clearForm(): void {
@@ -151,58 +81,30 @@ export const useContactFormStore = defineStore('contactForm', () => {
     errors.value = {}
   }
 
-  /** Keeps `saved` and `editing` current as main reports changes to their items. */
-  function follow(): void {
-    unsubscribe ??= listen('outboxChanged', ({ ids }) => {
-      if (submitting.value) {
-        if (ids.length === 0) reloadWhileSaving = true
-        for (const id of ids) seenWhileSaving.add(id)
-      }
-      for (const target of [saved, editing]) {
-        const id = target.value?.id
-        if (id && (ids.length === 0 || ids.includes(id))) void refresh(target)
-      }
-    })
+  /** Leaves edit mode and brings back the new contact that was being typed (or an empty form). */
+  function endEdit(): void {
+    editing.follow(null)
+    if (!stash.bringBack()) clearForm()
   }
 
-  async function refresh(target: Ref<OutboxItem | null>): Promise<void> {
-    const id = target.value?.id
-    if (!id) return
-    // Refreshes may overlap: only the last one asked applies (main answers in order, so it is the newest).
-    const ticket = (refreshTickets.get(target) ?? 0) + 1
-    refreshTickets.set(target, ticket)
-    const result = await callBridge(() => bridge.getOutboxItem({ id }))
-    if (result.ok && refreshTickets.get(target) === ticket && target.value?.id === id) target.value = result.value
-  }
-
-  /**
-   * Opens a saved item in the form, with the server's errors at their fields. What was typed for
-   * a new contact is put aside and comes back when the edit is saved or cancelled.
-   */
+  /** Opens a saved item in the form, with the server's errors at their fields. */
   function startEdit(item: OutboxItem): void {
-    follow()
-    if (!editing.value) stash = snapshot()
-    editing.value = item
-    saved.value = null
+    stash.putAside()
+    editing.follow(item)
+    saved.follow(null)
     failure.value = null
     fullName.value = item.draft.fullName
     email.value = item.draft.email
     description.value = item.draft.description
-    phones.value = item.draft.phones.map((phone) => ({ key: nextKey++, number: phone.number }))
-    countryChosen = true
-    const kit = phoneKit()
-    // Without the phone module the region cannot be checked yet; the watch above does it when it arrives.
-    country.value = item.draft.country && (!kit || kit.isCountryCode(item.draft.country)) ? item.draft.country : ''
+    fillPhones(item.draft.phones.map((phone) => phone.number))
+    setCountry(item.draft.country)
     errors.value = copyErrors(item.fieldErrors ?? {})
   }
 
   function cancelEdit(): void {
-    if (!editing.value || submitting.value) return
-    editing.value = null
+    if (!editing.item.value || submitting.value) return
     failure.value = null
-    if (stash) restore(stash)
-    else clearForm()
-    stash = null
+    endEdit()
   }
 
   /** The phone module, waiting for it (read-only form, as while saving) in the rare case it is not in yet. */
@@ -225,16 +127,14 @@ export const useContactFormStore = defineStore('contactForm', () => {
     const kit = phoneKit() ?? (await phoneRules())
     if (!kit) return 'failed'
     const payload = draft.value
-    const editingItem = editing.value
+    const editingItem = editing.item.value
     const validation = kit.validateContactDraft(payload)
     if (!validation.ok) {
       errors.value = validation.errors
       return 'invalid'
     }
     errors.value = {}
-    follow()
-    seenWhileSaving.clear()
-    reloadWhileSaving = false
+    const stopNoting = saved.noteChanges()
     submitting.value = true
     try {
       const result = await callBridge(() =>
@@ -246,18 +146,13 @@ export const useContactFormStore = defineStore('contactForm', () => {
         return 'failed'
       }
       // Durable in the outbox now: the form is free for the next contact.
-      saved.value = result.value
-      if (editingItem) {
-        editing.value = null
-        if (stash) restore(stash)
-        else clearForm()
-        stash = null
-      } else clearForm()
-      if (reloadWhileSaving || seenWhileSaving.has(result.value.id)) void refresh(saved)
+      if (editingItem) endEdit()
+      else clearForm()
+      saved.follow(result.value)
       return 'saved'
     } finally {
       submitting.value = false
-      seenWhileSaving.clear()
+      stopNoting()
     }
   }
 
@@ -270,8 +165,8 @@ export const useContactFormStore = defineStore('contactForm', () => {
     errors,
     failure,
     submitting,
-    saved,
-    editing,
+    saved: saved.item,
+    editing: editing.item,
     draft,
     phonePreviews,
     setField,
@@ -283,31 +178,7 @@ export const useContactFormStore = defineStore('contactForm', () => {
     startEdit,
     cancelEdit,
     submit,
+    start,
+    stop,
   }
 })
-
-/** Puts an `invalid` error's messages at their fields; keys the form does not know go to the general list. */
-function errorsFromServer(error: AppError): ContactFieldErrors {
-  const result: ContactFieldErrors = {}
-  const general: string[] = []
-  for (const [key, messages] of Object.entries(error.fields ?? {})) {
-    if (messages.length === 0) continue
-    if ((TEXT_FIELDS as readonly string[]).includes(key)) result[key as TextField] = messages
-    else if (key === 'general') general.push(...messages)
-    else general.push(...messages.map((m) => `${key}: ${m}`))
-  }
-  if (error.phones?.some((row) => row.length > 0)) result.phones = error.phones
-  if (general.length > 0) result.general = general
-  return result
-}
-
-/** A deep copy that works on reactive proxies too (structuredClone does not). */
-function copyErrors(from: ContactFieldErrors): ContactFieldErrors {
-  const copy: ContactFieldErrors = {}
-  for (const key of [...TEXT_FIELDS, 'general'] as const) {
-    const messages = from[key]
-    if (messages?.length) copy[key] = [...messages]
-  }
-  if (from.phones) copy.phones = from.phones.map((row) => [...row])
-  return copy
-}

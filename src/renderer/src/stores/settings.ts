@@ -3,18 +3,22 @@ import { ref } from 'vue'
 import type { z } from 'zod'
 import type { AppError } from '../../../shared/app-error.ts'
 import {
+  apiKeyBinding,
   apiKeyIdSchema,
   apiKeySchema,
   baseUrlSchema,
   DEFAULT_BASE_URL,
   flagAfterDaysSchema,
   keepHistoryDaysSchema,
+  KEY_FOR_THIS_SERVER,
   numberFromInput,
   organizationIdSchema,
+  sameApiKeyBinding,
   type SettingsInput,
   type SettingsView,
 } from '../../../shared/settings.ts'
 import { bridge, callBridge } from '../bridge.ts'
+import { useBridgeEvents } from '../composables/use-bridge-events.ts'
 
 export type SettingsField = 'baseUrl' | 'organizationId' | 'apiKeyId' | 'apiKey' | RetentionField
 export type RetentionField = 'flagAfterDays' | 'keepHistoryDays'
@@ -58,7 +62,7 @@ export const useSettingsStore = defineStore('settings', () => {
     flagAfterDays: '',
     keepHistoryDays: '',
   }
-  let unsubscribe: (() => void) | null = null
+  const events = useBridgeEvents({ settingsChanged: (next) => applyView(next) })
 
   function isDirty(): boolean {
     return (Object.keys(filled) as Array<keyof typeof filled>).some((field) => form.value[field] !== filled[field])
@@ -96,16 +100,13 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   /** Listens for changes made elsewhere (another window, the outbox) and loads the current settings. */
-  function start(): () => void {
-    if (!unsubscribe) {
-      try {
-        unsubscribe = bridge.on('settingsChanged', (next) => applyView(next))
-      } catch {
-        unsubscribe = () => {}
-      }
-    }
+  function start(): void {
+    events.start()
     void load()
-    return unsubscribe
+  }
+
+  function stop(): void {
+    events.stop()
   }
 
   async function save(): Promise<boolean> {
@@ -113,7 +114,7 @@ export const useSettingsStore = defineStore('settings', () => {
     notice.value = ''
     failure.value = null
     // A window the user did not touch is not sent, so it keeps following the app's default.
-    const checked = checkForm(form.value, filled)
+    const checked = checkForm(form.value, filled, view.value?.hasApiKey)
     if (!checked.ok) {
       fieldErrors.value = checked.fields
       return false
@@ -194,6 +195,7 @@ export const useSettingsStore = defineStore('settings', () => {
     setField,
     load,
     start,
+    stop,
     save,
     removeKey,
     copyDiagnostics,
@@ -205,11 +207,13 @@ type CheckedForm = { ok: true; input: SettingsInput } | { ok: false; fields: Set
 
 /**
  * The same checks main makes, so most mistakes show at their field without a round trip. A retention
- * window equal to `unchanged` (what the form was filled with) is neither checked nor sent.
+ * window equal to `unchanged` (what the form was filled with) is neither checked nor sent; with a key
+ * stored, a blank API key is refused when the server or key ID differs from `unchanged`'s.
  */
 export function checkForm(
   form: SettingsForm,
-  unchanged: Partial<Pick<SettingsForm, RetentionField>> = {},
+  unchanged: Partial<Omit<SettingsForm, 'apiKey'>> = {},
+  keyStored = false,
 ): CheckedForm {
   const fields: SettingsFieldErrors = {}
   const organizationText = form.organizationId.trim()
@@ -229,6 +233,9 @@ export function checkForm(
   for (const [field, result] of checks) {
     if (result && !result.success) fields[field] = [...new Set(result.error.issues.map((i) => i.message))]
   }
+  const next = apiKeyBinding(form)
+  const saved = apiKeyBinding({ baseUrl: unchanged.baseUrl ?? '', apiKeyId: unchanged.apiKeyId ?? '' })
+  if (form.apiKey === '' && keyStored && next && !sameApiKeyBinding(saved, next)) fields.apiKey = [KEY_FOR_THIS_SERVER]
   if (Object.keys(fields).length > 0) return { ok: false, fields }
   return {
     ok: true,

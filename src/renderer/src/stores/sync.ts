@@ -1,17 +1,19 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { AppError } from '../../../shared/app-error.ts'
+import type { AppError, Result } from '../../../shared/app-error.ts'
 import type { SyncStatus } from '../../../shared/outbox.ts'
-import { bridge, callBridge, listen } from '../bridge.ts'
+import { bridge, callBridge } from '../bridge.ts'
+import { useBridgeEvents } from '../composables/use-bridge-events.ts'
 
 /** The queue as a whole: what the status line and the Outbox badge show. Main pushes every change. */
 export const useSyncStore = defineStore('sync', () => {
   const status = ref<SyncStatus | null>(null)
+  /** Why the status could not be read. */
   const failure = ref<AppError | null>(null)
   const loading = ref(false)
   /** "Send now" for everything due is in flight. */
   const sending = ref(false)
-  let unsubscribe: (() => void) | null = null
+  const events = useBridgeEvents({ syncStatusChanged: apply })
 
   /** Items the user still has to see through (queued, sending, needs a fix, not confirmed). */
   const waiting = computed(() => status.value?.waiting ?? 0)
@@ -42,27 +44,24 @@ export const useSyncStore = defineStore('sync', () => {
 
   /** Follows main's status pushes and loads the current status. Safe to call more than once. */
   function start(): void {
-    unsubscribe ??= listen('syncStatusChanged', apply)
+    events.start()
     void load()
   }
 
   function stop(): void {
-    unsubscribe?.()
-    unsubscribe = null
+    events.stop()
   }
 
-  /** Asks main to try every due item now (or one item); resolves to whether main accepted. */
-  async function sendNow(id?: string): Promise<boolean> {
+  /** Asks main to try every due item now (or one item); main answers with the queue's status, or why it refused. */
+  async function sendNow(id?: string): Promise<Result<SyncStatus>> {
     if (!id) sending.value = true
     try {
       const result = await callBridge(() => bridge.sendNow(id ? { id } : {}))
-      if (!result.ok) {
-        failure.value = result.error
-        return false
+      if (result.ok) {
+        failure.value = null
+        apply(result.value)
       }
-      failure.value = null
-      apply(result.value)
-      return true
+      return result
     } finally {
       if (!id) sending.value = false
     }
