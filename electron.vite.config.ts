@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
-import { devServerContentSecurityPolicy } from './src/main/content-security-policy.ts'
+import { devServerContentSecurityPolicy } from './src/main/core/content-security-policy.ts'
 
 /**
  * Vite's dev server injects CSS as inline <style> and talks HMR over a websocket, which the

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs'
 import { extname, resolve, sep } from 'node:path'
 import { protocol, type Privileges } from 'electron'
-import { APP_HOST, APP_ORIGIN, APP_SCHEME } from './app-page.ts'
-import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts'
+import { APP_HOST, APP_ORIGIN, APP_SCHEME } from './core/app-page.ts'
+import { CONTENT_SECURITY_POLICY } from './core/content-security-policy.ts'
 
 /**
  * The least the built renderer needs from `app:`:

@@ -1,18 +1,17 @@
 import { join } from 'node:path'
 import { app, BrowserWindow, dialog, net, type WebContents } from 'electron'
-import { resolveAppPage, isAppPageUrl } from './app-page.ts'
+import { resolveAppPage, isAppPageUrl } from './core/app-page.ts'
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts'
 import { createAppCore, type AppCore } from './core/app-core.ts'
+import { APP_ID } from './core/app-id.ts'
 import type { FetchFunction } from './core/cloverhound-client.ts'
 import { KeytarSecretStore } from './core/keytar-secret-store.ts'
+import { errorName } from './core/logger.ts'
 import { OutboxStorageError } from './core/outbox/outbox-errors.ts'
 import { registerIpcHandlers, sendEventToWindows } from './ipc-adapter.ts'
 import { createMainLogger } from './log.ts'
 import { createMainWindow } from './main-window.ts'
 import { applySecurityPolicy } from './security-policy.ts'
-
-/** Also the keychain service name, so keys stay findable under the app's own identity. */
-export const APP_ID = 'com.cloverhound.contacts'
 
 /** The composition root: Electron's app lifecycle around the Electron-free core. */
 function main(): void {
@@ -119,10 +118,6 @@ function liveWindowContents(): WebContents[] {
   return BrowserWindow.getAllWindows()
     .filter((window) => !window.isDestroyed())
     .map((window) => window.webContents)
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error
 }
 
 main()

@@ -10,7 +10,7 @@ import {
   type EventPayload,
 } from '../shared/bridge-contract.ts'
 import { dispatchCommand } from './core/command-dispatch.ts'
-import { silentLogger, type Logger } from './core/logger.ts'
+import { errorName, silentLogger, type Logger } from './core/logger.ts'
 
 export interface IpcAdapterOptions {
   /** True when the frame shows the app's own page (see app-page.ts). Main-frame-ness is checked here. */
@@ -53,7 +53,7 @@ async function answer(
   try {
     return await dispatchCommand(handlers, name, input)
   } catch (error) {
-    logger.error('Bridge command threw', { command: name, error: error instanceof Error ? error.name : typeof error })
+    logger.error('Bridge command threw', { command: name, error: errorName(error) })
     return fail('internal', INTERNAL)
   }
 }

@@ -1,9 +1,9 @@
 import { BrowserWindow, nativeTheme, type WebPreferences } from 'electron'
-import type { AppPage } from './app-page.ts'
-import { silentLogger, type Logger } from './core/logger.ts'
+import type { AppPage } from './core/app-page.ts'
+import { errorName, silentLogger, type Logger } from './core/logger.ts'
 
 export const WINDOW_TITLE = 'Cloverhound Contacts'
-/** Painted before the page loads, so the window never flashes; the renderer's `--bg` in styles/app.css. */
+/** Painted before the page loads, so the window never flashes; the renderer's `--bg` in styles/tokens.css. */
 export const BACKGROUND_LIGHT = '#ffffff'
 export const BACKGROUND_DARK = '#17191d'
 
@@ -53,7 +53,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   // Both kinds of page load by URL: the dev server, or app://bundle/index.html (never a file:// path).
   window.loadURL(options.page.url).catch((error: unknown) => {
     logger.error('The window could not load the app page', {
-      error: error instanceof Error ? error.name : typeof error,
+      error: errorName(error),
     })
   })
   return window

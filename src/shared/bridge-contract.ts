@@ -74,3 +74,6 @@ export type BridgeApi = { [N in CommandName]: CommandFunction<N> } & {
 export type CommandHandlers = {
   [N in CommandName]: (input: z.output<(typeof bridgeContract)[N]['input']>) => Promise<Result<CommandOutput<N>>>
 }
+
+/** What a transport (IPC or the web preview) gives main's core to push an event to every renderer. */
+export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void

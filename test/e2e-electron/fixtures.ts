@@ -2,18 +2,19 @@ import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { _electron, test as base, expect, type ElectronApplication, type Page } from '@playwright/test'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { APP_ID } from '../../src/main/core/app-id.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { ensureElectronBinary, type ElectronBinary } from './electron-binary.ts'
 import type { PageGlobals } from './page-globals.ts'
 
 /** The built main process (`npm run build` first); its preload and renderer sit beside it in out/. */
 export const MAIN_PATH = resolve(import.meta.dirname, '../../out/main/index.js')
 
-/** `APP_ID` in src/main/index.ts: the keychain service the app stores its key under. */
-export const KEYCHAIN_SERVICE = 'com.cloverhound.contacts'
+/** The keychain service the app stores its key under. */
+export const KEYCHAIN_SERVICE = APP_ID
 
-/** The built renderer's address (src/main/app-page.ts). */
-export const APP_INDEX_URL = 'app://bundle/index.html'
+/** The built renderer's address. */
+export { APP_INDEX_URL } from '../../src/main/core/app-page.ts'
 
 export function noBinaryMessage(reason: string): string {
   return (

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_FLAG_AFTER_MS } from '../../src/main/core/app-core.ts'
 import { openOutboxStore } from '../../src/main/core/outbox/sqlite-outbox-store.ts'
 import { validateContactDraft } from '../../src/shared/contact.ts'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import {
   connect,
   draft,

@@ -3,7 +3,7 @@
  * one test per fault showing the item's resulting state. Small real delays; no fake clock.
  */
 import { describe, expect, it } from 'vitest'
-import type { Sandbox } from '../sandbox/sandbox-server.ts'
+import type { Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import {
   connect,
   eventually,

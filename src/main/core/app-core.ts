@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { CommandHandlers } from '../../shared/bridge-contract.ts'
+import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { CloverhoundClient, type FetchFunction } from './cloverhound-client.ts'
-import { createCommandHandlers, type EmitEvent } from './command-handlers.ts'
+import { createCommandHandlers } from './command-handlers.ts'
 import { Credentials } from './credentials.ts'
 import { collectDiagnostics, type AppVersions } from './diagnostics.ts'
-import type { Logger } from './logger.ts'
+import { errorName, type Logger } from './logger.ts'
 import type { BackoffOptions } from './outbox/backoff.ts'
 import type { OutboxStore } from './outbox/outbox-store-types.ts'
 import { openOutboxStore } from './outbox/sqlite-outbox-store.ts'
@@ -126,8 +126,4 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     return closing
   }
   return { handlers, outbox, worker, logger, close }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error
 }

@@ -1,14 +1,12 @@
 import { fail, ok, type Result } from '../../shared/app-error.ts'
-import type { CommandHandlers, EventName, EventPayload } from '../../shared/bridge-contract.ts'
+import type { CommandHandlers, EmitEvent, EventPayload } from '../../shared/bridge-contract.ts'
 import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
-import type { Logger } from './logger.ts'
+import { errorName, type Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
 import { outboxStorageWords } from './outbox/outbox-errors.ts'
 import type { RetentionWindows } from './retention.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
-
-export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
 export interface CommandDependencies {
   credentials: Credentials
@@ -79,7 +77,7 @@ async function guarded<T>(command: string, logger: Logger, run: () => Promise<Re
   try {
     return await run()
   } catch (error) {
-    logger.error('Command failed', { command, error: error instanceof Error ? error.name : typeof error })
+    logger.error('Command failed', { command, error: errorName(error) })
     if (error instanceof KeychainUnavailableError) return fail('keychain_unavailable', keychainMessage(error))
     const storage = outboxStorageWords(error)
     if (storage !== undefined) return fail('storage', storage)

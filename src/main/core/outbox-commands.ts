@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../../shared/app-error.ts'
-import type { CommandHandlers } from '../../shared/bridge-contract.ts'
+import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { validateContactDraft, type ContactDraft, type ContactRequest } from '../../shared/contact.ts'
 import {
   NO_CONNECTION_WORDS,
@@ -11,7 +11,6 @@ import {
   type OutboxTarget,
 } from '../../shared/outbox.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
-import type { EmitEvent } from './command-handlers.ts'
 import type { OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
 import { publicItem, publicPage } from './outbox/public-item.ts'
 import type { SyncWorker } from './outbox/sync-worker.ts'

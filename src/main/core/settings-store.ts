@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { parseJson } from '../../shared/json.ts'
 import {
   connectionProfileSchema,
   flagAfterDaysSchema,
@@ -113,7 +114,7 @@ export class SettingsStore {
       this.#loaded = true
       return this.#file
     }
-    const parsed = settingsFileSchema.safeParse(safeJson(text))
+    const parsed = settingsFileSchema.safeParse(parseJson(text))
     if (parsed.success) {
       const { profile, retention, apiKeyBound } = parsed.data
       this.#file = { profile, retention: withoutUndefined(retention ?? {}), apiKeyBound }
@@ -127,12 +128,4 @@ export class SettingsStore {
 
 function withoutUndefined(retention: SavedRetention): SavedRetention {
   return Object.fromEntries(Object.entries(retention).filter(([, value]) => value !== undefined))
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }

@@ -14,7 +14,7 @@ import { createAppCore, type AppCore, type CoreOptions } from '../../../src/main
 import { silentLogger } from '../../../src/main/core/logger.ts'
 import type { StoredItem } from '../../../src/main/core/outbox/outbox-store-types.ts'
 import { MemorySecretStore, type SecretStore } from '../../../src/main/core/secret-store.ts'
-import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../../tools/sandbox/sandbox-server.ts'
 
 export interface Harness {
   core: AppCore

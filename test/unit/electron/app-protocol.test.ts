@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { CONTENT_SECURITY_POLICY } from '../../../src/main/content-security-policy.ts'
+import { CONTENT_SECURITY_POLICY } from '../../../src/main/core/content-security-policy.ts'
 
 type Handler = (request: { url: string; method: string; initiatorOrigin?: string }) => Promise<Response>
 

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { APP_ID } from '../../../src/main/core/app-id.ts'
 import { eventChannel } from '../../../src/shared/bridge-names.ts'
 
 type Listener = (...args: unknown[]) => unknown
@@ -115,7 +116,7 @@ describe('the composition root', () => {
 
   it('hardens, builds the core, opens the bridge, and only then opens the window', async () => {
     await start()
-    expect(fake.app.setAppUserModelId).toHaveBeenCalledWith('com.cloverhound.contacts')
+    expect(fake.app.setAppUserModelId).toHaveBeenCalledWith(APP_ID)
     expect(fake.app.enableSandbox).toHaveBeenCalled()
     expect(fake.order).toEqual([
       'registerAppScheme',
@@ -168,7 +169,7 @@ describe('the composition root', () => {
       fetch: (input: string, init: RequestInit) => Promise<Response>
     }
     expect(options.dataDir).toBe('/data/userData')
-    expect(options.secrets.service).toBe('com.cloverhound.contacts')
+    expect(options.secrets.service).toBe(APP_ID)
     await options.fetch('https://api.example/1/contacts', { method: 'POST' })
     expect(fake.net.fetch).toHaveBeenCalledWith('https://api.example/1/contacts', { method: 'POST' })
   })

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BrowserWindowConstructorOptions } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { resolveAppPage } from '../../../src/main/app-page.ts'
+import { resolveAppPage } from '../../../src/main/core/app-page.ts'
 
 const fake = vi.hoisted(() => {
   class FakeBrowserWindow {
@@ -119,7 +119,7 @@ describe('createMainWindow', () => {
 
 describe('the window background', () => {
   it("matches the renderer's own background in light and dark", async () => {
-    const css = await readFile(new URL('../../../src/renderer/src/styles/app.css', import.meta.url), 'utf8')
+    const css = await readFile(new URL('../../../src/renderer/src/styles/tokens.css', import.meta.url), 'utf8')
     expect(css).toContain(`--bg: ${BACKGROUND_LIGHT};`)
     expect(css).toContain(`--bg: ${BACKGROUND_DARK};`)
   })

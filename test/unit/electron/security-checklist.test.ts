@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { commandChannel, commandNames, eventChannel } from '../../../src/shared/bridge-names.ts'
 import { baseUrlSchema, DEFAULT_BASE_URL } from '../../../src/shared/settings.ts'
-import { CONTENT_SECURITY_POLICY } from '../../../src/main/content-security-policy.ts'
+import { CONTENT_SECURITY_POLICY } from '../../../src/main/core/content-security-policy.ts'
 import { app, electron, FakeBrowserWindow, ipcRenderer, state } from './fake-electron.ts'
 
 /**

@@ -8,6 +8,7 @@ import {
   type ContactDraft,
 } from '../../../shared/contact.ts'
 import { itemError, itemErrorSchema, type ItemError } from '../../../shared/item-error.ts'
+import { isRecord, parseJson } from '../../../shared/json.ts'
 import { LIMITS } from '../../../shared/limits.ts'
 import { WAITING_STATES, outboxStates, type OutboxItem, type OutboxState } from '../../../shared/outbox.ts'
 import type { StoredItem } from './outbox-store-types.ts'
@@ -121,14 +122,6 @@ function parseNullableColumn<T>(schema: z.ZodType<T>, value: SQLOutputValue | un
   return value === null ? { ok: true, value: null } : parseColumn(schema, value)
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
 /** Keeps whatever text of a draft still reads, so the user can see (and save again) what they typed. */
 function salvageDraft(value: SQLOutputValue | undefined): ContactDraft {
   const json = typeof value === 'string' ? parseJson(value) : undefined
@@ -144,10 +137,6 @@ function salvageDraft(value: SQLOutputValue | undefined): ContactDraft {
   }
   if (typeof record.country === 'string' && record.country.length <= 2) draft.country = record.country
   return draft
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function textField(value: unknown, max: number): string {

@@ -1,7 +1,7 @@
 import type { OutboxTarget, SyncStatus } from '../../../shared/outbox.ts'
 import type { CloverhoundClient } from '../cloverhound-client.ts'
 import type { Connection } from '../credentials.ts'
-import { silentLogger, type Logger } from '../logger.ts'
+import { errorName, silentLogger, type Logger } from '../logger.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import { decideOutcome, interruptedDecision, type SendDecision } from './decide-outcome.ts'
 import type { OutboxStore, StoredItem } from './outbox-store-types.ts'
@@ -324,8 +324,4 @@ export class SyncWorker {
     this.#timers.clearTimeout(this.#timer)
     this.#timer = undefined
   }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error
 }

@@ -1,8 +1,8 @@
 /**
  * Scrubs anything secret or personal from a value before it is written to a log. Pure and
- * Electron-free, so it is tested for real; log.ts runs it on every message as an electron-log hook.
+ * Electron-free, so it is tested for real; src/main/log.ts runs it on every message as an electron-log hook.
  *
- * Callers already log names and codes only (see core/logger.ts); this is the net under them, for
+ * Callers already log names and codes only (see logger.ts); this is the net under them, for
  * the day an error message or a detail carries a header, a key or a contact by mistake.
  */
 
