@@ -4,6 +4,7 @@ import { validateContactDraft, type ContactDraft, type ContactRequest } from '..
 import type { OutboxItem, OutboxState, OutboxTarget } from '../../shared/outbox.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
 import type { EmitEvent } from './command-handlers.ts'
+import { OUTBOX_FULL_MESSAGE, outboxIsFull } from './outbox/outbox-capacity.ts'
 import type { OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
 import { publicItem, publicPage } from './outbox/public-item.ts'
 import type { SyncWorker } from './outbox/sync-worker.ts'
@@ -73,6 +74,7 @@ export function createOutboxCommands(
         if (!checked.ok) return checked.result
         const profile = await deps.credentials.profile()
         if (!profile) return fail('not_configured', NO_PROFILE)
+        if (outboxIsFull(store.counts(deps.now()))) return fail('storage', OUTBOX_FULL_MESSAGE)
         const item = store.enqueue(
           { draft, request: checked.request, target: targetOf(profile), profileId: deps.credentials.profileId },
           deps.now(),
