@@ -323,6 +323,20 @@ describe("Electron's security checklist", () => {
     })
   })
 
+  it('Beyond the list: a packaged build offers no developer tools, by menu, shortcut or preference', () => {
+    expect(prefs.devTools).toBe(false)
+    const roles: string[] = []
+    const walk = (items: unknown) => {
+      for (const item of items as Array<{ role?: string; submenu?: unknown }>) {
+        if (item.role) roles.push(item.role)
+        if (Array.isArray(item.submenu)) walk(item.submenu)
+      }
+    }
+    walk(state.applicationMenu?.template ?? [])
+    expect(roles).toEqual(expect.arrayContaining(['editMenu', 'windowMenu']))
+    for (const role of ['toggleDevTools', 'reload', 'forceReload', 'viewMenu']) expect(roles).not.toContain(role)
+  })
+
   it('20. Do not expose Electron APIs to untrusted web content', async () => {
     await import('../../../src/preload/index.ts')
     expect([...state.exposed.keys()]).toEqual(['api'])
