@@ -39,11 +39,12 @@ const LAYERS = [
       'src/shared',
       'node_modules/electron',
       'node_modules/electron-log',
+      'node_modules/electron-updater',
       'node_modules/zod',
       'node_modules/libphonenumber-js',
       'node_modules/keytar',
     ],
-    why: 'The Electron edge imports main, src/shared, Electron, electron-log and the core’s packages; never the renderer or the preload.',
+    why: 'The Electron edge imports main, src/shared, Electron, electron-log, electron-updater and the core’s packages; never the renderer or the preload.',
   },
   {
     folder: 'src/renderer',
