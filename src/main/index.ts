@@ -4,6 +4,7 @@ import { resolveAppPage, isAppPageUrl } from './app-page.ts'
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts'
 import { createAppCore, type AppCore } from './core/app-core.ts'
 import type { FetchFunction } from './core/cloverhound-client.ts'
+import { withContactsSaveDialog } from './contacts-export-dialog.ts'
 import { KeytarSecretStore } from './core/keytar-secret-store.ts'
 import { OutboxStorageError } from './core/outbox/outbox-errors.ts'
 import { registerIpcHandlers, sendEventToWindows } from './ipc-adapter.ts'
@@ -100,7 +101,7 @@ function main(): void {
           node: process.versions.node,
         },
       })
-      disposeIpc = registerIpcHandlers(core.handlers, { isTrustedSender, logger })
+      disposeIpc = registerIpcHandlers(withContactsSaveDialog(core.handlers), { isTrustedSender, logger })
       openWindow()
     })
     .catch((error: unknown) => {

@@ -3,10 +3,12 @@ import type { CommandHandlers, EventName, EventPayload } from '../../shared/brid
 import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
 import type { Logger } from './logger.ts'
+import { createExportCommands } from './export-commands.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
 import { outboxStorageWords } from './outbox/storage-errors.ts'
 import type { RetentionWindows } from './retention.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
+import { SettingsFileError } from './settings-store.ts'
 
 export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
@@ -71,6 +73,8 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
       { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },
       guard,
     ),
+
+    ...createExportCommands({ store: deps.store, now }, guard),
   }
 }
 
@@ -81,6 +85,7 @@ async function guarded<T>(command: string, logger: Logger, run: () => Promise<Re
   } catch (error) {
     logger.error('Command failed', { command, error: error instanceof Error ? error.name : typeof error })
     if (error instanceof KeychainUnavailableError) return fail('keychain_unavailable', keychainMessage(error))
+    if (error instanceof SettingsFileError) return fail('storage', error.message)
     const storage = outboxStorageWords(error)
     if (storage !== undefined) return fail('storage', storage)
     if (isFileSystemError(error)) {
