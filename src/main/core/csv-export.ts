@@ -9,10 +9,10 @@ export interface CsvColumn<T> {
 
 /**
  * A cell a spreadsheet would run as a formula (=, @, a tab or CR, or + and - followed by anything but
- * what a phone number is made of) gets a leading apostrophe, so opening an export cannot execute
+ * the digits, spaces and punctuation of phone numbers) gets a leading apostrophe, so opening an export cannot execute
  * what someone typed into a contact. "+1 415 555 0132" stays as it is.
  */
-const FORMULA_LIKE = /^(?:[=@\t\r]|[+-](?![\d\s().-]*$))/
+const FORMULA_LIKE = /^(?:[=@\t\r]|[+-](?![\d\s().;-]*$))/
 /** Excel reads a CSV file as UTF-8 only when it starts with a byte order mark. */
 const UTF8_BOM = '\uFEFF'
 
