@@ -157,7 +157,8 @@ function withReadOnlyConnection(path: string, check: (db: DatabaseSync) => void)
     check(db)
   } catch (error) {
     db.close()
-    if (made.length === 2 && existsSync(wal) && statSync(wal).size === 0) for (const file of made) rmSync(file, { force: true })
+    if (made.length === 2 && existsSync(wal) && statSync(wal).size === 0)
+      for (const file of made) rmSync(file, { force: true })
     throw openFailure(error, path)
   }
   db.close()
