@@ -61,20 +61,26 @@ export function openOutboxDatabase(path: string, options: OpenOutboxDatabaseOpti
  * SQLite refuses every write on such a connection, and it never checkpoints a WAL on close.
  */
 export function openReadOnlyOutboxDatabase(path: string): DatabaseSync {
-  let db: DatabaseSync
+  const db = openReadOnlyConnection(path)
   try {
-    db = new DatabaseSync(path, { readOnly: true })
-  } catch (error) {
-    throw openFailure(error, path)
-  }
-  try {
-    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
     if (!hasOutboxTable(db)) throw outboxUnavailable('damaged', path)
     return db
   } catch (error) {
     db.close()
     throw openFailure(error, path)
   }
+}
+
+/** A read-only connection that waits out another connection's commit like the read-write one does. */
+function openReadOnlyConnection(path: string): DatabaseSync {
+  let db: DatabaseSync
+  try {
+    db = new DatabaseSync(path, { readOnly: true })
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
+  } catch (error) {
+    throw openFailure(error, path)
+  }
+  return db
 }
 
 /**
@@ -127,7 +133,6 @@ function checkHeader(path: string): void {
 
 /** Version, schema and SQLite's own page check (quick_check: every page and record, not the index contents). */
 function checkContents(db: DatabaseSync, path: string): void {
-  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
   // The first read: SQLite checks the header and that the file is as long as it says here.
   const version = readSchemaVersion(db)
   if (version > SCHEMA_VERSION) throw outboxUnavailable('newer_version', path)
@@ -147,12 +152,7 @@ function checkContents(db: DatabaseSync, path: string): void {
 function withReadOnlyConnection(path: string, check: (db: DatabaseSync) => void): void {
   const [wal, shm] = [`${path}-wal`, `${path}-shm`]
   const made = [wal, shm].filter((file) => !existsSync(file))
-  let db: DatabaseSync
-  try {
-    db = new DatabaseSync(path, { readOnly: true })
-  } catch (error) {
-    throw openFailure(error, path)
-  }
+  const db = openReadOnlyConnection(path)
   try {
     check(db)
   } catch (error) {
