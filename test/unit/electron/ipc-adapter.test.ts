@@ -129,6 +129,8 @@ function fakeHandlers() {
     restoreOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
     reportConnectivity: vi.fn(async (_input: unknown) => ok(status)),
     getDiagnostics: vi.fn(async (_input: unknown) => ok(diagnostics)),
+    getOutboxAccess: vi.fn(async (_input: unknown) => ok({ readOnly: false, message: null })),
+    exportContacts: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
   } satisfies CommandHandlers
 }
 
