@@ -284,7 +284,7 @@ function summarizeLoads(ctx: BenchContext, appLoads: LoadMarks[], floorLoads: Lo
       value: ms(appReady.p50),
       baseline: `${ms(floorReady.p50)} static page, same server`,
       ratio: `${round(appReady.p50 / floorReady.p50, 2)}×`,
-      aim: '—',
+      aim: '≤ 1.5×',
     },
     {
       measure: 'first contentful paint (p50)',
