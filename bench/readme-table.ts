@@ -17,10 +17,15 @@ const table = [
   '| --- | --- | --- | --- | --- |',
   ...run.rows.map((r) => `| ${[r.measure, r.value, r.baseline, r.ratio, r.aim].map(cell).join(' | ')} |`),
 ].join('\n')
-const { cpus, loadAverageAtStart } = run.machine
+const { cpus, loadAverageAtStart, loadAverageAtEnd } = run.machine
+const [atStart = 0, atEnd = 0] = [loadAverageAtStart[0], loadAverageAtEnd[0]]
+const busy = Math.max(atStart, atEnd) > cpus
 const note =
   `Figures from the run of ${run.date.slice(0, 10)} on ${cpus} CPUs (Node ${run.node.replace(/^v/, '')}), ` +
-  `load average ${loadAverageAtStart[0]} at its start.`
+  `load average ${atStart} at its start and ${atEnd} at its end.` +
+  (busy
+    ? ' The machine was busy with other work: regenerate these figures on a quiet one before judging the aims.'
+    : '')
 
 const readme = readFileSync(README, 'utf8')
 const from = readme.indexOf(START)
