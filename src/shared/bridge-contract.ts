@@ -3,6 +3,7 @@ import type { Result } from './app-error.ts'
 import type { CommandName, EventName } from './bridge-names.ts'
 import { contactDraftSchema } from './contact.ts'
 import { diagnosticsReportSchema } from './diagnostics.ts'
+import { saveDraftInputSchema, savedDraftSchema } from './draft.ts'
 import {
   connectivityInputSchema,
   itemIdInputSchema,
@@ -48,6 +49,14 @@ export const bridgeContract = {
   reportConnectivity: { input: connectivityInputSchema, output: syncStatusSchema },
   /** A redacted report for support (versions, counts, recent errors); never a key or contact data. */
   getDiagnostics: { input: noInput, output: diagnosticsReportSchema },
+  /** The form's unsaved draft and last phone country, as main last wrote them. */
+  getDraft: { input: noInput, output: savedDraftSchema },
+  /** Replaces the unsaved draft (written durably before it answers). */
+  saveDraft: { input: saveDraftInputSchema, output: savedDraftSchema },
+  /** Drops the unsaved draft; the last phone country stays. */
+  discardDraft: { input: noInput, output: savedDraftSchema },
+  /** sent (marked by the user) → unconfirmed: undoes Mark as sent. */
+  undoMarkAsSent: { input: itemIdInputSchema, output: outboxItemSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {

@@ -18,6 +18,10 @@ export const commandNames = [
   'restoreOutboxItem',
   'reportConnectivity',
   'getDiagnostics',
+  'getDraft',
+  'saveDraft',
+  'discardDraft',
+  'undoMarkAsSent',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

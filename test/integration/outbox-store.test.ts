@@ -136,6 +136,24 @@ describe('transitions', () => {
     expect(store.markSentByUser(item.id, T0 + 9)).toMatchObject({ state: 'sent', contact: null, lastError: null })
   })
 
+  it('undoMarkSentByUser puts an item the user marked as sent back to unconfirmed, saying so', () => {
+    const { store } = freshStore()
+    const item = itemIn(store, 'unconfirmed')
+    must(store.markSentByUser(item.id, T0 + 9))
+    const undone = must(store.undoMarkSentByUser(item.id, T0 + 10))
+    expect(undone).toMatchObject({ state: 'unconfirmed', contact: null, idempotencyKey: item.idempotencyKey })
+    expect(undone.lastError).toMatch(/undid “Mark as sent”/)
+    expect(store.get(item.id, T0 + 10)).toEqual(undone)
+  })
+
+  it('undoMarkSentByUser leaves an item the server created alone', () => {
+    const { store } = freshStore()
+    const sent = itemIn(store, 'sent')
+    expect(sent.contact).not.toBeNull()
+    expect(store.undoMarkSentByUser(sent.id, T0 + 10)).toBeUndefined()
+    expect(store.get(sent.id, T0 + 10)).toEqual(store.get(sent.id, T0))
+  })
+
   it.each(['queued', 'needs_fix', 'unconfirmed'] as const)(
     'discard remembers that the item was %s and restore puts it back there',
     (from) => {
@@ -186,6 +204,8 @@ const transitions: Record<string, { from: readonly OutboxState[]; run: Transitio
   markSentByUser: { from: ['unconfirmed'], run: (s, id) => s.markSentByUser(id, T0 + 99) },
   discard: { from: ['queued', 'needs_fix', 'unconfirmed'], run: (s, id) => s.discard(id, T0 + 99) },
   restore: { from: ['discarded'], run: (s, id) => s.restore(id, T0 + 99) },
+  // From sent only when the user marked it (tested above): itemIn's sent item has the server's contact.
+  undoMarkSentByUser: { from: [], run: (s, id) => s.undoMarkSentByUser(id, T0 + 99) },
 }
 const refused = Object.entries(transitions).flatMap(([name, t]) =>
   outboxStates.filter((state) => !t.from.includes(state)).map((state) => [name, state] as const),

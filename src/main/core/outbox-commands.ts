@@ -18,6 +18,7 @@ export type OutboxCommandNames =
   | 'updateOutboxItem'
   | 'sendAgain'
   | 'markAsSent'
+  | 'undoMarkAsSent'
   | 'discardOutboxItem'
   | 'restoreOutboxItem'
   | 'reportConnectivity'
@@ -122,6 +123,7 @@ export function createOutboxCommands(
 
     sendAgain: transition('sendAgain', 'sendAgain', (id, now) => store.sendAgain(id, now)),
     markAsSent: transition('markAsSent', 'markAsSent', (id, now) => store.markSentByUser(id, now)),
+    undoMarkAsSent: transition('undoMarkAsSent', 'undoMarkAsSent', (id, now) => store.undoMarkSentByUser(id, now)),
     discardOutboxItem: transition('discardOutboxItem', 'discard', (id, now) => store.discard(id, now)),
     restoreOutboxItem: transition('restoreOutboxItem', 'restore', (id, now) => store.restore(id, now)),
 
@@ -149,12 +151,13 @@ function checkDraft(draft: ContactDraft): CheckedDraft {
   }
 }
 
-type Action = 'get' | 'sendNow' | 'update' | 'sendAgain' | 'markAsSent' | 'discard' | 'restore'
+type Action = 'get' | 'sendNow' | 'update' | 'sendAgain' | 'markAsSent' | 'undoMarkAsSent' | 'discard' | 'restore'
 
 /** Why an action does not apply to an item in this state, in words a user can act on. */
 export function refusalWords(action: Action, state: OutboxState | undefined): string {
   if (state === undefined) return 'This contact is no longer in the outbox. Reload the list.'
   if (action === 'restore') return 'Only a discarded contact can be restored.'
+  if (action === 'undoMarkAsSent') return 'Only a contact you marked as sent yourself can be put back as not confirmed.'
   switch (state) {
     case 'sent':
       return 'This contact was already sent.'

@@ -111,6 +111,8 @@ const diagnostics: DiagnosticsReport = {
   },
 }
 
+const noDraft = { draft: null, savedAt: null, phoneCountry: null, problem: null }
+
 function fakeHandlers() {
   return {
     getSettings: vi.fn(async (_input: unknown): Promise<Result<SettingsView>> => ok(view)),
@@ -128,6 +130,10 @@ function fakeHandlers() {
     restoreOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
     reportConnectivity: vi.fn(async (_input: unknown) => ok(status)),
     getDiagnostics: vi.fn(async (_input: unknown) => ok(diagnostics)),
+    getDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    saveDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    discardDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    undoMarkAsSent: vi.fn(async (_input: unknown) => ok(item)),
   } satisfies CommandHandlers
 }
 

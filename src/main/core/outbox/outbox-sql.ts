@@ -70,6 +70,9 @@ export const OUTBOX_SQL = {
     `state = 'sent', contact_json = NULL, next_attempt_at = NULL, last_error = NULL, field_errors_json = NULL`,
     `'unconfirmed'`,
   ),
+  // Undo of markSentByUser: only a sent item without the server's contact, i.e. one the user marked.
+  undoMarkSentByUser: `UPDATE outbox_items SET state = 'unconfirmed', last_error = :lastError, updated_at = :now
+    WHERE id = :id AND state = 'sent' AND contact_json IS NULL RETURNING ${STORED_COLUMNS}`,
   // SET reads the row as it was, so discarded_from gets the old state.
   discard: transition(
     `discarded_from = state, state = 'discarded', next_attempt_at = NULL`,

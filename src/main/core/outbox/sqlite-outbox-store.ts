@@ -22,6 +22,10 @@ export { OutboxStorageError, OutboxUnavailableError } from './outbox-errors.ts'
 export const INTERRUPTED_MESSAGE =
   'The app stopped while this contact was being sent, so it may already have reached Cloverhound. Check, then send it again or mark it as sent.'
 
+/** What an item says once Mark as sent is undone: back to the user's choice. */
+export const MARK_AS_SENT_UNDONE =
+  'You undid “Mark as sent”: this contact may or may not be in Cloverhound. Check, then send it again or mark it as sent.'
+
 const FILTER_STATES: Record<OutboxFilter, readonly OutboxState[] | null> = {
   waiting: WAITING_STATES,
   sent: ['sent'],
@@ -218,6 +222,10 @@ class SqliteOutboxStore implements OutboxStore {
 
   markSentByUser(id: string, now: number): StoredItem | undefined {
     return this.#transition('markSentByUser', { id }, now)
+  }
+
+  undoMarkSentByUser(id: string, now: number): StoredItem | undefined {
+    return this.#transition('undoMarkSentByUser', { id, lastError: MARK_AS_SENT_UNDONE }, now)
   }
 
   discard(id: string, now: number): StoredItem | undefined {

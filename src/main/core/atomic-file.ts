@@ -1,0 +1,19 @@
+import { mkdir, open, rename } from 'node:fs/promises'
+import { dirname } from 'node:path'
+
+/**
+ * Writes `text` to a temp file beside `path`, flushes it to disk and renames it over `path`: a crash
+ * leaves the old file or the new one, never half of either. Owner-only, as the files hold contact data.
+ */
+export async function writeFileAtomically(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const temp = `${path}.${process.pid}.tmp`
+  const file = await open(temp, 'w', 0o600)
+  try {
+    await file.writeFile(text)
+    await file.sync()
+  } finally {
+    await file.close()
+  }
+  await rename(temp, path)
+}
