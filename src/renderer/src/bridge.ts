@@ -31,6 +31,10 @@ export const bridge: BridgeApi = {
   restoreOutboxItem: (input) => api().restoreOutboxItem(input),
   reportConnectivity: (input) => api().reportConnectivity(input),
   getDiagnostics: () => api().getDiagnostics(),
+  getDraft: () => api().getDraft(),
+  saveDraft: (input) => api().saveDraft(input),
+  discardDraft: () => api().discardDraft(),
+  undoMarkAsSent: (input) => api().undoMarkAsSent(input),
   on: (event, listener) => api().on(event, listener),
 }
 

@@ -28,6 +28,7 @@ import {
   type SyncStatus,
 } from '../../../src/shared/outbox.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
+import type { FormDraft, SavedDraft } from '../../../src/shared/draft.ts'
 import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
 import type { SettingsInput, SettingsView } from '../../../src/shared/settings.ts'
 
@@ -77,7 +78,10 @@ export const fakeDiagnostics = (
 
 /** What a server would answer for a draft: ids, and each phone in E.164. */
 export function createdFrom(draft: ContactDraft, id = 1001): CreatedContact {
-  const country = draft.country && isCountryCode(draft.country) ? draft.country : undefined
+  const countryOf = (row: { country?: string }) => {
+    const code = row.country ?? draft.country
+    return code && isCountryCode(code) ? code : undefined
+  }
   return {
     id,
     organization_id: 42,
@@ -85,7 +89,7 @@ export function createdFrom(draft: ContactDraft, id = 1001): CreatedContact {
     email: draft.email.trim() || null,
     description: draft.description.trim() || null,
     contact_phones: draft.phones.map((phone, index) => {
-      const normalized = normalizePhone(phone.number, country)
+      const normalized = normalizePhone(phone.number, countryOf(phone))
       return {
         id: 5000 + index,
         contact_id: id,
@@ -115,6 +119,7 @@ const FROM = {
   markAsSent: ['unconfirmed'],
   discard: ['queued', 'needs_fix', 'unconfirmed'],
   restore: ['discarded'],
+  undoMarkAsSent: ['sent'],
 } as const satisfies Record<string, readonly OutboxState[]>
 
 const QUEUE_MESSAGES: Record<QueueState, (waiting: number) => string> = {
@@ -143,6 +148,13 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
   let nextSeq = 1
   let nextContactId = 1001
   let tick = 0
+  /** What main's draft.json would hold. */
+  let kept: SavedDraft = {
+    draft: null,
+    savedAt: null,
+    phoneCountry: null,
+    problem: null,
+  }
   let queue: { state: QueueState; until: string | null; message: string | null } = {
     state: initial.configured ? 'running' : 'not_configured',
     until: null,
@@ -293,6 +305,7 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       const invalid = checkDraft(draft)
       if (invalid) return { ok: false, error: invalid }
       const item = enqueue(draft)
+      if (kept.draft && !kept.draft.editingId) kept = { ...kept, draft: null, savedAt: null }
       announce(item.id)
       return { ok: true, value: view_(item) }
     }),
@@ -318,7 +331,7 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       ({ id, draft }: { id: string; draft: ContactDraft }): Result<OutboxItem> => {
         const invalid = checkDraft(draft)
         if (invalid) return { ok: false, error: invalid }
-        return change(id, FROM.update, {
+        const result = change(id, FROM.update, {
           state: 'queued',
           draft,
           attempts: 0,
@@ -326,6 +339,11 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
           fieldErrors: null,
           nextAttemptAt: now(),
         })
+        if (result.ok && kept.draft?.editingId === id) {
+          const aside = kept.draft.aside
+          kept = aside ? { ...kept, draft: { contact: aside } } : { ...kept, draft: null, savedAt: null }
+        }
+        return result
       },
     ),
     sendAgain: command('sendAgain', ({ id }: { id: string }) =>
@@ -358,6 +376,29 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       ok: true,
       value: fakeDiagnostics(),
     })),
+    getDraft: command('getDraft', (): Result<SavedDraft> => ({ ok: true, value: clone(kept) })),
+    saveDraft: command(
+      'saveDraft',
+      ({ draft, phoneCountry }: { draft: FormDraft | null; phoneCountry?: string }): Result<SavedDraft> => {
+        kept = {
+          draft,
+          savedAt: draft ? now() : null,
+          phoneCountry: phoneCountry ?? kept.phoneCountry,
+          problem: null,
+        }
+        return { ok: true, value: clone(kept) }
+      },
+    ),
+    discardDraft: command('discardDraft', (): Result<SavedDraft> => {
+      kept = { ...kept, draft: null, savedAt: null, problem: null }
+      return { ok: true, value: clone(kept) }
+    }),
+    // Only an item the user marked (sent without the server's contact) goes back to unconfirmed.
+    undoMarkAsSent: command('undoMarkAsSent', ({ id }: { id: string }) =>
+      byId.get(id)?.contact
+        ? failure('bad_request', 'Only a contact you marked as sent yourself can be put back as not confirmed.')
+        : change(id, FROM.undoMarkAsSent, { state: 'unconfirmed', lastError: 'You undid “Mark as sent”.' }),
+    ),
     on: vi.fn(on),
   } satisfies BridgeApi
 
@@ -424,6 +465,11 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
         ids.push(item.id)
       }
       return ids
+    },
+    /** What main's draft.json holds now; set it to start the app with a draft kept from an earlier run. */
+    draft: () => clone(kept),
+    keepDraft(next: Partial<SavedDraft>) {
+      kept = { ...kept, ...clone(next) }
     },
     item: (id: string): OutboxItem | undefined => {
       const item = byId.get(id)
