@@ -10,6 +10,8 @@ export async function writeFileAtomically(path: string, text: string): Promise<v
   const temp = `${path}.${process.pid}.tmp`
   const file = await open(temp, 'w', 0o600)
   try {
+    // A temp file left by a crash keeps the mode it was made with; this one is the user's only.
+    await file.chmod(0o600)
     await file.writeFile(text)
     await file.sync()
   } finally {
