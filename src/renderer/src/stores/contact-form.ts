@@ -10,6 +10,7 @@ import { useEditStash, type StashSnapshot } from '../composables/use-edit-stash.
 import { useFollowedItem } from '../composables/use-followed-item.ts'
 import { useFormDraft, type DraftSnapshot } from '../composables/use-form-draft.ts'
 import { usePhoneCountry } from '../composables/use-phone-country.ts'
+import { usePhoneExtensions } from '../composables/use-phone-extensions.ts'
 import { usePhoneRows } from '../composables/use-phone-rows.ts'
 import { copyErrors, errorsFromServer, type TextField } from '../contact-form-model.ts'
 import { loadPhoneKit, loadPhoneKitSoon, phoneKit, type PhoneKit } from '../phone-loader.ts'
@@ -41,6 +42,7 @@ export const useContactFormStore = defineStore('contactForm', () => {
   const { country, choose: chooseCountry, recall: recallCountry, chosen: countryChosen } = usePhoneCountry()
   const rows = usePhoneRows(errors, country)
   const { phones, phonePreviews, setPhone, addPhone, removePhone } = rows
+  const extensions = usePhoneExtensions(phones, phonePreviews, description)
   const failure = ref<AppError | null>(null)
   const submitting = ref(false)
   /** The item this form saved last, kept current from main's events until dismissed. */
@@ -124,29 +126,6 @@ export const useContactFormStore = defineStore('contactForm', () => {
   function setRowCountry(index: number, value: string): void {
     rows.setRowCountry(index, value)
     chooseCountry(value)
-  }
-
-  /**
-   * E.164 cannot carry an extension, so it goes in Description ("+1 415 555 0132 ext. 7"), where the
-   * user sees it; a changed extension replaces the line its row added. Returns how many lines changed.
-   */
-  function noteExtensions(only?: number): number {
-    const kit = phoneKit()
-    if (!kit) return 0
-    let changed = 0
-    phones.value.forEach((row, index) => {
-      const preview = phonePreviews.value[index]
-      if ((only !== undefined && index !== only) || !preview?.ok || !preview.extension) return
-      const line = kit.extensionLine(preview.e164, preview.extension)
-      if (row.extensionNoted === line) return
-      const before = row.extensionNoted
-      row.extensionNoted = line
-      if (description.value.includes(line)) return
-      changed += 1
-      if (before && description.value.includes(before)) description.value = description.value.replace(before, line)
-      else description.value = description.value.trim() ? `${description.value.trimEnd()}\n${line}` : line
-    })
-    return changed
   }
 
   /** Follows main's reports on the saved and the edited item, and brings back the draft main kept. Safe to call again. */
@@ -286,7 +265,7 @@ export const useContactFormStore = defineStore('contactForm', () => {
       return 'invalid'
     }
     // An extension is never dropped silently: it goes in Description, seen before anything is saved.
-    if (noteExtensions() > 0) return 'review'
+    if (extensions.note() > 0) return 'review'
     errors.value = {}
     const payload = draft.value
     const editingItem = editing.item.value
@@ -340,7 +319,8 @@ export const useContactFormStore = defineStore('contactForm', () => {
     setPhone,
     setRowCountry,
     setCountry: chooseCountry,
-    noteExtensions,
+    extensionNotes: extensions.notes,
+    noteExtensions: extensions.note,
     addPhone,
     removePhone,
     dismissSaved,
