@@ -20,6 +20,10 @@ export const commandNames = [
   'getDiagnostics',
   'getOutboxAccess',
   'exportContacts',
+  'getDraft',
+  'saveDraft',
+  'discardDraft',
+  'undoMarkAsSent',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

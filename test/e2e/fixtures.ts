@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
 import { createAppCore, type AppCore } from '../../src/main/core/app-core.ts'
 import { silentLogger } from '../../src/main/core/logger.ts'
@@ -102,4 +103,19 @@ export async function configure(
   await page.getByRole('button', { name: 'Save settings' }).click()
   await expect(page.getByText(/key is stored/i)).toBeVisible()
   await page.getByRole('button', { name: 'New contact', exact: true }).click()
+}
+
+/** Serious and critical axe findings on the page as it is, in light and dark; [] when there are none. */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const found: string[] = []
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    const results = await new AxeBuilder({ page }).analyze()
+    for (const v of results.violations) {
+      if (v.impact !== 'serious' && v.impact !== 'critical') continue
+      const nodes = v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')
+      found.push(`${scheme}: ${v.id} — ${v.help}: ${nodes}`)
+    }
+  }
+  return found
 }

@@ -97,6 +97,7 @@ const ITEM_COMMANDS = [
   'restoreOutboxItem',
   'reportConnectivity',
   'getOutboxAccess',
+  'undoMarkAsSent',
 ] as const satisfies readonly CommandName[]
 /** The rest, each for a reason: its own step, not the outbox's, or an answer that differs by design (ids in a file). */
 const OTHER_COMMANDS: readonly CommandName[] = [
@@ -107,6 +108,10 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   'removeApiKey',
   'getDiagnostics',
   'exportContacts',
+  // The form's draft file: main's own store, tested on real files in draft-store.test.ts.
+  'getDraft',
+  'saveDraft',
+  'discardDraft',
 ]
 type Step =
   | { kind: 'save'; draft: ContactDraft }

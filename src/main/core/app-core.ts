@@ -11,6 +11,7 @@ import { OutboxUnavailableError, openOutboxStore, openReadOnlyOutboxStore } from
 import { SyncWorker } from './outbox/sync-worker.ts'
 import type { WorkerTimers } from './outbox/worker-timers.ts'
 import { RecentErrors, recordingLogger } from './recent-errors.ts'
+import { DraftStore } from './draft-store.ts'
 import { DEFAULT_RETENTION, type RetentionWindows } from './retention.ts'
 import type { SecretStore } from './secret-store.ts'
 import { SettingsStore } from './settings-store.ts'
@@ -22,7 +23,7 @@ export const DEFAULT_KEEP_SENT_MS = DEFAULT_RETENTION.keepHistoryMs
 export const OUTBOX_FILE_NAME = 'outbox.sqlite'
 
 export interface CoreOptions {
-  /** The app's own data folder: settings.json and outbox.sqlite. Opening the outbox creates it, owner-only. */
+  /** The app's own data folder: settings.json, outbox.sqlite and draft.json. Opening the outbox creates it, owner-only. */
   dataDir: string
   secrets: SecretStore
   fetch: FetchFunction
@@ -105,6 +106,7 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     credentials,
     store: outbox,
     worker,
+    drafts: new DraftStore(options.dataDir, now),
     emit: options.emit,
     logger,
     diagnostics: () =>

@@ -2,6 +2,7 @@ import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EmitEvent, EventPayload } from '../../shared/bridge-contract.ts'
 import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
+import type { DraftStore } from './draft-store.ts'
 import { createExportCommands } from './export-commands.ts'
 import { errorName, type Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
@@ -14,6 +15,8 @@ export interface CommandDependencies {
   credentials: Credentials
   store: OutboxCommandDependencies['store']
   worker: OutboxCommandDependencies['worker']
+  /** The form's unsaved draft (draft.json). */
+  drafts: DraftStore
   emit: EmitEvent
   logger: Logger
   /** The redacted report behind "Copy diagnostics" (see diagnostics.ts). */
@@ -46,6 +49,11 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
     deps.worker.publishStatus()
   }
 
+  const outbox = createOutboxCommands(
+    { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },
+    guard,
+  )
+
   return {
     getSettings: () => guard('getSettings', async () => ok(await deps.credentials.view())),
 
@@ -67,12 +75,25 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
 
     getDiagnostics: () => guard('getDiagnostics', async () => ok(await deps.diagnostics())),
 
-    ...createOutboxCommands(
-      { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },
-      guard,
-    ),
-
+    ...outbox,
     ...createExportCommands({ store: deps.store, now }, guard),
+    saveContact: async (draft) => draftSettled(await outbox.saveContact(draft), () => deps.drafts.contactSaved()),
+    updateOutboxItem: async (input) =>
+      draftSettled(await outbox.updateOutboxItem(input), () => deps.drafts.editSaved(input.id)),
+
+    getDraft: () => guard('getDraft', async () => ok(await deps.drafts.read())),
+    saveDraft: ({ draft, phoneCountry }) =>
+      guard('saveDraft', async () => ok(await deps.drafts.save(draft, phoneCountry))),
+    discardDraft: () => guard('discardDraft', async () => ok(await deps.drafts.discard())),
+  }
+
+  /** Once the contact is durable in the outbox its draft is not unsaved any more; failing to say so loses nothing. */
+  async function draftSettled<T>(result: Result<T>, settle: () => Promise<unknown>): Promise<Result<T>> {
+    if (!result.ok) return result
+    await settle().catch((error: unknown) => {
+      deps.logger.warn('The saved contact’s draft could not be cleared', { error: errorName(error) })
+    })
+    return result
   }
 }
 

@@ -112,6 +112,8 @@ const diagnostics: DiagnosticsReport = {
   },
 }
 
+const noDraft = { draft: null, savedAt: null, phoneCountry: null, problem: null }
+
 function fakeHandlers() {
   return {
     getSettings: vi.fn(async (_input: unknown): Promise<Result<SettingsView>> => ok(view)),
@@ -131,6 +133,10 @@ function fakeHandlers() {
     getDiagnostics: vi.fn(async (_input: unknown) => ok(diagnostics)),
     getOutboxAccess: vi.fn(async (_input: unknown) => ok({ readOnly: false, message: null })),
     exportContacts: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
+    getDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    saveDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    discardDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    undoMarkAsSent: vi.fn(async (_input: unknown) => ok(item)),
   } satisfies CommandHandlers
 }
 

@@ -37,6 +37,7 @@ import {
 } from '../../../src/shared/outbox.ts'
 import type { ContactsExport, OutboxAccess } from '../../../src/shared/contacts-export.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
+import type { FormDraft, SavedDraft } from '../../../src/shared/draft.ts'
 import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
 import {
   apiKeyBinding,
@@ -92,7 +93,10 @@ export const fakeDiagnostics = (
 
 /** What a server would answer for a draft: ids, and each phone in E.164. */
 export function createdFrom(draft: ContactDraft, id = 1001): CreatedContact {
-  const country = draft.country && isCountryCode(draft.country) ? draft.country : undefined
+  const countryOf = (row: { country?: string }) => {
+    const code = row.country ?? draft.country
+    return code && isCountryCode(code) ? code : undefined
+  }
   return {
     id,
     organization_id: 42,
@@ -100,7 +104,7 @@ export function createdFrom(draft: ContactDraft, id = 1001): CreatedContact {
     email: draft.email.trim() || null,
     description: draft.description.trim() || null,
     contact_phones: draft.phones.map((phone, index) => {
-      const normalized = normalizePhone(phone.number, country)
+      const normalized = normalizePhone(phone.number, countryOf(phone))
       return {
         id: 5000 + index,
         contact_id: id,
@@ -131,7 +135,8 @@ const QUEUE_MESSAGES: Record<QueueState, (waiting: number) => string> = {
   not_configured: () => 'Set up the connection in Settings to send contacts.',
 }
 
-const isUserAction = (move: OutboxMove): move is OutboxAction => (outboxActions as OutboxMove[]).includes(move)
+const isUserAction = (move: OutboxMove): move is OutboxAction | 'undoMarkAsSent' =>
+  move === 'undoMarkAsSent' || (outboxActions as OutboxMove[]).includes(move)
 
 /**
  * A stand-in for `window.api` (main is tested on its own). It keeps an honest in-memory outbox:
@@ -152,6 +157,13 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
   let access: OutboxAccess = { readOnly: false, message: null }
   /** What main's save dialog answers (Electron); undefined plays the web preview, which hands the file over. */
   let saveDialog: ((csv: string) => ContactsExport) | undefined
+  /** What main's draft.json would hold. */
+  let kept: SavedDraft = {
+    draft: null,
+    savedAt: null,
+    phoneCountry: null,
+    problem: null,
+  }
   let queue: { state: QueueState; until: string | null; message: string | null } = {
     state: initial.configured ? 'running' : 'not_configured',
     until: null,
@@ -311,6 +323,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       // Like main: an item needs a connection to go to, not a key (it waits for that).
       if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
       const item = enqueue(draft)
+      if (kept.draft && !kept.draft.editingId) kept = { ...kept, draft: null, savedAt: null }
       announce(item.id)
       return { ok: true, value: view_(item) }
     }),
@@ -340,7 +353,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         const invalid = checkDraft(draft)
         if (invalid) return { ok: false, error: invalid }
         if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
-        return change(id, 'edit', {
+        const result = change(id, 'edit', {
           draft,
           target: target(),
           attempts: 0,
@@ -348,6 +361,11 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
           fieldErrors: null,
           nextAttemptAt: now(),
         })
+        if (result.ok && kept.draft?.editingId === id) {
+          const aside = kept.draft.aside
+          kept = aside ? { ...kept, draft: { contact: aside } } : { ...kept, draft: null, savedAt: null }
+        }
+        return result
       },
     ),
     sendAgain: command('sendAgain', ({ id }: { id: string }) =>
@@ -382,6 +400,29 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       const file = { kind: 'file' as const, fileName: 'cloverhound-contacts-2025-01-01.csv', csv }
       return { ok: true, value: saveDialog ? saveDialog(csv) : { ...file, count: order.length, complete: true } }
     }),
+    getDraft: command('getDraft', (): Result<SavedDraft> => ({ ok: true, value: clone(kept) })),
+    saveDraft: command(
+      'saveDraft',
+      ({ draft, phoneCountry }: { draft: FormDraft | null; phoneCountry?: string }): Result<SavedDraft> => {
+        kept = {
+          draft,
+          savedAt: draft ? now() : null,
+          phoneCountry: phoneCountry ?? kept.phoneCountry,
+          problem: null,
+        }
+        return { ok: true, value: clone(kept) }
+      },
+    ),
+    discardDraft: command('discardDraft', (): Result<SavedDraft> => {
+      kept = { ...kept, draft: null, savedAt: null, problem: null }
+      return { ok: true, value: clone(kept) }
+    }),
+    // Only an item the user marked (sent without the server's contact) goes back to unconfirmed.
+    undoMarkAsSent: command('undoMarkAsSent', ({ id }: { id: string }) =>
+      byId.get(id)?.contact
+        ? failure('bad_request', refusalWords('undoMarkAsSent', byId.get(id)?.state))
+        : change(id, 'undoMarkAsSent', { lastError: itemError('mark_as_sent_undone', {}) }),
+    ),
     on: vi.fn(on),
   } satisfies BridgeApi
 
@@ -461,6 +502,11 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         ids.push(item.id)
       }
       return ids
+    },
+    /** What main's draft.json holds now; set it to start the app with a draft kept from an earlier run. */
+    draft: () => clone(kept),
+    keepDraft(next: Partial<SavedDraft>) {
+      kept = { ...kept, ...clone(next) }
     },
     item: (id: string): OutboxItem | undefined => {
       const item = byId.get(id)
