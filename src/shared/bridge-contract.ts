@@ -14,7 +14,7 @@ import {
   syncStatusSchema,
   updateItemInputSchema,
 } from './outbox.ts'
-import { settingsInputSchema, settingsViewSchema } from './settings.ts'
+import { connectionTestSchema, settingsInputSchema, settingsViewSchema } from './settings.ts'
 
 export * from './bridge-names.ts'
 
@@ -48,6 +48,8 @@ export const bridgeContract = {
   reportConnectivity: { input: connectivityInputSchema, output: syncStatusSchema },
   /** A redacted report for support (versions, counts, recent errors); never a key or contact data. */
   getDiagnostics: { input: noInput, output: diagnosticsReportSchema },
+  /** Asks the server whether the saved Base URL, organization and key work, creating nothing (connection-test.ts). */
+  testConnection: { input: noInput, output: connectionTestSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {

@@ -18,6 +18,7 @@ export const commandNames = [
   'restoreOutboxItem',
   'reportConnectivity',
   'getDiagnostics',
+  'testConnection',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

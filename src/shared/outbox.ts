@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { contactDraftSchema, contactFieldErrorsSchema, createdContactSchema } from './contact.ts'
+import { connectionHealthSchema } from './settings.ts'
 
 /** An item's life; see DESIGN.md "The outbox". */
 export const outboxStates = ['queued', 'sending', 'sent', 'needs_fix', 'unconfirmed', 'discarded'] as const
@@ -75,6 +76,7 @@ export const syncStatusSchema = z.object({
   /** queued + sending + needs_fix + unconfirmed. */
   waiting: z.number().int().nonnegative(),
   overdue: z.number().int().nonnegative(),
+  connection: connectionHealthSchema,
 })
 export type SyncStatus = z.infer<typeof syncStatusSchema>
 

@@ -9,6 +9,7 @@ const now = Date.UTC(2030, 0, 1, 12, 0, 0)
 const connection: Connection = {
   profile: { baseUrl: 'https://api.example.test', organizationId: 7, apiKeyId: 'key-id' },
   apiKey: 'secret',
+  boundTo: { origin: 'https://api.example.test', apiKeyId: 'key-id' },
 }
 const probeDelay = (failures: number): number => 1_000 * 2 ** failures
 const keychainDown = { blocked: 'The keychain is locked.', transient: true }

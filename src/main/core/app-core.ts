@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { CommandHandlers } from '../../shared/bridge-contract.ts'
 import { CloverhoundClient, type FetchFunction } from './cloverhound-client.ts'
 import { createCommandHandlers, type EmitEvent } from './command-handlers.ts'
+import { ConnectionHealth } from './connection-health.ts'
 import { Credentials } from './credentials.ts'
 import { collectDiagnostics, type AppVersions } from './diagnostics.ts'
 import type { Logger } from './logger.ts'
@@ -76,6 +77,7 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     return retentionDefaults
   })
   const client = new CloverhoundClient({ fetch: options.fetch, timeoutMs: options.requestTimeoutMs, now })
+  const health = new ConnectionHealth(now)
   const outbox = openOutboxStore({
     path: join(options.dataDir, OUTBOX_FILE_NAME),
     flagAfterMs: retention.flagAfterMs,
@@ -88,7 +90,8 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
 
   const worker = new SyncWorker({
     store: outbox,
-    client,
+    client: health.watch(client),
+    health,
     credentials,
     now,
     timers: options.timers,
@@ -116,6 +119,8 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
         recentErrors,
         now,
       }),
+    client,
+    health,
     now,
   })
   worker.start()

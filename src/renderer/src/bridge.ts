@@ -31,6 +31,7 @@ export const bridge: BridgeApi = {
   restoreOutboxItem: (input) => api().restoreOutboxItem(input),
   reportConnectivity: (input) => api().reportConnectivity(input),
   getDiagnostics: () => api().getDiagnostics(),
+  testConnection: () => api().testConnection(),
   on: (event, listener) => api().on(event, listener),
 }
 

@@ -32,7 +32,11 @@ import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
 import {
   apiKeyBinding,
   KEY_FOR_THIS_SERVER,
+  NEVER_CHECKED,
   sameApiKeyBinding,
+  type ConnectionHealth,
+  type ConnectionTest,
+  type ConnectionTestVerdict,
   type SettingsInput,
   type SettingsView,
 } from '../../../src/shared/settings.ts'
@@ -41,6 +45,7 @@ export const configuredView = (overrides: Partial<SettingsView> = {}): SettingsV
   profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 42, apiKeyId: 'key-id-1' },
   configured: true,
   hasApiKey: true,
+  keyStorage: 'keychain',
   keychain: { available: true },
   retention: { flagAfterDays: 7, keepHistoryDays: 30 },
   ...overrides,
@@ -155,6 +160,14 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
     message: null,
   }
 
+  /** What the server last said about the connection, as main's ConnectionHealth keeps it. */
+  let health: ConnectionHealth = { ...NEVER_CHECKED }
+  /** How the fake server answers Test connection's probe. */
+  let probeAnswer: { verdict: ConnectionTestVerdict; message: string } = {
+    verdict: 'working',
+    message: 'Connection works: cloud-staging.cloverhound.com accepted the API key for organization 42.',
+  }
+
   /** A clock that always moves forward, so updatedAt orders every change. */
   const now = (): string => new Date(Date.UTC(2025, 0, 1, 9, 0, 0) + tick++ * 1000).toISOString()
 
@@ -177,6 +190,7 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       counts,
       waiting,
       overdue,
+      connection: { ...health },
     }
   }
 
@@ -295,10 +309,12 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
         },
       }
       view = { ...view, configured: view.hasApiKey }
+      health = { ...NEVER_CHECKED }
       return { ok: true, value: view }
     }),
     removeApiKey: command('removeApiKey', (): Result<SettingsView> => {
       view = { ...view, hasApiKey: false, configured: false }
+      health = { ...NEVER_CHECKED }
       return { ok: true, value: view }
     }),
     saveContact: command('saveContact', (draft: ContactDraft): Result<OutboxItem> => {
@@ -371,6 +387,31 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       ok: true,
       value: fakeDiagnostics(),
     })),
+    // As main does: the saved settings only, and the answer becomes what the status says about the connection.
+    testConnection: command('testConnection', (): Result<ConnectionTest> => {
+      const { profile } = view
+      if (!view.configured || profile.organizationId === null) {
+        return failure(
+          'not_configured',
+          'Fill in the Base URL, Organization ID, API key ID and API key, save, then test again.',
+        )
+      }
+      const testedAt = now()
+      const { verdict } = probeAnswer
+      if (verdict === 'working' || verdict === 'created') health = { lastSuccessAt: testedAt, refused: null }
+      if (verdict === 'key_refused') health = { ...health, refused: 'key' }
+      if (verdict === 'organization_refused') health = { ...health, refused: 'organization' }
+      emit('syncStatusChanged', status())
+      return {
+        ok: true,
+        value: {
+          ...probeAnswer,
+          host: new URL(profile.baseUrl).host,
+          organizationId: profile.organizationId,
+          testedAt,
+        },
+      }
+    }),
     on: vi.fn(on),
   } satisfies BridgeApi
 
@@ -425,6 +466,15 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
     /** The queue's state, as main's worker would set it (and announce it). */
     setQueue(state: QueueState, options: { until?: string | null; message?: string } = {}) {
       queue = { state, until: options.until ?? null, message: options.message ?? null }
+      emit('syncStatusChanged', status())
+    },
+    /** How the server will answer the next Test connection. */
+    answerProbe(verdict: ConnectionTestVerdict, message: string) {
+      probeAnswer = { verdict, message }
+    },
+    /** What main's ConnectionHealth would hold after the sender's answers (announced with the status). */
+    setHealth(next: ConnectionHealth) {
+      health = { ...next }
       emit('syncStatusChanged', status())
     },
     /** Fills the outbox quietly (no events), as if the app had started with it on disk. */
