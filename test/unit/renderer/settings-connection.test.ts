@@ -2,7 +2,8 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SettingsView } from '../../../src/shared/settings.ts'
+import type { QueueState } from '../../../src/shared/outbox.ts'
+import type { ConnectionHealth, SettingsView } from '../../../src/shared/settings.ts'
 import { useSettingsStore } from '../../../src/renderer/src/stores/settings.ts'
 import { useSyncStore } from '../../../src/renderer/src/stores/sync.ts'
 import SettingsFormView from '../../../src/renderer/src/views/SettingsFormView.vue'
@@ -134,8 +135,11 @@ describe('Test connection', () => {
   })
 })
 
+type Queue = { state: QueueState; until?: string; message?: string }
+type Case = [name: string, queue: Queue, health: ConnectionHealth, words: RegExp]
+
 describe('Settings status follows the sync state', () => {
-  it.each([
+  it.each<Case>([
     [
       'key refused',
       { state: 'paused_auth', message: 'Paused: the API key was not accepted. Fix it in Settings.' },
@@ -173,10 +177,10 @@ describe('Settings status follows the sync state', () => {
       { lastSuccessAt: '2025-01-01T08:00:00.000Z', refused: null },
       /^Working: the server accepted these settings at /,
     ],
-  ] as const)('%s', async (_name, queue, health, words) => {
+  ])('%s', async (_name, queue, health, words) => {
     const { bridge, view } = await mountSettings()
     bridge.setHealth(health)
-    bridge.setQueue(queue.state, queue)
+    bridge.setQueue(queue.state, { until: queue.until ?? null, message: queue.message })
     await flushPromises()
     expect(summary(view)).toMatch(words)
     expect(view.text()).not.toContain('Connected: contacts can be sent')
