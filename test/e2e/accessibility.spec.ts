@@ -1,5 +1,4 @@
-import AxeBuilder from '@axe-core/playwright'
-import { configure, expect, sandboxSettings, test } from './fixtures.ts'
+import { configure, expect, sandboxSettings, seriousViolations, test } from './fixtures.ts'
 
 const views = ['New contact', 'Outbox', 'Settings'] as const
 
@@ -18,16 +17,6 @@ for (const view of views) {
 
     await app.getByRole('button', { name: new RegExp(`^${view}`) }).click()
     await expect(app.getByRole('heading', { level: 1 })).toBeVisible()
-    for (const scheme of ['light', 'dark'] as const) {
-      await app.emulateMedia({ colorScheme: scheme })
-      const results = await new AxeBuilder({ page: app }).analyze()
-      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      expect(
-        serious.map(
-          (v) =>
-            `${scheme}: ${v.id} — ${v.help}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')}`,
-        ),
-      ).toEqual([])
-    }
+    expect(await seriousViolations(app)).toEqual([])
   })
 }

@@ -138,6 +138,9 @@ export const useSettingsStore = defineStore('settings', () => {
       return false
     }
     fieldErrors.value = {}
+    // The last test was of the settings being replaced; the save tests the new ones.
+    testRun += 1
+    connectionTest.value = { ...NO_TEST }
     saving.value = true
     try {
       const result = await callBridge(() => bridge.saveSettings(checked.input))
