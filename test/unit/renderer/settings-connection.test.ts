@@ -1,30 +1,13 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { QueueState } from '../../../src/shared/outbox.ts'
-import type { ConnectionHealth, SettingsView } from '../../../src/shared/settings.ts'
-import { useSettingsStore } from '../../../src/renderer/src/stores/settings.ts'
-import { useSyncStore } from '../../../src/renderer/src/stores/sync.ts'
-import SettingsFormView from '../../../src/renderer/src/views/SettingsFormView.vue'
-import { configuredView, deferred, installFakeBridge } from './fake-bridge.ts'
+import type { ConnectionHealth } from '../../../src/shared/settings.ts'
+import { configuredView, deferred } from './fake-bridge.ts'
+import { mountSettings, unmountSettings } from './mount-settings.ts'
 import { button, byLabel, description } from './queries.ts'
 
-let wrapper: VueWrapper
-
-/** Settings as App.vue runs it: the settings and sync stores following main. */
-async function mountSettings(view: SettingsView = configuredView()) {
-  const bridge = installFakeBridge(view)
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  useSettingsStore().start()
-  useSyncStore().start()
-  wrapper = mount(SettingsFormView, { global: { plugins: [pinia] }, attachTo: document.body })
-  await flushPromises()
-  return { bridge, view: wrapper }
-}
-
-afterEach(() => wrapper?.unmount())
+afterEach(unmountSettings)
 
 const summary = (view: VueWrapper): string => view.find('.settings__summary').text()
 const statusTexts = (view: VueWrapper): string[] => view.findAll('[role="status"]').map((region) => region.text())

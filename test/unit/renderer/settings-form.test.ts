@@ -1,28 +1,13 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { SettingsView } from '../../../src/shared/settings.ts'
-import { useSettingsStore } from '../../../src/renderer/src/stores/settings.ts'
-import SettingsFormView from '../../../src/renderer/src/views/SettingsFormView.vue'
-import { configuredView, deferred, fakeDiagnostics, installFakeBridge } from './fake-bridge.ts'
+import { configuredView, deferred, fakeDiagnostics } from './fake-bridge.ts'
+import { mountSettings, unmountSettings } from './mount-settings.ts'
 import { button, byLabel, description } from './queries.ts'
 
 const SECRET = 'sk-live-very-secret-value'
-let wrapper: VueWrapper
-
-async function mountSettings(view: SettingsView = configuredView()) {
-  const bridge = installFakeBridge(view)
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  useSettingsStore().start()
-  wrapper = mount(SettingsFormView, { global: { plugins: [pinia] }, attachTo: document.body })
-  await flushPromises()
-  return { bridge, view: wrapper }
-}
-
 afterEach(() => {
-  wrapper?.unmount()
+  unmountSettings()
   Reflect.deleteProperty(navigator, 'clipboard')
 })
 
