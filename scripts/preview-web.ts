@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createAppCore } from '../src/main/core/app-core.ts'
+import { APP_ID } from '../src/main/core/app-id.ts'
 import { KeytarSecretStore } from '../src/main/core/keytar-secret-store.ts'
 import { consoleLogger } from '../src/main/core/logger.ts'
 import { MemorySecretStore } from '../src/main/core/secret-store.ts'
@@ -37,7 +38,7 @@ mkdirSync(dataDir, { recursive: true })
 const relay: { server?: PreviewServer } = {}
 const core = await createAppCore({
   dataDir,
-  secrets: values['in-memory-secrets'] ? new MemorySecretStore() : new KeytarSecretStore('com.cloverhound.contacts'),
+  secrets: values['in-memory-secrets'] ? new MemorySecretStore() : new KeytarSecretStore(APP_ID),
   fetch: (input, init) => fetch(input, init),
   emit: (event, payload) => relay.server?.broadcast(event, payload),
   logger: consoleLogger,

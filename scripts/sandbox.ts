@@ -1,10 +1,10 @@
 /**
  * `npm run sandbox [-- --port N --org N --key-id ID --key KEY]`: the local stand-in for the
- * Cloverhound API (test/sandbox), for trying the app without real credentials. Runs until Ctrl+C.
+ * Cloverhound API (tools/sandbox), for trying the app without real credentials. Runs until Ctrl+C.
  * It prints its own, throwaway key: that is the point of a sandbox.
  */
 import { parseArgs } from 'node:util'
-import { startSandbox, type SandboxOptions } from '../test/sandbox/sandbox-server.ts'
+import { startSandbox, type SandboxOptions } from '../tools/sandbox/sandbox-server.ts'
 
 const USAGE = 'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY]'
 

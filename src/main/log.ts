@@ -2,7 +2,7 @@ import electronLog from 'electron-log/main'
 import type { Hook, LogMessage, MainLogger, Transport } from 'electron-log'
 import type { Logger } from './core/logger.ts'
 import { closeUncheckedChannel } from './ipc-adapter.ts'
-import { redactSecrets } from './redact.ts'
+import { redactSecrets } from './core/redact.ts'
 
 /** electron-log listens on this channel as soon as it is imported; see createMainLogger. */
 export const ELECTRON_LOG_CHANNEL = '__ELECTRON_LOG__'

@@ -1,7 +1,8 @@
 import { app, BrowserWindow, dialog, session, shell, type MessageBoxOptions, type WebContents } from 'electron'
-import { appPageUrlPatterns, isAppPageUrl, type AppPage } from './app-page.ts'
-import { CONTENT_SECURITY_POLICY, devServerContentSecurityPolicy } from './content-security-policy.ts'
-import { silentLogger, type Logger } from './core/logger.ts'
+import { appPageUrlPatterns, isAppPageUrl, type AppPage } from './core/app-page.ts'
+import { CONTENT_SECURITY_POLICY, devServerContentSecurityPolicy } from './core/content-security-policy.ts'
+import { parseExternalUrl, schemeOf } from './core/external-link.ts'
+import { errorName, silentLogger, type Logger } from './core/logger.ts'
 
 export interface SecurityPolicyOptions {
   logger?: Logger
@@ -106,25 +107,9 @@ export async function offerToOpenInBrowser(owner: WebContents, rawUrl: string, l
     await shell.openExternal(url.href)
     return true
   } catch (error) {
-    logger.error('Could not open a link in the browser', { error: error instanceof Error ? error.name : typeof error })
+    logger.error('Could not open a link in the browser', { error: errorName(error) })
     return false
   } finally {
     asking.delete(owner)
   }
-}
-
-/** An https URL with a host and no user name or password, or undefined. */
-export function parseExternalUrl(rawUrl: string): URL | undefined {
-  try {
-    const url = new URL(rawUrl)
-    return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password ? url : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** The scheme alone, in a bounded alphabet, so a hostile URL cannot write anything else into the log. */
-export function schemeOf(rawUrl: string): string {
-  const match = /^\s*([a-z][a-z0-9+.-]{0,31}):/i.exec(rawUrl)
-  return match?.[1] ? match[1].toLowerCase() : 'none'
 }

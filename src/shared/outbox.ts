@@ -1,13 +1,140 @@
 import { z } from 'zod'
-import { contactDraftSchema, contactFieldErrorsSchema, createdContactSchema } from './contact.ts'
+import type { AppError } from './app-error.ts'
+import {
+  contactDraftSchema,
+  contactFieldErrorsSchema,
+  createdContactSchema,
+  type ContactFieldErrors,
+} from './contact.ts'
+import { itemErrorSchema } from './item-error.ts'
 import { connectionHealthSchema } from './settings.ts'
 
-/** An item's life; see DESIGN.md "The outbox". */
+/** An item's life; see docs/architecture.md "The outbox". */
 export const outboxStates = ['queued', 'sending', 'sent', 'needs_fix', 'unconfirmed', 'discarded'] as const
 export type OutboxState = (typeof outboxStates)[number]
 
 /** States the user still has to see through: "waiting" in the UI's count. */
 export const WAITING_STATES: readonly OutboxState[] = ['queued', 'sending', 'needs_fix', 'unconfirmed']
+/** The rest: kept as history until the retention window prunes them. */
+export const HISTORY_STATES: readonly OutboxState[] = outboxStates.filter((state) => !WAITING_STATES.includes(state))
+
+/** Where a restored item goes: back to the state it was discarded from. */
+export const RESTORED = 'discarded_from'
+
+interface Transition {
+  /** Who makes the move: the user (a button), the sync worker, or the app starting up. */
+  by: 'user' | 'worker' | 'startup'
+  from: readonly OutboxState[]
+  to: OutboxState | typeof RESTORED
+}
+
+/**
+ * Every legal move of an item: the one table the store's SQL guards, the commands' refusals, the
+ * renderer's buttons and the tests' models are built from. The user's moves come first, in the
+ * order their buttons appear.
+ */
+export const OUTBOX_TRANSITIONS = {
+  /** Due at once, whatever its backoff; the worker then takes it. */
+  sendNow: { by: 'user', from: ['queued'], to: 'queued' },
+  /** A new draft (and the current connection); attempts and errors start again. */
+  edit: { by: 'user', from: ['queued', 'needs_fix'], to: 'queued' },
+  /** The user accepts that the server may already have it; same idempotency key. */
+  sendAgain: { by: 'user', from: ['unconfirmed'], to: 'queued' },
+  markAsSent: { by: 'user', from: ['unconfirmed'], to: 'sent' },
+  discard: { by: 'user', from: ['queued', 'needs_fix', 'unconfirmed'], to: 'discarded' },
+  restore: { by: 'user', from: ['discarded'], to: RESTORED },
+
+  markSending: { by: 'worker', from: ['queued'], to: 'sending' },
+  markSent: { by: 'worker', from: ['sending'], to: 'sent' },
+  requeue: { by: 'worker', from: ['sending'], to: 'queued' },
+  markNeedsFix: { by: 'worker', from: ['sending'], to: 'needs_fix' },
+  markUnconfirmed: { by: 'worker', from: ['sending'], to: 'unconfirmed' },
+  /** A queued row whose JSON no longer reads must not be sent: the user looks at it. */
+  holdUnreadable: { by: 'worker', from: ['queued'], to: 'needs_fix' },
+  /** Found `sending` at start-up: the app stopped mid-request. */
+  recoverInterrupted: { by: 'startup', from: ['sending'], to: 'unconfirmed' },
+} as const satisfies Record<string, Transition>
+
+export type OutboxMove = keyof typeof OUTBOX_TRANSITIONS
+/** The moves a user makes, by id; the renderer gives each its label. */
+export type OutboxAction = {
+  [M in OutboxMove]: (typeof OUTBOX_TRANSITIONS)[M]['by'] extends 'user' ? M : never
+}[OutboxMove]
+
+export const outboxMoves = Object.keys(OUTBOX_TRANSITIONS) as OutboxMove[]
+export const outboxActions = outboxMoves.filter((move): move is OutboxAction => OUTBOX_TRANSITIONS[move].by === 'user')
+
+/** Whether `move` may start from `state`. */
+export function canMove(move: OutboxMove, state: OutboxState): boolean {
+  const from: readonly OutboxState[] = OUTBOX_TRANSITIONS[move].from
+  return from.includes(state)
+}
+
+/**
+ * Where `move` takes an item, or undefined when the table does not allow it. A restore needs to
+ * know where the item was discarded from, and goes back only to a state discard starts from.
+ */
+export function nextState(
+  move: OutboxMove,
+  item: { state: OutboxState; discardedFrom?: OutboxState | null },
+): OutboxState | undefined {
+  if (!canMove(move, item.state)) return undefined
+  const to = OUTBOX_TRANSITIONS[move].to
+  if (to !== RESTORED) return to
+  const back = item.discardedFrom
+  return back && canMove('discard', back) ? back : undefined
+}
+
+/** The user's actions an item in this state offers, in button order. */
+export function actionsFor(state: OutboxState): OutboxAction[] {
+  return outboxActions.filter((action) => canMove(action, state))
+}
+
+/** The buttons' names; refusals quote them, so the words agree everywhere. */
+export const OUTBOX_ACTION_LABELS: Record<OutboxAction, string> = {
+  sendNow: 'Send now',
+  edit: 'Edit',
+  sendAgain: 'Send again',
+  markAsSent: 'Mark as sent',
+  discard: 'Discard',
+  restore: 'Restore',
+}
+
+const GONE = 'This contact is no longer in the outbox. Reload the list.'
+
+const quoted = (action: OutboxAction): string => `“${OUTBOX_ACTION_LABELS[action]}”`
+/** What a refused action says about the state the item is in now; any label quoted is one the table allows there. */
+export const REFUSED_IN: Record<OutboxState, string> = {
+  queued: `This contact is still queued; it will be sent on its own. Use ${quoted('sendNow')} to try at once.`,
+  sending: 'This contact is being sent right now. Wait a moment, then try again.',
+  sent: 'This contact was already sent.',
+  needs_fix: 'This contact needs fixing first: edit it and save; it is sent after that.',
+  unconfirmed: `This contact may already exist in Cloverhound. Choose ${quoted('sendAgain')} or ${quoted('markAsSent')} (or discard it) first.`,
+  discarded: 'This contact was discarded. Restore it first.',
+}
+
+/** Saving or editing needs a connection to address the item to; the API key may come later. */
+export const NO_CONNECTION_WORDS =
+  'Add the connection in Settings first (Base URL, Organization ID and API key ID). The API key can come later: contacts wait for it.'
+
+/** What saving or editing answers for a draft that does not pass main's check: general words, then per field and row. */
+export function invalidDraftError(errors: ContactFieldErrors): AppError {
+  const { general, phones, ...fields } = errors
+  return {
+    code: 'invalid',
+    message: general?.join(' ') || 'Fix the fields marked below.',
+    fields: fields as Record<string, string[]>,
+    ...(phones ? { phones } : {}),
+  }
+}
+
+/** Why an action does not apply to an item in this state (undefined: the item is gone), in words a user can act on. */
+export function refusalWords(action: OutboxAction | 'get', state: OutboxState | undefined): string {
+  if (state === undefined) return GONE
+  // Only one state allows it, so say which rather than what the item is.
+  if (action === 'restore') return 'Only a discarded contact can be restored.'
+  return REFUSED_IN[state]
+}
 
 const isoTime = z.string().max(40)
 const itemId = z.string().regex(/^[0-9a-f-]{36}$/, 'Not an outbox item id.')
@@ -29,8 +156,8 @@ export const outboxItemSchema = z.object({
   target: outboxTargetSchema,
   attempts: z.number().int().nonnegative(),
   nextAttemptAt: isoTime.nullable(),
-  /** The last failure, in words a user can act on. */
-  lastError: z.string().nullable(),
+  /** The last failure, as a code and its facts; the renderer puts it in words. */
+  lastError: itemErrorSchema.nullable(),
   /** The server's (or main's) messages per field and phone row, for needs_fix. */
   fieldErrors: contactFieldErrorsSchema.nullable(),
   /** The server's contact once sent (null when the user marked it sent by hand). */
@@ -44,6 +171,18 @@ export type OutboxItem = z.infer<typeof outboxItemSchema>
 
 export const outboxFilters = ['waiting', 'sent', 'discarded', 'all'] as const
 export type OutboxFilter = (typeof outboxFilters)[number]
+
+/** The states each filter of the Outbox list shows. */
+export const OUTBOX_FILTER_STATES: Record<OutboxFilter, readonly OutboxState[]> = {
+  waiting: WAITING_STATES,
+  sent: ['sent'],
+  discarded: ['discarded'],
+  all: outboxStates,
+}
+
+export function matchesFilter(state: OutboxState, filter: OutboxFilter): boolean {
+  return OUTBOX_FILTER_STATES[filter].includes(state)
+}
 
 export const outboxPageRequestSchema = z.object({
   filter: z.enum(outboxFilters),

@@ -1,4 +1,4 @@
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { configure, expect, skipUnlessThrowawayKeychain, test } from './fixtures.ts'
 
 test('a contact saved while the API is unreachable arrives once it is back, exactly once', async ({ window }) => {

@@ -1,5 +1,5 @@
 import type { PageGlobals } from '../e2e-electron/page-globals.ts'
-import { startSandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { configure, expect, sandboxSettings, test } from './fixtures.ts'
 
 /**

@@ -7,7 +7,7 @@ import { createAppCore, type AppCore } from '../../src/main/core/app-core.ts'
 import { silentLogger } from '../../src/main/core/logger.ts'
 import { MemorySecretStore, type SecretStore } from '../../src/main/core/secret-store.ts'
 import { startPreviewServer, type PreviewServer } from '../../tools/web-preview/preview-server.ts'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 
 const rendererDir = resolve(import.meta.dirname, '../../out/renderer')
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MemorySecretStore } from '../../src/main/core/secret-store.ts'
-import { startSandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { configure, expect, startPreview, test } from './fixtures.ts'
 
 test('contacts saved while the API is down survive a restart and arrive exactly once', async ({ page }) => {

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { basicAuthorization } from '../../src/main/core/cloverhound-client.ts'
 import { KEY_FOR_THIS_SERVER } from '../../src/shared/settings.ts'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import {
   connect,
   eventually,

@@ -10,7 +10,7 @@ import {
   type FetchFunction,
 } from '../../src/main/core/cloverhound-client.ts'
 import type { ContactRequest } from '../../src/shared/contact.ts'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 
 let sandbox: Sandbox
 

@@ -3,8 +3,8 @@
  * nothing; a wrong key and a wrong organization are told apart; a server that is gone is said plainly.
  */
 import { describe, expect, it } from 'vitest'
-import type { Sandbox } from '../sandbox/sandbox-server.ts'
-import { startSandbox } from '../sandbox/sandbox-server.ts'
+import type { Sandbox } from '../../tools/sandbox/sandbox-server.ts'
+import { startSandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { connect, useHarnesses, useSharedSandbox, value } from './support/outbox-harness.ts'
 
 let sandbox: Sandbox

@@ -4,20 +4,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createAppCore } from '../../src/main/core/app-core.ts'
+import { APP_ID } from '../../src/main/core/app-id.ts'
 import { basicAuthorization } from '../../src/main/core/cloverhound-client.ts'
 import { apiKeyAccount, DEFAULT_PROFILE_ID } from '../../src/main/core/credentials.ts'
 import { KeytarSecretStore } from '../../src/main/core/keytar-secret-store.ts'
 import { KeychainUnavailableError } from '../../src/main/core/secret-store.ts'
 import { silentLogger } from '../../src/main/core/logger.ts'
 import { apiKeyBinding, KEY_FOR_THIS_SERVER } from '../../src/shared/settings.ts'
-import { startSandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { openHarness, removeDir, save, untilState, value } from './support/outbox-harness.ts'
 
 // Only inside the throwaway keyring that scripts/with-keyring.ts starts (Linux, CI).
 const privateKeyring = process.env.CLOVERHOUND_TEST_KEYRING === 'private' && process.platform === 'linux'
 
 describe.skipIf(!privateKeyring)('the real OS keychain (private D-Bus session)', () => {
-  const service = `com.cloverhound.contacts.test.${randomUUID()}`
+  const service = `${APP_ID}.test.${randomUUID()}`
 
   it('stores, reads back and deletes a key through keytar', async () => {
     const store = new KeytarSecretStore(service)
@@ -79,7 +80,7 @@ describe.skipIf(!privateKeyring)('the real OS keychain (private D-Bus session)',
   it('keeps a key stored by the previous release working after the upgrade, bound to its server', async () => {
     const sandbox = await startSandbox()
     const dataDir = mkdtempSync(join(tmpdir(), 'cloverhound-upgrade-'))
-    const legacyService = `com.cloverhound.contacts.test.${randomUUID()}`
+    const legacyService = `${APP_ID}.test.${randomUUID()}`
     try {
       // What the previous release left: settings.json (version 1, no binding) and the key under the profile id.
       const profile = { baseUrl: sandbox.url, organizationId: sandbox.organizationId, apiKeyId: sandbox.apiKeyId }
@@ -116,7 +117,7 @@ describe.skipIf(!privateKeyring)('the real OS keychain (private D-Bus session)',
 
 describe('a machine without a keychain', () => {
   it('turns a keytar that cannot load into a message the user can act on', async () => {
-    const store = new KeytarSecretStore('com.cloverhound.contacts.test', () =>
+    const store = new KeytarSecretStore(`${APP_ID}.test`, () =>
       Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')),
     )
     const failure = await store.get('default').catch((error: unknown) => error)

@@ -9,7 +9,7 @@ import { bridgeContract, commandNames, isCommandName } from '../../src/shared/br
 import { contactDraftSchema, contactRequestSchema } from '../../src/shared/contact.ts'
 import { outboxItemSchema, outboxStates, type OutboxPage, type SyncStatus } from '../../src/shared/outbox.ts'
 import { dispatchCommand } from '../../src/main/core/command-dispatch.ts'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { connect, openHarness, removeDir, type Harness } from './support/outbox-harness.ts'
 
 const OUTBOX_COMMANDS = [

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { removeDir, tempDataDir } from './support/outbox-harness.ts'
 
 const CHILD = fileURLToPath(new URL('./fixtures/outbox-crash-child.ts', import.meta.url))

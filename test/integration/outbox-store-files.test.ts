@@ -2,18 +2,18 @@
  * The outbox file itself: pragmas in force, files that must be refused and left byte for byte as they
  * were, SQLite failures as typed errors, rows whose JSON no longer reads, and hostile content.
  */
-import { closeSync, openSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
+import { readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/main/core/outbox/migrations.ts'
 import { BUSY_TIMEOUT_MS, openOutboxDatabase } from '../../src/main/core/outbox/open-outbox-database.ts'
 import { OutboxStorageError, operationFailure } from '../../src/main/core/outbox/outbox-errors.ts'
-import { UNREADABLE_MESSAGE } from '../../src/main/core/outbox/outbox-rows.ts'
 import { OutboxUnavailableError, openOutboxStore } from '../../src/main/core/outbox/sqlite-outbox-store.ts'
 import {
   T0,
   TARGET,
+  corruptLeaves,
   freshStore,
   itemIn,
   newItem,
@@ -78,6 +78,50 @@ describe('opening', () => {
     const db = new DatabaseSync(path)
     expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION })
     db.close()
+  })
+
+  it('brings a schema-1 file up to date, keeping the words its last errors were stored in', () => {
+    const path = join(tempFolder(), 'outbox.sqlite')
+    const old = new DatabaseSync(path)
+    old.exec(MIGRATIONS[0]!.sql)
+    old.exec('PRAGMA user_version = 1')
+    const insert = old.prepare(`INSERT INTO outbox_items (id, idempotency_key, profile_id, target_base_url,
+        target_organization_id, state, draft_json, request_json, attempts, next_attempt_at, last_error, created_at, updated_at)
+      VALUES (?, ?, 'default', ?, ?, ?, ?, ?, 1, NULL, ?, ?, ?)`)
+    const words = 'The app stopped while this contact was being sent, so it may already have reached Cloverhound.'
+    const rows = [
+      ['00000000-0000-4000-8000-000000000001', 'unconfirmed', words],
+      ['00000000-0000-4000-8000-000000000002', 'queued', null],
+    ] as const
+    for (const [id, state, lastError] of rows) {
+      const draft = JSON.stringify(newItem().draft)
+      const request = JSON.stringify(newItem().request)
+      insert.run(id, `key-${id}`, TARGET.baseUrl, TARGET.organizationId, state, draft, request, lastError, T0, T0)
+    }
+    old.close()
+
+    const store = openStore(path)
+    expect(store.get(rows[0][0], T0)).toMatchObject({
+      state: 'unconfirmed',
+      lastError: { code: 'legacy', params: { text: words } },
+    })
+    expect(store.get(rows[1][0], T0)).toMatchObject({ state: 'queued', lastError: null })
+    store.close()
+    const db = new DatabaseSync(path)
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION })
+    db.close()
+  })
+
+  it('shows a last error it cannot read as code and facts as the text it is, rather than losing it', () => {
+    const { store, path } = freshStore()
+    const item = itemIn(store, 'unconfirmed')
+    const raw = new DatabaseSync(path)
+    raw.prepare('UPDATE outbox_items SET last_error = ? WHERE id = ?').run('{"code":"from_a_newer_app"}', item.id)
+    raw.close()
+    expect(store.get(item.id, T0)?.lastError).toEqual({
+      code: 'legacy',
+      params: { text: '{"code":"from_a_newer_app"}' },
+    })
   })
 
   it('treats an empty file as a new outbox', () => {
@@ -147,18 +191,9 @@ describe('files it refuses and leaves untouched', () => {
 describe('storage failures while running', () => {
   it('turns damage found later into an OutboxStorageError with words, not a crash', () => {
     const path = filledFile()
-    const db = new DatabaseSync(path)
-    const leaves = db
-      .prepare("SELECT pageno FROM dbstat WHERE name = 'outbox_items' AND pagetype = 'leaf'")
-      .all()
-      .map((row) => Number(row.pageno))
-    const pageSize = Number(db.prepare('PRAGMA page_size').get()?.page_size)
-    db.close()
-    const fd = openSync(path, 'r+')
-    for (const page of leaves) writeSync(fd, Buffer.alloc(pageSize, 0xab), 0, pageSize, (page - 1) * pageSize)
-    closeSync(fd)
-
+    // Damaged after the check at open (which would refuse it, see above): the disk fails while running.
     const store = openStore(path)
+    corruptLeaves(path)
     const attempt = (): unknown => store.page({ filter: 'all', limit: 50 }, T0)
     expect(attempt).toThrow(OutboxStorageError)
     try {
@@ -219,12 +254,14 @@ describe('rows whose JSON no longer reads', () => {
 
     const page = store.page({ filter: 'all', limit: 10 }, T0)
     expect(page.total).toBe(3)
-    expect(page.items.find((i) => i.id === brokenDraft.id)).toMatchObject({ lastError: UNREADABLE_MESSAGE })
+    expect(page.items.find((i) => i.id === brokenDraft.id)).toMatchObject({
+      lastError: { code: 'unreadable', params: {} },
+    })
     expect(store.get(brokenDraft.id, T0)?.draft).toEqual({ fullName: '', email: '', description: '', phones: [] })
 
     expect(store.due(TARGET, T0 + 1, 10).map((i) => i.id)).toEqual([fine.id])
     for (const id of [brokenDraft.id, brokenRequest.id]) {
-      expect(store.get(id, T0)).toMatchObject({ state: 'needs_fix', lastError: UNREADABLE_MESSAGE })
+      expect(store.get(id, T0)).toMatchObject({ state: 'needs_fix', lastError: { code: 'unreadable', params: {} } })
     }
     expect(store.counts(T0)).toMatchObject({ queued: 1, needs_fix: 2 })
     const kept = raw.prepare('SELECT draft_json FROM outbox_items WHERE id = ?').get(brokenDraft.id)

@@ -1,16 +1,25 @@
 /**
- * The outbox under load: a long random run checked against a model and SQLite's own integrity
+ * The outbox under load: a long random run checked against OUTBOX_TRANSITIONS and SQLite's own integrity
  * check, and paging at 100,000 items (how fast is `npm run bench`'s job, not a test's).
  */
 import { randomUUID } from 'node:crypto'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
-import { outboxStates, type OutboxFilter, type OutboxState } from '../../src/shared/outbox.ts'
+import {
+  nextState,
+  outboxStates,
+  type OutboxFilter,
+  type OutboxMove,
+  type OutboxState,
+} from '../../src/shared/outbox.ts'
 import type { StoredItem } from '../../src/main/core/outbox/outbox-store-types.ts'
 import {
   CREATED,
+  OFFLINE,
+  REJECTED,
   T0,
   TARGET,
+  TIMED_OUT,
   draftFor,
   freshStore,
   newItem,
@@ -29,42 +38,69 @@ function mulberry32(seed: number): () => number {
   }
 }
 
+type Model = { state: OutboxState; discardedFrom: OutboxState | null }
+
 describe('a busy run', () => {
-  it('matches a model of every transition and passes PRAGMA integrity_check afterwards', () => {
+  it('follows OUTBOX_TRANSITIONS at every step and passes PRAGMA integrity_check afterwards', () => {
     const { store, path } = freshStore()
     const random = mulberry32(20_250_115)
-    const model = new Map<string, OutboxState>()
+    // The model decides from the table alone what each move must do; the store has to agree.
+    const model = new Map<string, Model>()
     const ids: string[] = []
     const pick = (): string => ids[Math.floor(random() * ids.length)] ?? ''
+    const moves: [number, OutboxMove, (id: string, now: number) => StoredItem | undefined][] = [
+      [0.35, 'markSending', (id, now) => store.markSending(id, now)],
+      [0.45, 'markSent', (id, now) => store.markSent(id, CREATED, now)],
+      [0.55, 'requeue', (id, now) => store.requeue(id, { nextAttemptAt: now + 5_000, lastError: OFFLINE }, now)],
+      [
+        0.6,
+        'markNeedsFix',
+        (id, now) => store.markNeedsFix(id, { lastError: REJECTED, fieldErrors: { email: ['bad'] } }, now),
+      ],
+      [0.65, 'markUnconfirmed', (id, now) => store.markUnconfirmed(id, TIMED_OUT, now)],
+      [0.72, 'edit', (id, now) => store.updateDraft(id, newItem(`Edited ${now}`), now)],
+      [0.78, 'sendAgain', (id, now) => store.sendAgain(id, now)],
+      [0.8, 'markAsSent', (id, now) => store.markSentByUser(id, now)],
+      [0.88, 'discard', (id, now) => store.discard(id, now)],
+      [0.95, 'restore', (id, now) => store.restore(id, now)],
+    ]
+    const taken = new Set<OutboxMove>()
     let now = T0
     for (let step = 0; step < 1_500; step++) {
       now += 1_000
-      const id = pick()
       const roll = random()
-      let result: StoredItem | undefined
       if (ids.length < 5 || roll < 0.2) {
-        result = store.enqueue(newItem(`Person ${step}`), now)
-        ids.push(result.id)
-      } else if (roll < 0.35) result = store.markSending(id, now)
-      else if (roll < 0.45) result = store.markSent(id, CREATED, now)
-      else if (roll < 0.55) result = store.requeue(id, { nextAttemptAt: now + 5_000, lastError: 'Offline' }, now)
-      else if (roll < 0.6) result = store.markNeedsFix(id, { lastError: 'Fix', fieldErrors: { email: ['bad'] } }, now)
-      else if (roll < 0.65) result = store.markUnconfirmed(id, 'Timeout', now)
-      else if (roll < 0.72) result = store.updateDraft(id, newItem(`Edited ${step}`), now)
-      else if (roll < 0.78) result = store.sendAgain(id, now)
-      else if (roll < 0.8) result = store.markSentByUser(id, now)
-      else if (roll < 0.88) result = store.discard(id, now)
-      else if (roll < 0.95) result = store.restore(id, now)
-      else for (const item of store.due(TARGET, now, 3)) expect(item.state).toBe('queued')
-      if (result) model.set(result.id, result.state)
+        const item = store.enqueue(newItem(`Person ${step}`), now)
+        ids.push(item.id)
+        model.set(item.id, { state: 'queued', discardedFrom: null })
+        continue
+      }
+      const move = moves.find(([below]) => roll < below)
+      if (!move) {
+        const due = store.due(TARGET, now, 3)
+        for (const item of due) expect(model.get(item.id)?.state).toBe('queued')
+        continue
+      }
+      const [, name, run] = move
+      const id = pick()
+      const before = model.get(id)!
+      const expected = nextState(name, before)
+      const result = run(id, now)
+      if (expected === undefined) {
+        expect(result, `${name} from ${before.state}`).toBeUndefined()
+        continue
+      }
+      expect(result?.state, `${name} from ${before.state}`).toBe(expected)
+      taken.add(name)
+      model.set(id, { state: expected, discardedFrom: name === 'discard' ? before.state : null })
     }
-    // The run really visits every state, not just a few.
-    expect(new Set(model.values())).toEqual(new Set(outboxStates))
-    for (const [id, state] of model) expect(store.get(id, now)?.state).toBe(state)
+    // The run really makes every move and visits every state, not just a few.
+    expect(taken).toEqual(new Set(moves.map(([, name]) => name)))
+    const states = [...model.values()].map((entry) => entry.state)
+    expect(new Set(states)).toEqual(new Set(outboxStates))
+    for (const [id, entry] of model) expect(store.get(id, now)?.state).toBe(entry.state)
     const counts = store.counts(now)
-    for (const state of outboxStates) {
-      expect(counts[state]).toBe([...model.values()].filter((s) => s === state).length)
-    }
+    for (const state of outboxStates) expect(counts[state]).toBe(states.filter((s) => s === state).length)
     store.close()
 
     const db = new DatabaseSync(path)

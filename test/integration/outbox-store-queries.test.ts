@@ -5,8 +5,17 @@
 import { describe, expect, it } from 'vitest'
 import { outboxStates, type OutboxFilter, type OutboxState } from '../../src/shared/outbox.ts'
 import type { StoredItem } from '../../src/main/core/outbox/outbox-store-types.ts'
-import { INTERRUPTED_MESSAGE } from '../../src/main/core/outbox/sqlite-outbox-store.ts'
-import { DAY_MS, T0, TARGET, freshStore, itemIn, must, newItem, openStore } from './support/outbox-store-fixtures.ts'
+import {
+  DAY_MS,
+  OFFLINE,
+  T0,
+  TARGET,
+  freshStore,
+  itemIn,
+  must,
+  newItem,
+  openStore,
+} from './support/outbox-store-fixtures.ts'
 
 describe('what the sender asks', () => {
   it('due returns this target’s queued items whose time has come, earliest first, up to the limit', () => {
@@ -14,10 +23,10 @@ describe('what the sender asks', () => {
     const late = store.enqueue(newItem('Late'), T0)
     const early = store.enqueue(newItem('Early'), T0 + 1)
     must(store.markSending(early.id, T0 + 2))
-    must(store.requeue(early.id, { nextAttemptAt: T0 - 500, lastError: 'x' }, T0 + 2))
+    must(store.requeue(early.id, { nextAttemptAt: T0 - 500, lastError: OFFLINE }, T0 + 2))
     const future = store.enqueue(newItem('Future'), T0 + 2)
     must(store.markSending(future.id, T0 + 2))
-    must(store.requeue(future.id, { nextAttemptAt: T0 + 60_000, lastError: 'x' }, T0 + 2))
+    must(store.requeue(future.id, { nextAttemptAt: T0 + 60_000, lastError: OFFLINE }, T0 + 2))
     store.enqueue(newItem('Elsewhere', { ...TARGET, organizationId: 43 }), T0)
     itemIn(store, 'needs_fix')
 
@@ -137,7 +146,10 @@ describe('restart', () => {
     const reopened = openStore(path)
     expect(reopened.recoverInterrupted(T0 + 1000)).toBe(2)
     for (const item of sending) {
-      expect(reopened.get(item.id, T0)).toMatchObject({ state: 'unconfirmed', lastError: INTERRUPTED_MESSAGE })
+      expect(reopened.get(item.id, T0)).toMatchObject({
+        state: 'unconfirmed',
+        lastError: { code: 'interrupted', params: {} },
+      })
     }
     expect(reopened.get(queued.id, T0)?.state).toBe('queued')
     expect(reopened.recoverInterrupted(T0 + 2000)).toBe(0)

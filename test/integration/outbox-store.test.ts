@@ -4,11 +4,15 @@
  * files, failures, hostile content): outbox-store-files.test.ts. Load: outbox-store-load.test.ts.
  */
 import { describe, expect, it } from 'vitest'
-import { outboxStates, type OutboxState } from '../../src/shared/outbox.ts'
+import { itemError } from '../../src/shared/item-error.ts'
+import { OUTBOX_TRANSITIONS, nextState, outboxStates, type OutboxMove } from '../../src/shared/outbox.ts'
 import type { OutboxStore, StoredItem } from '../../src/main/core/outbox/outbox-store-types.ts'
 import {
   CREATED,
+  OFFLINE,
+  REJECTED,
   T0,
+  TIMED_OUT,
   TARGET,
   draftFor,
   freshStore,
@@ -68,7 +72,7 @@ describe('transitions', () => {
   it('markSent keeps the server contact and clears the last error', () => {
     const { store } = freshStore()
     const item = itemIn(store, 'sending')
-    must(store.requeue(item.id, { nextAttemptAt: T0 + 10, lastError: 'Offline' }, T0 + 2))
+    must(store.requeue(item.id, { nextAttemptAt: T0 + 10, lastError: OFFLINE }, T0 + 2))
     must(store.markSending(item.id, T0 + 10))
     const sent = must(store.markSent(item.id, CREATED, T0 + 11))
     expect(sent).toMatchObject({ state: 'sent', contact: CREATED, lastError: null, attempts: 2 })
@@ -78,25 +82,28 @@ describe('transitions', () => {
   it('requeue schedules the next attempt (whole milliseconds, never earlier) and keeps the reason', () => {
     const { store } = freshStore()
     const item = itemIn(store, 'sending')
-    const queued = must(store.requeue(item.id, { nextAttemptAt: T0 + 1234.2, lastError: 'Server busy' }, T0 + 3))
-    expect(queued).toMatchObject({ state: 'queued', nextAttemptAt: iso(T0 + 1235), lastError: 'Server busy' })
+    const busy = itemError('server_error', { status: 503 })
+    const queued = must(store.requeue(item.id, { nextAttemptAt: T0 + 1234.2, lastError: busy }, T0 + 3))
+    expect(queued).toMatchObject({ state: 'queued', nextAttemptAt: iso(T0 + 1235), lastError: busy })
+    expect(store.get(item.id, T0)?.lastError).toEqual(busy)
   })
 
   it('markNeedsFix keeps the server messages per field and per phone row', () => {
     const { store } = freshStore()
     const item = itemIn(store, 'sending')
     const fieldErrors = { email: ['is invalid'], phones: [[], ['is not a number']] }
-    const fix = must(store.markNeedsFix(item.id, { lastError: 'Check the highlighted fields.', fieldErrors }, T0 + 3))
-    expect(fix).toMatchObject({ state: 'needs_fix', fieldErrors, lastError: 'Check the highlighted fields.' })
+    const fix = must(store.markNeedsFix(item.id, { lastError: REJECTED, fieldErrors }, T0 + 3))
+    expect(fix).toMatchObject({ state: 'needs_fix', fieldErrors, lastError: REJECTED })
     expect(store.get(item.id, T0)?.fieldErrors).toEqual(fieldErrors)
   })
 
   it('markUnconfirmed keeps why the outcome is unknown', () => {
     const { store } = freshStore()
     const item = itemIn(store, 'sending')
-    expect(store.markUnconfirmed(item.id, 'The connection dropped.', T0 + 3)).toMatchObject({
+    const lost = itemError('connection_lost', { host: 'api.example.test' })
+    expect(store.markUnconfirmed(item.id, lost, T0 + 3)).toMatchObject({
       state: 'unconfirmed',
-      lastError: 'The connection dropped.',
+      lastError: lost,
       nextAttemptAt: null,
     })
   })
@@ -155,14 +162,14 @@ describe('transitions', () => {
     const item = store.enqueue(newItem(), T0)
     const keys = [
       must(store.markSending(item.id, T0 + 1)),
-      must(store.requeue(item.id, { nextAttemptAt: T0 + 2, lastError: 'Offline' }, T0 + 1)),
+      must(store.requeue(item.id, { nextAttemptAt: T0 + 2, lastError: OFFLINE }, T0 + 1)),
       must(store.markSending(item.id, T0 + 2)),
-      must(store.markNeedsFix(item.id, { lastError: 'Fix', fieldErrors: null }, T0 + 3)),
+      must(store.markNeedsFix(item.id, { lastError: REJECTED, fieldErrors: null }, T0 + 3)),
       must(store.discard(item.id, T0 + 4)),
       must(store.restore(item.id, T0 + 5)),
       must(store.updateDraft(item.id, newItem('Edited'), T0 + 6)),
       must(store.markSending(item.id, T0 + 7)),
-      must(store.markUnconfirmed(item.id, 'Timeout', T0 + 8)),
+      must(store.markUnconfirmed(item.id, TIMED_OUT, T0 + 8)),
       must(store.sendAgain(item.id, T0 + 9)),
       must(store.markSending(item.id, T0 + 10)),
       must(store.markSent(item.id, CREATED, T0 + 11)),
@@ -171,38 +178,46 @@ describe('transitions', () => {
   })
 })
 
-type Transition = (store: OutboxStore, id: string) => StoredItem | undefined
-const transitions: Record<string, { from: readonly OutboxState[]; run: Transition }> = {
-  markSending: { from: ['queued'], run: (s, id) => s.markSending(id, T0 + 99) },
-  markSent: { from: ['sending'], run: (s, id) => s.markSent(id, CREATED, T0 + 99) },
-  requeue: { from: ['sending'], run: (s, id) => s.requeue(id, { nextAttemptAt: T0, lastError: 'x' }, T0 + 99) },
-  markNeedsFix: {
-    from: ['sending'],
-    run: (s, id) => s.markNeedsFix(id, { lastError: 'x', fieldErrors: null }, T0 + 99),
-  },
-  markUnconfirmed: { from: ['sending'], run: (s, id) => s.markUnconfirmed(id, 'x', T0 + 99) },
-  updateDraft: { from: ['needs_fix', 'queued'], run: (s, id) => s.updateDraft(id, newItem('Changed'), T0 + 99) },
-  sendAgain: { from: ['unconfirmed'], run: (s, id) => s.sendAgain(id, T0 + 99) },
-  markSentByUser: { from: ['unconfirmed'], run: (s, id) => s.markSentByUser(id, T0 + 99) },
-  discard: { from: ['queued', 'needs_fix', 'unconfirmed'], run: (s, id) => s.discard(id, T0 + 99) },
-  restore: { from: ['discarded'], run: (s, id) => s.restore(id, T0 + 99) },
+/** How each store method makes its move; which states it may start from comes from OUTBOX_TRANSITIONS alone. */
+type Run = (store: OutboxStore, id: string) => StoredItem | undefined
+const runs: Record<Exclude<OutboxMove, 'sendNow' | 'holdUnreadable' | 'recoverInterrupted'>, Run> = {
+  markSending: (s, id) => s.markSending(id, T0 + 99),
+  markSent: (s, id) => s.markSent(id, CREATED, T0 + 99),
+  requeue: (s, id) => s.requeue(id, { nextAttemptAt: T0, lastError: OFFLINE }, T0 + 99),
+  markNeedsFix: (s, id) => s.markNeedsFix(id, { lastError: REJECTED, fieldErrors: null }, T0 + 99),
+  markUnconfirmed: (s, id) => s.markUnconfirmed(id, TIMED_OUT, T0 + 99),
+  edit: (s, id) => s.updateDraft(id, newItem('Changed'), T0 + 99),
+  sendAgain: (s, id) => s.sendAgain(id, T0 + 99),
+  markAsSent: (s, id) => s.markSentByUser(id, T0 + 99),
+  discard: (s, id) => s.discard(id, T0 + 99),
+  restore: (s, id) => s.restore(id, T0 + 99),
 }
-const refused = Object.entries(transitions).flatMap(([name, t]) =>
-  outboxStates.filter((state) => !t.from.includes(state)).map((state) => [name, state] as const),
-)
+const moves = Object.keys(runs) as (keyof typeof runs)[]
+const pairs = moves.flatMap((move) => outboxStates.map((state) => [move, state] as const))
+const allowed = pairs.filter(([move, state]) => (OUTBOX_TRANSITIONS[move].from as readonly string[]).includes(state))
+const refused = pairs.filter((pair) => !allowed.includes(pair))
 
 describe('transition guards', () => {
-  it.each(refused)('%s on an item in %s returns undefined and writes nothing', (name, state) => {
+  it.each(allowed)('%s on an item in %s lands where OUTBOX_TRANSITIONS says', (move, state) => {
+    const { store } = freshStore()
+    const item = itemIn(store, state)
+    const expected = nextState(move, item)
+    expect(expected).toBeDefined()
+    expect(runs[move](store, item.id)?.state).toBe(expected)
+    expect(store.get(item.id, T0)?.state).toBe(expected)
+  })
+
+  it.each(refused)('%s on an item in %s returns undefined and writes nothing', (move, state) => {
     const { store } = freshStore()
     const item = itemIn(store, state)
     const before = store.get(item.id, T0)
-    expect(transitions[name]?.run(store, item.id)).toBeUndefined()
+    expect(runs[move](store, item.id)).toBeUndefined()
     expect(store.get(item.id, T0)).toEqual(before)
   })
 
-  it.each(Object.keys(transitions))('%s on an unknown id returns undefined', (name) => {
+  it.each(moves)('%s on an unknown id returns undefined', (move) => {
     const { store } = freshStore()
     itemIn(store, 'queued')
-    expect(transitions[name]?.run(store, '00000000-0000-4000-8000-000000000000')).toBeUndefined()
+    expect(runs[move](store, '00000000-0000-4000-8000-000000000000')).toBeUndefined()
   })
 })

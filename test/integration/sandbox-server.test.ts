@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startSandbox, type Sandbox, type SandboxContact } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox, type SandboxContact } from '../../tools/sandbox/sandbox-server.ts'
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 let sandbox: Sandbox

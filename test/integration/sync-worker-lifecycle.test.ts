@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_FLAG_AFTER_MS } from '../../src/main/core/app-core.ts'
 import { openOutboxStore } from '../../src/main/core/outbox/sqlite-outbox-store.ts'
 import { validateContactDraft } from '../../src/shared/contact.ts'
-import { startSandbox, type Sandbox } from '../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import {
   connect,
   draft,
@@ -38,7 +38,10 @@ describe('offline', () => {
     const item = await save(harness)
     const status = await untilQueue(harness, 'offline')
     expect(status.message).toBe('Offline — 1 contact will be sent when the connection is back.')
-    expect(stored(harness, item.id)).toMatchObject({ state: 'queued', lastError: expect.stringMatching(/refused/) })
+    expect(stored(harness, item.id)).toMatchObject({
+      state: 'queued',
+      lastError: { code: 'network_unreachable', params: { reason: expect.stringMatching(/refused/) } },
+    })
 
     const back = await startSandbox({ port, apiKeyId, apiKey, organizationId })
     try {
@@ -131,7 +134,7 @@ describe('restart and stop', () => {
     expect(listAfter.items.filter((i) => i.id !== crashed.id)).toEqual(listBefore.items)
     expect(stored(second, crashed.id)).toMatchObject({
       state: 'unconfirmed',
-      lastError: expect.stringMatching(/stopped/),
+      lastError: { code: 'interrupted', params: {} },
     })
     await expectQuiet(sandbox, 300)
     expect(sandbox.contacts).toHaveLength(1)
@@ -148,7 +151,7 @@ describe('restart and stop', () => {
     const store = openOutboxStore({ path: `${harness.dataDir}/outbox.sqlite`, flagAfterMs: DEFAULT_FLAG_AFTER_MS })
     try {
       expect(store.counts(Date.now())).toMatchObject({ sending: 0, unconfirmed: 2 })
-      expect(store.get(items[0]!.id, Date.now())?.lastError).toMatch(/closed/)
+      expect(store.get(items[0]!.id, Date.now())?.lastError).toEqual({ code: 'interrupted', params: {} })
     } finally {
       store.close()
       await removeDir(harness.dataDir)

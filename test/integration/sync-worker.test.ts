@@ -3,7 +3,7 @@
  * one test per fault showing the item's resulting state. Small real delays; no fake clock.
  */
 import { describe, expect, it } from 'vitest'
-import type { Sandbox } from '../sandbox/sandbox-server.ts'
+import type { Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import {
   connect,
   eventually,
@@ -62,7 +62,7 @@ describe('transient server errors', () => {
         return current.attempts === 1 && current.state === 'queued' ? current : undefined
       })
       expect(Date.parse(queued.nextAttemptAt!)).toBeGreaterThanOrEqual(before)
-      expect(queued.lastError).toContain(String(status))
+      expect(queued.lastError).toEqual({ code: 'server_error', params: { status } })
       const sent = await untilState(harness, item.id, 'sent')
       expect(sent.attempts).toBe(2)
       expect(sandbox.contacts).toHaveLength(1)
@@ -131,7 +131,7 @@ describe('credentials refused', () => {
     const first = await save(harness)
     const status = await untilQueue(harness, 'paused_auth')
     expect(status.message).toBe('Paused: the API key was not accepted. Fix it in Settings.')
-    expect(stored(harness, first.id)).toMatchObject({ state: 'queued', lastError: expect.stringMatching(/401/) })
+    expect(stored(harness, first.id)).toMatchObject({ state: 'queued', lastError: { code: 'unauthorized' } })
     const second = await save(harness)
     await expectQuiet(sandbox)
     expect(sandbox.requests).toHaveLength(1)
@@ -186,7 +186,7 @@ describe('refused contacts', () => {
     const item = await save(harness)
     const fix = await untilState(harness, item.id, 'needs_fix')
     expect(fix.fieldErrors).toMatchObject({ email: ['Has already been taken'], phones: [['Is not allowed']] })
-    expect(fix.lastError).toMatch(/did not accept/)
+    expect(fix.lastError).toEqual({ code: 'rejected', params: { messages: [] } })
     await expectQuiet(sandbox, 200)
     const edited = value(
       await harness.core.handlers.updateOutboxItem({
@@ -205,7 +205,8 @@ describe('refused contacts', () => {
     await connect(harness, sandbox, { baseUrl: `${sandbox.url}/nothing-here` })
     const item = await save(harness)
     const fix = await untilState(harness, item.id, 'needs_fix')
-    expect(fix.lastError).toMatch(/Base URL/)
+    expect(fix.lastError).toMatchObject({ code: 'unexpected_reply', params: { mayExist: false } })
+    expect(fix.lastError?.params).toMatchObject({ reason: expect.stringMatching(/Base URL/) })
   })
 })
 
@@ -215,7 +216,7 @@ describe('may have reached the server', () => {
     const harness = await connected()
     const item = await save(harness)
     const unconfirmed = await untilState(harness, item.id, 'unconfirmed')
-    expect(unconfirmed.lastError).toMatch(/may have been created/)
+    expect(unconfirmed.lastError).toMatchObject({ code: 'connection_lost' })
     // This sandbox drops before creating; whatever a server did, the item stays unconfirmed until the user decides.
     expect(sandbox.contacts).toHaveLength(0)
     await expectQuiet(sandbox, 300)
@@ -237,7 +238,7 @@ describe('may have reached the server', () => {
     const harness = await connected({ requestTimeoutMs: 300 })
     const item = await save(harness)
     const unconfirmed = await untilState(harness, item.id, 'unconfirmed')
-    expect(unconfirmed.lastError).toMatch(/took too long/)
+    expect(unconfirmed.lastError).toEqual({ code: 'timeout', params: { host: new URL(sandbox.url).host } })
     const marked = value(await harness.core.handlers.markAsSent({ id: item.id }))
     expect(marked).toMatchObject({ state: 'sent', contact: null })
   })

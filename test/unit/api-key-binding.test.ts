@@ -326,7 +326,7 @@ describe('the sender', () => {
     expect(calls).toEqual([])
     expect(store.get(item.id, Date.now())).toMatchObject({
       state: 'queued',
-      lastError: expect.stringContaining('No API key was entered for api.example.test'),
+      lastError: { code: 'no_key_for_server', params: { host: 'api.example.test' } },
     })
     expect(worker.status()).toMatchObject({
       state: 'paused_auth',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { CreateContactOutcome } from '../../src/main/core/cloverhound-client.ts'
-import { decideOutcome, interruptedDecision } from '../../src/main/core/outbox/classify-outcome.ts'
+import { decideOutcome, interruptedDecision } from '../../src/main/core/outbox/decide-outcome.ts'
 import type { CreatedContact } from '../../src/shared/contact.ts'
+import { itemErrorSchema } from '../../src/shared/item-error.ts'
 
 const context = { host: 'cloud-staging.cloverhound.com', organizationId: 42 }
 const contact: CreatedContact = { id: 9, organization_id: 42, full_name: 'Ada Lovelace' }
@@ -12,28 +13,29 @@ describe('decideOutcome: the item state after a send', () => {
     expect(decide({ kind: 'created', contact })).toEqual({ kind: 'sent', contact })
   })
 
-  it('422 → needs_fix with the server’s field errors and words', () => {
+  it('422 → needs_fix with the server’s field errors, and its general words in the code’s facts', () => {
     const errors = { email: ['Email is taken'], phones: [[], ['Number is invalid']], general: ['Check the form'] }
     const decision = decide({ kind: 'invalid', status: 422, errors })
     expect(decision).toEqual({
       kind: 'needs_fix',
       fieldErrors: errors,
-      lastError: expect.stringContaining('Check the form'),
+      lastError: { code: 'rejected', params: { messages: ['Check the form'] } },
     })
   })
 
-  it('422 without general words still says what to do', () => {
+  it('422 without general words is still `rejected`, with no messages', () => {
     const decision = decide({ kind: 'invalid', status: 422, errors: { fullName: ['Too long'] } })
-    expect(decision).toMatchObject({ kind: 'needs_fix', lastError: expect.stringMatching(/Fix the fields/) })
+    expect(decision).toMatchObject({ kind: 'needs_fix', lastError: { code: 'rejected', params: { messages: [] } } })
   })
 
   it.each([
-    ['unauthorized', /API key was not accepted/],
-    ['forbidden', /organization 42/],
-  ] as const)('%s → pause the queue for the profile, the item stays queued', (kind, words) => {
+    ['unauthorized', /API key was not accepted/, { code: 'unauthorized', params: {} }],
+    ['forbidden', /organization 42/, { code: 'forbidden', params: { organizationId: 42 } }],
+  ] as const)('%s → pause the queue for the profile, the item stays queued', (kind, words, lastError) => {
     const decision = decide({ kind })
     expect(decision).toMatchObject({
       kind: 'pause_auth',
+      lastError,
       queueMessage: expect.stringMatching(/^Paused: .*Fix it in Settings\.$/),
     })
     expect(decision).toMatchObject({ queueMessage: expect.stringMatching(words) })
@@ -65,7 +67,7 @@ describe('decideOutcome: the item state after a send', () => {
     expect(decision).toMatchObject({
       kind: 'retry',
       queue: 'running',
-      lastError: expect.stringContaining(String(status)),
+      lastError: { code: 'server_error', params: { status } },
     })
   })
 
@@ -75,38 +77,57 @@ describe('decideOutcome: the item state after a send', () => {
       description: 'the server refused the connection',
       mayHaveReachedServer: false,
     })
-    expect(decision).toMatchObject({ kind: 'retry', queue: 'offline', lastError: expect.stringContaining('refused') })
+    expect(decision).toMatchObject({
+      kind: 'retry',
+      queue: 'offline',
+      lastError: {
+        code: 'network_unreachable',
+        params: { host: context.host, reason: 'the server refused the connection' },
+      },
+    })
   })
 
   it('a reset after the body may have arrived → unconfirmed, never retried on its own', () => {
     const decision = decide({ kind: 'network', description: 'cut', mayHaveReachedServer: true })
-    expect(decision).toMatchObject({ kind: 'unconfirmed', lastError: expect.stringMatching(/may have been created/) })
+    expect(decision).toMatchObject({
+      kind: 'unconfirmed',
+      lastError: { code: 'connection_lost', params: { host: context.host } },
+    })
   })
 
   it('a timeout → unconfirmed', () => {
-    expect(decide({ kind: 'timeout', mayHaveReachedServer: true })).toMatchObject({ kind: 'unconfirmed' })
+    expect(decide({ kind: 'timeout', mayHaveReachedServer: true })).toMatchObject({
+      kind: 'unconfirmed',
+      lastError: { code: 'timeout', params: { host: context.host } },
+    })
   })
 
   it('an unexpected reply that may have created it (a 201 with a strange body, a 303) → unconfirmed', () => {
     const decision = decide({ kind: 'unexpected', status: 201, description: 'odd body', mayHaveReachedServer: true })
-    expect(decision).toMatchObject({ kind: 'unconfirmed' })
+    expect(decision).toMatchObject({
+      kind: 'unconfirmed',
+      lastError: { code: 'unexpected_reply', params: { host: context.host, reason: 'odd body', mayExist: true } },
+    })
   })
 
-  it.each([404, 418, 301, 415])('a permanent refusal (%i) → needs_fix with words', (status) => {
+  it.each([404, 418, 301, 415])('a permanent refusal (%i) → needs_fix, with no field errors to show', (status) => {
     const decision = decide({
       kind: 'unexpected',
       status,
       description: `status ${status}`,
       mayHaveReachedServer: false,
     })
-    expect(decision).toMatchObject({
+    expect(decision).toEqual({
       kind: 'needs_fix',
-      lastError: expect.stringContaining(`status ${status}`),
-      fieldErrors: { general: [expect.stringContaining(`status ${status}`)] },
+      lastError: {
+        code: 'unexpected_reply',
+        params: { host: context.host, reason: `status ${status}`, mayExist: false },
+      },
+      fieldErrors: null,
     })
   })
 
-  it('every outcome kind has a decision and every failure has words', () => {
+  it('every outcome kind has a decision and every failure a code the bridge accepts', () => {
     const outcomes: CreateContactOutcome[] = [
       { kind: 'invalid', status: 400, errors: {} },
       { kind: 'unauthorized' },
@@ -120,11 +141,11 @@ describe('decideOutcome: the item state after a send', () => {
     for (const outcome of outcomes) {
       const decision = decide(outcome)
       expect(decision.kind).not.toBe('sent')
-      expect('lastError' in decision && decision.lastError.length > 10).toBe(true)
+      expect('lastError' in decision && itemErrorSchema.safeParse(decision.lastError).success).toBe(true)
     }
   })
 
   it('a send cut off by the app closing → unconfirmed', () => {
-    expect(interruptedDecision()).toMatchObject({ kind: 'unconfirmed', lastError: expect.stringMatching(/closed/) })
+    expect(interruptedDecision()).toEqual({ kind: 'unconfirmed', lastError: { code: 'interrupted', params: {} } })
   })
 })

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LINUX_KEYRING_INSTALL } from '../../src/main/core/keytar-secret-store.ts'
-import { Faults } from '../sandbox/faults.ts'
+import { Faults } from '../../tools/sandbox/faults.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8')
@@ -17,7 +17,7 @@ describe('README', () => {
   })
 
   it('documents every sandbox admin route', () => {
-    const source = readFileSync(resolve(root, 'test/sandbox/admin-routes.ts'), 'utf8')
+    const source = readFileSync(resolve(root, 'tools/sandbox/admin-routes.ts'), 'utf8')
     const routes = [...source.matchAll(/case '((?:GET|POST|DELETE) \/__sandbox\/[a-z]+)'/g)].map((m) => m[1]!)
     expect(routes.length).toBeGreaterThanOrEqual(6)
     for (const route of routes) expect(readme, route).toContain(`\`${route}`)

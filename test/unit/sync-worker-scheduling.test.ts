@@ -319,7 +319,7 @@ describe('SyncWorker scheduling', () => {
     await settle()
     expect(store.get(id, clock)?.state).toBe('sending')
     await sync.stop()
-    expect(store.get(id, clock)).toMatchObject({ state: 'unconfirmed', lastError: expect.stringMatching(/closed/) })
+    expect(store.get(id, clock)).toMatchObject({ state: 'unconfirmed', lastError: { code: 'interrupted' } })
     release(created)
     await settle()
     expect(store.get(id, clock)?.state).toBe('unconfirmed')

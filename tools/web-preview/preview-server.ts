@@ -6,7 +6,8 @@ import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { commandNames, eventNames, type CommandHandlers, type EventName } from '../../src/shared/bridge-contract.ts'
 import { dispatchCommand } from '../../src/main/core/command-dispatch.ts'
-import { CONTENT_SECURITY_POLICY } from '../../src/main/content-security-policy.ts'
+import { CONTENT_SECURITY_POLICY } from '../../src/main/core/content-security-policy.ts'
+import { isRecord, parseJson } from '../../src/shared/json.ts'
 
 const BRIDGE_SCRIPT = fileURLToPath(new URL('./browser-bridge.js', import.meta.url))
 const MAX_BODY_BYTES = 256 * 1024
@@ -143,12 +144,5 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) return undefined
     chunks.push(chunk as Buffer)
   }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
-  } catch {
-    return undefined
-  }
+  return parseJson(Buffer.concat(chunks).toString('utf8'))
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -4,6 +4,7 @@ import {
   type ContactRequest,
   type CreatedContact,
 } from '../../shared/contact.ts'
+import { parseJson } from '../../shared/json.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
 import { classifyNetworkError } from './network-errors.ts'
 import { parseRetryAfter } from './retry-after.ts'
@@ -177,12 +178,4 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
     chunks.push(value)
   }
   return new TextDecoder().decode(Buffer.concat(chunks))
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }

@@ -1,17 +1,17 @@
 import { fail, ok, type Result } from '../../shared/app-error.ts'
-import type { CommandHandlers, EventName, EventPayload } from '../../shared/bridge-contract.ts'
+import type { CommandHandlers, EmitEvent, EventPayload } from '../../shared/bridge-contract.ts'
 import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
 import type { CloverhoundClient } from './cloverhound-client.ts'
 import type { ConnectionHealth } from './connection-health.ts'
 import { testConnection } from './connection-test.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
-import type { Logger } from './logger.ts'
+import { createExportCommands } from './export-commands.ts'
+import { errorName, type Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
-import { outboxStorageWords } from './outbox/storage-errors.ts'
+import { outboxStorageWords } from './outbox/outbox-errors.ts'
 import type { RetentionWindows } from './retention.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
-
-export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void
+import { SettingsFileError } from './settings-store.ts'
 
 export interface CommandDependencies {
   credentials: Credentials
@@ -95,6 +95,8 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
       { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },
       guard,
     ),
+
+    ...createExportCommands({ store: deps.store, now }, guard),
   }
 }
 
@@ -103,8 +105,9 @@ async function guarded<T>(command: string, logger: Logger, run: () => Promise<Re
   try {
     return await run()
   } catch (error) {
-    logger.error('Command failed', { command, error: error instanceof Error ? error.name : typeof error })
+    logger.error('Command failed', { command, error: errorName(error) })
     if (error instanceof KeychainUnavailableError) return fail('keychain_unavailable', keychainMessage(error))
+    if (error instanceof SettingsFileError) return fail('storage', error.message)
     const storage = outboxStorageWords(error)
     if (storage !== undefined) return fail('storage', storage)
     if (isFileSystemError(error)) {

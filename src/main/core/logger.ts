@@ -15,3 +15,8 @@ export const consoleLogger: Logger = {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} }
+
+/** What a log may say about an error: its name (TypeError, AbortError…), never its message, which can carry data. */
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error
+}

@@ -1,9 +1,17 @@
 import { fail, ok, type Result } from '../../shared/app-error.ts'
-import type { CommandHandlers } from '../../shared/bridge-contract.ts'
+import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { validateContactDraft, type ContactDraft, type ContactRequest } from '../../shared/contact.ts'
-import type { OutboxItem, OutboxState, OutboxTarget } from '../../shared/outbox.ts'
+import {
+  NO_CONNECTION_WORDS,
+  canMove,
+  invalidDraftError,
+  refusalWords,
+  type OutboxAction,
+  type OutboxItem,
+  type OutboxTarget,
+} from '../../shared/outbox.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
-import type { EmitEvent } from './command-handlers.ts'
+import { OUTBOX_FULL_MESSAGE, outboxIsFull } from './outbox/outbox-capacity.ts'
 import type { OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
 import { publicItem, publicPage } from './outbox/public-item.ts'
 import type { SyncWorker } from './outbox/sync-worker.ts'
@@ -32,9 +40,6 @@ export interface OutboxCommandDependencies {
 
 type Guard = <T>(name: string, run: () => Promise<Result<T>>) => Promise<Result<T>>
 
-const NO_PROFILE =
-  'Add the connection in Settings first (Base URL, Organization ID and API key ID). The API key can come later: contacts wait for it.'
-
 /**
  * The outbox commands: each is one store transition (one SQLite transaction), then an event,
  * then a kick for the worker. Saving never needs the network or the API key.
@@ -52,11 +57,11 @@ export function createOutboxCommands(
   }
 
   /** A transition the store refused: say why, from the item's state now. */
-  const refused = (id: string, action: Action): Result<never> =>
+  const refused = (id: string, action: OutboxAction): Result<never> =>
     fail('bad_request', refusalWords(action, store.get(id, deps.now())?.state))
 
   const transition =
-    (name: string, action: Action, run: (id: string, now: number) => StoredItem | undefined) =>
+    (name: string, action: OutboxAction, run: (id: string, now: number) => StoredItem | undefined) =>
     (input: { id: string }) =>
       guard(name, async () => {
         const item = run(input.id, deps.now())
@@ -72,7 +77,8 @@ export function createOutboxCommands(
         const checked = checkDraft(draft)
         if (!checked.ok) return checked.result
         const profile = await deps.credentials.profile()
-        if (!profile) return fail('not_configured', NO_PROFILE)
+        if (!profile) return fail('not_configured', NO_CONNECTION_WORDS)
+        if (outboxIsFull(store.counts(deps.now()))) return fail('storage', OUTBOX_FULL_MESSAGE)
         const item = store.enqueue(
           { draft, request: checked.request, target: targetOf(profile), profileId: deps.credentials.profileId },
           deps.now(),
@@ -96,7 +102,7 @@ export function createOutboxCommands(
       guard('sendNow', async () => {
         if (id !== undefined) {
           const item = store.get(id, deps.now())
-          if (item?.state !== 'queued') return fail('bad_request', refusalWords('sendNow', item?.state))
+          if (!item || !canMove('sendNow', item.state)) return fail('bad_request', refusalWords('sendNow', item?.state))
           const profile = await deps.credentials.profile()
           if (profile && !sameTarget(item.target, targetOf(profile))) {
             return fail('bad_request', otherTargetWords(item.target))
@@ -111,10 +117,10 @@ export function createOutboxCommands(
         const checked = checkDraft(draft)
         if (!checked.ok) return checked.result
         const profile = await deps.credentials.profile()
-        if (!profile) return fail('not_configured', NO_PROFILE)
+        if (!profile) return fail('not_configured', NO_CONNECTION_WORDS)
         const change = { draft, request: checked.request, target: targetOf(profile) }
         const item = store.updateDraft(id, change, deps.now())
-        if (!item) return refused(id, 'update')
+        if (!item) return refused(id, 'edit')
         const result = changed(item)
         worker.kick('enqueue')
         return result
@@ -139,38 +145,7 @@ type CheckedDraft = { ok: true; request: ContactRequest } | { ok: false; result:
 function checkDraft(draft: ContactDraft): CheckedDraft {
   const validation = validateContactDraft(draft)
   if (validation.ok) return { ok: true, request: validation.request }
-  const { general, phones, ...fields } = validation.errors
-  return {
-    ok: false,
-    result: fail('invalid', general?.join(' ') || 'Fix the fields marked below.', {
-      fields: fields as Record<string, string[]>,
-      ...(phones ? { phones } : {}),
-    }),
-  }
-}
-
-type Action = 'get' | 'sendNow' | 'update' | 'sendAgain' | 'markAsSent' | 'discard' | 'restore'
-
-/** Why an action does not apply to an item in this state, in words a user can act on. */
-export function refusalWords(action: Action, state: OutboxState | undefined): string {
-  if (state === undefined) return 'This contact is no longer in the outbox. Reload the list.'
-  if (action === 'restore') return 'Only a discarded contact can be restored.'
-  switch (state) {
-    case 'sent':
-      return 'This contact was already sent.'
-    case 'sending':
-      return 'This contact is being sent right now. Wait a moment, then try again.'
-    case 'discarded':
-      return 'This contact was discarded. Restore it first.'
-    case 'needs_fix':
-      return 'This contact needs fixing first: edit it and save; it is sent after that.'
-    case 'unconfirmed':
-      return action === 'update'
-        ? 'This contact may already exist in Cloverhound. Choose “Send again” or “Mark as sent” (or discard it) first.'
-        : 'This contact may already exist in Cloverhound. Choose “Send again” or “Mark as sent”.'
-    case 'queued':
-      return 'This contact is still queued; it will be sent on its own. Use “Send now” to try at once.'
-  }
+  return { ok: false, result: { ok: false, error: invalidDraftError(validation.errors) } }
 }
 
 function otherTargetWords(target: OutboxTarget): string {

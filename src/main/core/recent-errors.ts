@@ -1,6 +1,6 @@
 import { RECENT_ERROR_LIMIT } from '../../shared/diagnostics.ts'
 // Pure and import-free (no electron), so the core may share the edge's log scrubber.
-import { redactSecrets, redactText } from '../redact.ts'
+import { redactSecrets, redactText } from './redact.ts'
 import type { Logger } from './logger.ts'
 
 type Details = Record<string, string | number | boolean>

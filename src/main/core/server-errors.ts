@@ -1,4 +1,5 @@
 import type { ContactFieldErrors } from '../../shared/contact.ts'
+import { isRecord } from '../../shared/json.ts'
 
 const MAX_MESSAGES = 20
 const MAX_MESSAGE_LENGTH = 300
@@ -98,8 +99,6 @@ function clean(text: string): string {
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
 const humanize = (key: string): string => capitalize(clean(key).replace(/[_.]+/g, ' ').slice(0, 60))
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function isEmpty(errors: ContactFieldErrors & { general: string[] }): boolean {
   return !errors.fullName && !errors.email && !errors.description && !errors.phones && errors.general.length === 0

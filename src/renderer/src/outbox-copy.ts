@@ -1,21 +1,30 @@
-import type { OutboxItem, OutboxState, SyncStatus } from '../../shared/outbox.ts'
+import { itemErrorWords } from '../../shared/item-error-words.ts'
+import {
+  OUTBOX_ACTION_LABELS,
+  actionsFor,
+  type OutboxAction,
+  type OutboxItem,
+  type OutboxState,
+  type SyncStatus,
+} from '../../shared/outbox.ts'
 import { formatPhone } from './phone-loader.ts'
 
-/** What the user can do with an item in each state; the buttons carry exactly these names. */
-export type ItemAction = 'Send now' | 'Edit' | 'Send again' | 'Mark as sent' | 'Discard' | 'Restore'
-
-const ACTIONS: Record<OutboxState, readonly ItemAction[]> = {
-  queued: ['Send now', 'Edit', 'Discard'],
-  sending: [],
-  sent: [],
-  needs_fix: ['Edit', 'Discard'],
-  unconfirmed: ['Send again', 'Mark as sent', 'Discard'],
-  // Undo in the snackbar covers a slip; Restore covers the user who noticed later.
-  discarded: ['Restore'],
+/**
+ * What the user can do with an item in this state (OUTBOX_TRANSITIONS), in button order. Undo in the
+ * snackbar covers a slip; Restore covers the user who noticed later.
+ */
+export function allowedActions(state: OutboxState): readonly OutboxAction[] {
+  return actionsFor(state)
 }
 
-export function allowedActions(state: OutboxState): readonly ItemAction[] {
-  return ACTIONS[state]
+/** A button's name. */
+export function actionLabel(action: OutboxAction): string {
+  return OUTBOX_ACTION_LABELS[action]
+}
+
+/** The item's last error in words, or undefined when it has none. */
+export function lastErrorWords(item: OutboxItem): string | undefined {
+  return item.lastError ? itemErrorWords(item.lastError) : undefined
 }
 
 export type Tone = 'ok' | 'pending' | 'warn' | 'danger' | 'muted'
@@ -127,15 +136,20 @@ export function savedNotice(item: OutboxItem, sync: SyncStatus | null, now = new
     case 'sent':
       return notice('ok', item.contact ? `Created #${item.contact.id}` : 'Marked as sent', name)
     case 'needs_fix':
-      return notice('danger', 'Needs a fix — open it in the Outbox', item.lastError ?? `${name} was not accepted.`, {
-        canEdit: true,
-        opensOutbox: true,
-      })
+      return notice(
+        'danger',
+        'Needs a fix — open it in the Outbox',
+        lastErrorWords(item) ?? `${name} was not accepted.`,
+        {
+          canEdit: true,
+          opensOutbox: true,
+        },
+      )
     case 'unconfirmed':
       return notice(
         'warn',
         'Not confirmed — it may have been created',
-        `${item.lastError ?? 'The server did not confirm it.'} Check it in the Outbox before sending it again.`,
+        `${lastErrorWords(item) ?? 'The server did not confirm it.'} Check it in the Outbox before sending it again.`,
         { opensOutbox: true },
       )
     case 'discarded':
@@ -170,7 +184,8 @@ function queuedNotice(
   if (item.attempts > 0) {
     const next = formatWhen(item.nextAttemptAt, now)
     const title = next ? `Saved — will try again at ${next}` : 'Saved — will try again soon'
-    return notice('warn', title, item.lastError ? `${item.lastError} ${kept}` : kept)
+    const lastError = lastErrorWords(item)
+    return notice('warn', title, lastError ? `${lastError} ${kept}` : kept)
   }
   return notice('pending', 'Saved — sending…', `${name} is saved on this computer.`)
 }

@@ -14,7 +14,7 @@ import { createAppCore, type AppCore, type CoreOptions } from '../../../src/main
 import { silentLogger } from '../../../src/main/core/logger.ts'
 import type { StoredItem } from '../../../src/main/core/outbox/outbox-store-types.ts'
 import { MemorySecretStore, type SecretStore } from '../../../src/main/core/secret-store.ts'
-import { startSandbox, type Sandbox } from '../../sandbox/sandbox-server.ts'
+import { startSandbox, type Sandbox } from '../../../tools/sandbox/sandbox-server.ts'
 
 export interface Harness {
   core: AppCore
@@ -143,17 +143,20 @@ export function stored(harness: Harness, id: string): StoredItem {
   return item
 }
 
-/** Polls (small real delays) until `check` returns something truthy. */
+/**
+ * Polls (small real delays) until `check` returns something truthy. `what` names the wait; as a
+ * function it is asked at the timeout, so the error tells the state things ended in.
+ */
 export async function eventually<T>(
   check: () => T | Promise<T>,
   timeoutMs = 10_000,
-  what = 'condition',
+  what: string | (() => string) = 'condition',
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const result = await check()
     if (result) return result as NonNullable<T>
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${typeof what === 'string' ? what : what()}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
@@ -170,7 +173,7 @@ export async function untilState(
       return item.state === state ? item : undefined
     },
     timeoutMs,
-    `item to be ${state} (it is ${stored(harness, id).state})`,
+    () => `item to be ${state} (it is ${stored(harness, id).state})`,
   )
 }
 
@@ -185,7 +188,10 @@ export async function untilQueue(
       return status.state === state ? status : undefined
     },
     timeoutMs,
-    `queue to be ${state}`,
+    () => {
+      const last = harness.core.worker.status()
+      return `queue to be ${state} (it is ${last.state}: ${last.message})`
+    },
   )
 }
 

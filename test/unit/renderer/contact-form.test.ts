@@ -3,6 +3,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Result } from '../../../src/shared/app-error.ts'
+import { itemError } from '../../../src/shared/item-error.ts'
 import type { OutboxItem } from '../../../src/shared/outbox.ts'
 import { loadPhoneKit } from '../../../src/renderer/src/phone-loader.ts'
 import { useContactFormStore } from '../../../src/renderer/src/stores/contact-form.ts'
@@ -180,10 +181,11 @@ describe('New contact form', () => {
     await save(view)
     await flushPromises()
 
-    bridge.worker.retry(await savedId(), 'The server had a problem (503).', new Date(Date.now() + 60_000).toISOString())
+    const retryAt = new Date(Date.now() + 60_000).toISOString()
+    bridge.worker.retry(await savedId(), itemError('server_error', { status: 503 }), retryAt)
     await flushPromises()
     expect(statusText(view)).toMatch(/Saved — will try again at \d/)
-    expect(statusText(view)).toContain('The server had a problem (503).')
+    expect(statusText(view)).toContain('The Cloverhound server had a problem (status 503).')
   })
 
   it('tells the user when the saved contact needs a fix, and opens it from there', async () => {
@@ -223,7 +225,8 @@ describe('New contact form', () => {
   })
 
   it('keeps everything typed when the connection is not set up and offers a way to Settings', async () => {
-    bridge.emitSettings(configuredView({ configured: false, hasApiKey: false }))
+    const nothingSaved = { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: null, apiKeyId: '' }
+    bridge.emitSettings(configuredView({ configured: false, hasApiKey: false, profile: nothingSaved }))
     const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Grace Hopper')
     await byLabel<HTMLTextAreaElement>(view, 'Description').setValue('Admiral')
@@ -231,7 +234,7 @@ describe('New contact form', () => {
     await save(view)
     await flushPromises()
 
-    expect(alertText(view)).toContain('Set up the connection in Settings before you save.')
+    expect(alertText(view)).toContain('Add the connection in Settings first')
     expect(alertText(view)).toContain('Everything you typed is still here.')
     expect(byLabel(view, 'Full name').element.value).toBe('Grace Hopper')
     expect(byLabel<HTMLTextAreaElement>(view, 'Description').element.value).toBe('Admiral')

@@ -16,17 +16,26 @@ import {
   type ContactFieldErrors,
   type CreatedContact,
 } from '../../../src/shared/contact.ts'
+import { itemError, type ItemError } from '../../../src/shared/item-error.ts'
 import {
+  NO_CONNECTION_WORDS,
+  invalidDraftError,
+  matchesFilter,
+  nextState,
+  outboxActions,
   outboxStates,
+  refusalWords,
   WAITING_STATES,
-  type OutboxFilter,
+  type OutboxAction,
   type OutboxItem,
+  type OutboxMove,
   type OutboxPage,
   type OutboxPageRequest,
   type OutboxState,
   type QueueState,
   type SyncStatus,
 } from '../../../src/shared/outbox.ts'
+import type { ContactsExport, OutboxAccess } from '../../../src/shared/contacts-export.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
 import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
 import {
@@ -112,22 +121,13 @@ export function createdFrom(draft: ContactDraft, id = 1001): CreatedContact {
 /** A valid outbox item id (the contract wants 36 characters of hex and dashes). */
 export const itemId = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
 
-const FILTER_STATES: Record<OutboxFilter, readonly OutboxState[] | null> = {
-  waiting: WAITING_STATES,
-  sent: ['sent'],
-  discarded: ['discarded'],
-  all: null,
-}
+type ParsedInput<N extends CommandName> = z.output<(typeof bridgeContract)[N]['input']>
+type Stored = OutboxItem & { discardedFrom: OutboxState | null }
 
-/** Which states a transition may start from: the table in DESIGN.md "The outbox". */
-const FROM = {
-  update: ['queued', 'needs_fix'],
-  sendAgain: ['unconfirmed'],
-  markAsSent: ['unconfirmed'],
-  discard: ['queued', 'needs_fix', 'unconfirmed'],
-  restore: ['discarded'],
-} as const satisfies Record<string, readonly OutboxState[]>
-
+/**
+ * The status line's words are the fake's own: main's depend on its worker's view of the connection
+ * (test/unit/sync-status.test.ts); outbox-contract.test.ts compares the rest of the status with main's.
+ */
 const QUEUE_MESSAGES: Record<QueueState, (waiting: number) => string> = {
   running: (n) => (n === 0 ? 'All contacts are sent.' : `Sending ${n} contact${n === 1 ? '' : 's'}.`),
   offline: (n) => `Offline — ${n} contact${n === 1 ? '' : 's'} will be sent when the connection is back.`,
@@ -136,16 +136,16 @@ const QUEUE_MESSAGES: Record<QueueState, (waiting: number) => string> = {
   not_configured: () => 'Set up the connection in Settings to send contacts.',
 }
 
-type ParsedInput<N extends CommandName> = z.output<(typeof bridgeContract)[N]['input']>
-type Stored = OutboxItem & { discardedFrom: OutboxState | null }
+const isUserAction = (move: OutboxMove): move is OutboxAction => (outboxActions as OutboxMove[]).includes(move)
 
 /**
  * A stand-in for `window.api` (main is tested on its own). It keeps an honest in-memory outbox:
- * the commands apply the transitions the contract allows and refuse the rest, every change is
- * announced with `outboxChanged` and `syncStatusChanged`, and inputs and outputs are
- * structured-cloned as Electron's IPC would. `worker` plays main's sync worker.
+ * the commands apply the moves OUTBOX_TRANSITIONS allows and refuse the rest in main's words,
+ * every change is announced with `outboxChanged` and `syncStatusChanged`, and inputs and outputs
+ * are structured-cloned as Electron's IPC would. `worker` plays main's sync worker.
+ * outbox-contract.test.ts runs it beside the real core to keep it that way.
  */
-export function installFakeBridge(initial: SettingsView = configuredView()) {
+export function createFakeBridge(initial: SettingsView = configuredView()) {
   let view = initial
   const listeners = new Map<EventName, Set<(payload: never) => void>>()
   const byId = new Map<string, Stored>()
@@ -154,6 +154,9 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
   let nextSeq = 1
   let nextContactId = 1001
   let tick = 0
+  let access: OutboxAccess = { readOnly: false, message: null }
+  /** What main's save dialog answers (Electron); undefined plays the web preview, which hands the file over. */
+  let saveDialog: ((csv: string) => ContactsExport) | undefined
   let queue: { state: QueueState; until: string | null; message: string | null } = {
     state: initial.configured ? 'running' : 'not_configured',
     until: null,
@@ -170,6 +173,8 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
 
   /** A clock that always moves forward, so updatedAt orders every change. */
   const now = (): string => new Date(Date.UTC(2025, 0, 1, 9, 0, 0) + tick++ * 1000).toISOString()
+  /** Main saves an item once it knows where to send it; the key may come later. */
+  const hasProfile = (): boolean => view.profile.organizationId !== null
 
   function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const listener of listeners.get(event) ?? []) (listener as (p: EventPayload<E>) => void)(clone(payload))
@@ -204,13 +209,17 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
     return clone(visible)
   }
 
-  function change(id: string, allowed: readonly OutboxState[], patch: Partial<Stored>): Result<OutboxItem> {
+  /** One move of OUTBOX_TRANSITIONS: refused in main's words when the table does not allow it. */
+  function change(id: string, move: OutboxMove, patch: Partial<Stored> = {}): Result<OutboxItem> {
     const item = byId.get(id)
-    if (!item) return failure('bad_request', 'This contact is no longer in the outbox.')
-    if (!allowed.includes(item.state)) {
-      return failure('bad_request', `This contact cannot be changed that way: it is ${item.state}.`)
+    const to = item && nextState(move, item)
+    if (!item || !to) {
+      const words = isUserAction(move)
+        ? refusalWords(move, item?.state)
+        : `fake worker: ${move} cannot start from ${item?.state ?? 'nowhere'}`
+      return failure('bad_request', words)
     }
-    Object.assign(item, patch, { updatedAt: now() })
+    Object.assign(item, patch, { state: to, updatedAt: now() })
     announce(id)
     return { ok: true, value: view_(item) }
   }
@@ -223,7 +232,7 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       seq,
       state,
       draft: clone(draft),
-      target: { baseUrl: view.profile.baseUrl, organizationId: view.profile.organizationId ?? 1 },
+      target: target(),
       attempts: 0,
       nextAttemptAt: state === 'queued' ? at : null,
       lastError: null,
@@ -240,27 +249,22 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
     return item
   }
 
+  function target(): OutboxItem['target'] {
+    return { baseUrl: view.profile.baseUrl, organizationId: view.profile.organizationId ?? 1 }
+  }
+
   function checkDraft(draft: ContactDraft): AppError | null {
     const checked = validateContactDraft(draft)
-    if (checked.ok) return null
-    const { phones, general, ...fields } = checked.errors
-    return {
-      code: 'invalid',
-      message: 'Some details need fixing.',
-      fields: { ...(fields as Record<string, string[]>), ...(general ? { general } : {}) },
-      ...(phones ? { phones } : {}),
-    }
+    return checked.ok ? null : invalidDraftError(checked.errors)
   }
 
   function page(request: OutboxPageRequest): OutboxPage {
-    const states = FILTER_STATES[request.filter]
-    const matches = (item: Stored): boolean => !states || states.includes(item.state)
     const items: OutboxItem[] = []
     let total = 0
     let more = false
     for (let i = order.length - 1; i >= 0; i--) {
       const item = order[i]!
-      if (!matches(item)) continue
+      if (!matchesFilter(item.state, request.filter)) continue
       total += 1
       if (request.before !== undefined && item.seq >= request.before) continue
       if (items.length < request.limit) items.push(view_(item))
@@ -318,9 +322,10 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       return { ok: true, value: view }
     }),
     saveContact: command('saveContact', (draft: ContactDraft): Result<OutboxItem> => {
-      if (!view.configured) return failure('not_configured', 'Set up the connection in Settings before you save.')
       const invalid = checkDraft(draft)
       if (invalid) return { ok: false, error: invalid }
+      // Like main: an item needs a connection to go to, not a key (it waits for that).
+      if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
       const item = enqueue(draft)
       announce(item.id)
       return { ok: true, value: view_(item) }
@@ -331,15 +336,18 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
     })),
     getOutboxItem: command('getOutboxItem', ({ id }: { id: string }): Result<OutboxItem> => {
       const item = byId.get(id)
-      return item
-        ? { ok: true, value: view_(item) }
-        : failure('bad_request', 'This contact is no longer in the outbox.')
+      return item ? { ok: true, value: view_(item) } : failure('bad_request', refusalWords('get', undefined))
     }),
     getSyncStatus: command('getSyncStatus', (): Result<SyncStatus> => ({ ok: true, value: status() })),
     sendNow: command('sendNow', ({ id }: { id?: string }): Result<SyncStatus> => {
-      const due = id ? [byId.get(id)].filter((i) => i?.state === 'queued') : order.filter((i) => i.state === 'queued')
       const at = now()
-      for (const item of due) if (item) item.nextAttemptAt = at
+      if (id === undefined) {
+        for (const item of order) if (item.state === 'queued') item.nextAttemptAt = at
+        return { ok: true, value: status() }
+      }
+      const item = byId.get(id)
+      if (!item || !nextState('sendNow', item)) return failure('bad_request', refusalWords('sendNow', item?.state))
+      item.nextAttemptAt = at
       return { ok: true, value: status() }
     }),
     updateOutboxItem: command(
@@ -347,9 +355,10 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       ({ id, draft }: { id: string; draft: ContactDraft }): Result<OutboxItem> => {
         const invalid = checkDraft(draft)
         if (invalid) return { ok: false, error: invalid }
-        return change(id, FROM.update, {
-          state: 'queued',
+        if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
+        return change(id, 'edit', {
           draft,
+          target: target(),
           attempts: 0,
           lastError: null,
           fieldErrors: null,
@@ -358,23 +367,18 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       },
     ),
     sendAgain: command('sendAgain', ({ id }: { id: string }) =>
-      change(id, FROM.sendAgain, { state: 'queued', nextAttemptAt: now() }),
+      change(id, 'sendAgain', { nextAttemptAt: now(), lastError: null }),
     ),
     markAsSent: command('markAsSent', ({ id }: { id: string }) =>
-      change(id, FROM.markAsSent, { state: 'sent', contact: null, nextAttemptAt: null }),
+      change(id, 'markAsSent', { contact: null, nextAttemptAt: null, lastError: null, fieldErrors: null }),
     ),
     discardOutboxItem: command('discardOutboxItem', ({ id }: { id: string }) => {
       const from = byId.get(id)?.state ?? null
-      return change(id, FROM.discard, { state: 'discarded', discardedFrom: from, nextAttemptAt: null })
+      return change(id, 'discard', { discardedFrom: from, nextAttemptAt: null })
     }),
     restoreOutboxItem: command('restoreOutboxItem', ({ id }: { id: string }) => {
-      const item = byId.get(id)
-      const back = item?.discardedFrom ?? 'queued'
-      return change(id, FROM.restore, {
-        state: back,
-        discardedFrom: null,
-        nextAttemptAt: back === 'queued' ? now() : null,
-      })
+      const back = byId.get(id)?.discardedFrom
+      return change(id, 'restore', { discardedFrom: null, nextAttemptAt: back === 'queued' ? now() : null })
     }),
     reportConnectivity: command('reportConnectivity', ({ online }: { online: boolean }): Result<SyncStatus> => {
       if (queue.state === 'running' || queue.state === 'offline') {
@@ -387,14 +391,25 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
       ok: true,
       value: fakeDiagnostics(),
     })),
+    getOutboxAccess: command('getOutboxAccess', (): Result<OutboxAccess> => ({ ok: true, value: access })),
+    exportContacts: command('exportContacts', (): Result<ContactsExport> => {
+      // Main's CSV is tested with main; here a stand-in text that names every contact is enough.
+      const csv = ['Full name', ...order.map((item) => item.draft.fullName)].join('\r\n')
+      const file = { kind: 'file' as const, fileName: 'cloverhound-contacts-2025-01-01.csv', csv }
+      return { ok: true, value: saveDialog ? saveDialog(csv) : { ...file, count: order.length, complete: true } }
+    }),
     // As main does: the saved settings only, and the answer becomes what the status says about the connection.
     testConnection: command('testConnection', (): Result<ConnectionTest> => {
       const { profile } = view
-      if (!view.configured || profile.organizationId === null) {
+      if (profile.organizationId === null) {
         return failure(
           'not_configured',
           'Fill in the Base URL, Organization ID, API key ID and API key, save, then test again.',
         )
+      }
+      if (!view.hasApiKey) {
+        const host = new URL(profile.baseUrl).host
+        return failure('not_configured', `No API key is stored for ${host}. Enter it, save, then test again.`)
       }
       const testedAt = now()
       const { verdict } = probeAnswer
@@ -415,41 +430,46 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
     on: vi.fn(on),
   } satisfies BridgeApi
 
-  Object.defineProperty(window, 'api', { value: api, configurable: true, writable: true })
+  /** The host main's words name, from the connection in the settings. */
+  const host = (): string => new URL(view.profile.baseUrl).host
 
-  /** Main's sync worker, played by the test: each call is one transition the design allows. */
+  /** Main's sync worker, played by the test: each call is one move OUTBOX_TRANSITIONS allows. */
   const worker = {
     /** queued → sending (an attempt starts). */
     start(id: string): OutboxItem {
-      return must(change(id, ['queued'], { state: 'sending', attempts: (byId.get(id)?.attempts ?? 0) + 1 }))
+      return must(change(id, 'markSending', { attempts: (byId.get(id)?.attempts ?? 0) + 1, nextAttemptAt: null }))
     },
     /** → sent with the server's contact (starting the attempt first if it was still queued). */
     deliver(id: string, contactId = nextContactId++): OutboxItem {
       if (byId.get(id)?.state === 'queued') worker.start(id)
       const item = byId.get(id)!
       return must(
-        change(id, ['sending'], {
-          state: 'sent',
+        change(id, 'markSent', {
           contact: createdFrom(item.draft, contactId),
           lastError: null,
+          fieldErrors: null,
           nextAttemptAt: null,
         }),
       )
     },
     /** → needs_fix with the server's messages per field. */
-    reject(id: string, fieldErrors: ContactFieldErrors, lastError = 'The server did not accept this contact (422).') {
+    reject(
+      id: string,
+      fieldErrors: ContactFieldErrors | null,
+      lastError: ItemError = itemError('rejected', { messages: [] }),
+    ) {
       if (byId.get(id)?.state === 'queued') worker.start(id)
-      return must(change(id, ['sending'], { state: 'needs_fix', fieldErrors, lastError, nextAttemptAt: null }))
+      return must(change(id, 'markNeedsFix', { fieldErrors, lastError, nextAttemptAt: null }))
     },
     /** → queued again after a transient failure. */
-    retry(id: string, lastError: string, nextAttemptAt: string) {
+    retry(id: string, lastError: ItemError, nextAttemptAt: string) {
       if (byId.get(id)?.state === 'queued') worker.start(id)
-      return must(change(id, ['sending'], { state: 'queued', lastError, nextAttemptAt }))
+      return must(change(id, 'requeue', { lastError, nextAttemptAt }))
     },
     /** → unconfirmed: the request may have reached the server. */
-    lose(id: string, lastError = 'The connection dropped after the contact was sent.') {
+    lose(id: string, lastError: ItemError = itemError('connection_lost', { host: host() })) {
       if (byId.get(id)?.state === 'queued') worker.start(id)
-      return must(change(id, ['sending'], { state: 'unconfirmed', lastError, nextAttemptAt: null }))
+      return must(change(id, 'markUnconfirmed', { lastError, nextAttemptAt: null }))
     },
   }
 
@@ -467,6 +487,14 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
     setQueue(state: QueueState, options: { until?: string | null; message?: string } = {}) {
       queue = { state, until: options.until ?? null, message: options.message ?? null }
       emit('syncStatusChanged', status())
+    },
+    /** Main found the outbox file damaged and opened it read-only, with these words. */
+    setReadOnly(message: string) {
+      access = { readOnly: true, message }
+    },
+    /** Plays Electron's save dialog for Export contacts: it gets the CSV main made and answers. */
+    answerSaveDialog(answer: (csv: string) => ContactsExport) {
+      saveDialog = answer
     },
     /** How the server will answer the next Test connection. */
     answerProbe(verdict: ConnectionTestVerdict, message: string) {
@@ -495,6 +523,17 @@ export function installFakeBridge(initial: SettingsView = configuredView()) {
     status,
     listenerCount: (event: EventName) => listeners.get(event)?.size ?? 0,
   }
+}
+
+export type FakeBridge = ReturnType<typeof createFakeBridge>
+
+/** The fake as the renderer finds it: on `window.api`. */
+export function installFakeBridge(initial: SettingsView = configuredView()): FakeBridge {
+  const fake = createFakeBridge(initial)
+  // Reached through globalThis so this file also type-checks without the DOM (the contract test runs it in Node).
+  const { window } = globalThis as unknown as { window: object }
+  Object.defineProperty(window, 'api', { value: fake.api, configurable: true, writable: true })
+  return fake
 }
 
 function failure(code: AppError['code'], message: string): Result<never> {

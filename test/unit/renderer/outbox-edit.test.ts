@@ -2,6 +2,7 @@
 import { flushPromises, mount, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { itemError } from '../../../src/shared/item-error.ts'
 import App from '../../../src/renderer/src/App.vue'
 import { useContactFormStore } from '../../../src/renderer/src/stores/contact-form.ts'
 import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
@@ -56,7 +57,7 @@ beforeEach(() => {
   bridge.worker.reject(
     fixId,
     { email: ['Email has already been taken'], phones: [[], ['Number is reserved']] },
-    'The server did not accept this contact (422).',
+    itemError('rejected', { messages: [] }),
   )
 })
 
@@ -74,7 +75,7 @@ describe('Editing a saved contact', () => {
 
     expect(app.find('h1').text()).toBe('Edit saved contact')
     expect(app.text()).toContain('Editing a saved contact')
-    expect(app.text()).toContain('The server did not accept this contact (422).')
+    expect(app.text()).toContain('The server did not accept this contact. Fix the fields marked')
     expect(byLabel(app, 'Full name').element.value).toBe('Alan Turing')
     expect(byLabel<HTMLTextAreaElement>(app, 'Description').element.value).toBe('Bletchley')
     const email = byLabel(app, 'Email')
@@ -147,7 +148,7 @@ describe('Editing a saved contact', () => {
     await byLabel(app, 'Email').setValue('alan.t@example.com')
     await button(app, 'Save contact').trigger('click')
     await flushPromises()
-    expect(app.find('[role="alert"]').text()).toContain('cannot be changed')
+    expect(app.find('[role="alert"]').text()).toContain('This contact was discarded. Restore it first.')
     expect(app.text()).toContain('Editing a saved contact')
     expect(app.text()).toContain('It is now “Discarded”')
     expect(byLabel(app, 'Email').element.value).toBe('alan.t@example.com')

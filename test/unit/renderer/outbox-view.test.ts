@@ -2,6 +2,7 @@
 import { flushPromises, mount, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { itemError } from '../../../src/shared/item-error.ts'
 import type { OutboxFilter } from '../../../src/shared/outbox.ts'
 import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
 import { startStores } from '../../../src/renderer/src/stores/start-stores.ts'
@@ -88,12 +89,13 @@ describe('Outbox', () => {
 
   it('shows the last error, the attempts and the next try, and flags overdue items', async () => {
     const [id] = bridge.seed(1, () => ({ draft: draft('Retry R', 'r@example.com'), overdue: true }))
-    bridge.worker.retry(id!, 'The server had a problem (503).', new Date(Date.now() + 3_600_000).toISOString())
+    const retryAt = new Date(Date.now() + 3_600_000).toISOString()
+    bridge.worker.retry(id!, itemError('server_error', { status: 503 }), retryAt)
     const view = await mountOutbox()
 
     const r = row(view, 'Retry R')
     expect(r.text()).toContain('r@example.com')
-    expect(r.text()).toContain('The server had a problem (503).')
+    expect(r.text()).toContain('The Cloverhound server had a problem (status 503).')
     expect(r.text()).toMatch(/1 attempt · next try \d/)
     expect(r.text()).toContain('Overdue')
     // Buttons say whose they are without changing their names.

@@ -48,6 +48,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_items_by_age ON outbox_items (state, created_at);
     `,
   },
+  {
+    version: 2,
+    // last_error holds a code and its facts as JSON from here on; the words older versions stored
+    // are kept under the `legacy` code, so the user still reads them.
+    sql: `
+      UPDATE outbox_items
+        SET last_error = json_object('code', 'legacy', 'params', json_object('text', last_error))
+        WHERE last_error IS NOT NULL;
+    `,
+  },
 ]
 
 /** The newest schema this build knows; a file above it is from a newer app and is refused. */

@@ -7,6 +7,8 @@ import {
   createdContactSchema,
   type ContactDraft,
 } from '../../../shared/contact.ts'
+import { itemError, itemErrorSchema, type ItemError } from '../../../shared/item-error.ts'
+import { isRecord, parseJson } from '../../../shared/json.ts'
 import { LIMITS } from '../../../shared/limits.ts'
 import { WAITING_STATES, outboxStates, type OutboxItem, type OutboxState } from '../../../shared/outbox.ts'
 import type { StoredItem } from './outbox-store-types.ts'
@@ -22,8 +24,7 @@ export const ITEM_COLUMNS =
 export const STORED_COLUMNS = `${ITEM_COLUMNS}, request_json, idempotency_key, profile_id, discarded_from`
 
 /** Shown instead of the last error when a row's JSON no longer parses; the row itself is kept as it is. */
-export const UNREADABLE_MESSAGE =
-  'Part of this contact could not be read back from the outbox file. It is kept exactly as it was saved; check it and save it again, or discard it.'
+export const UNREADABLE = itemError('unreadable', {})
 
 /** The bound contactDraftSchema puts on each text field. */
 const DRAFT_TEXT_MAX = LIMITS.description * 4
@@ -59,7 +60,7 @@ export function readStoredItem(row: Row, now: number, flagAfterMs: number): { it
   const readable = base.readable && request.ok
   const item: StoredItem = {
     ...base.item,
-    lastError: readable ? base.item.lastError : UNREADABLE_MESSAGE,
+    lastError: readable ? base.item.lastError : UNREADABLE,
     // An empty name can never pass validation, so this stand-in cannot reach the server.
     request: request.ok ? request.value : { full_name: '' },
     idempotencyKey: text(row.idempotency_key),
@@ -87,7 +88,7 @@ function readItem(row: Row, now: number, flagAfterMs: number): { item: OutboxIte
     target: { baseUrl: text(row.target_base_url), organizationId: integer(row.target_organization_id) },
     attempts: integer(row.attempts),
     nextAttemptAt: nextAttemptAt === null || nextAttemptAt === undefined ? null : isoTime(integer(nextAttemptAt)),
-    lastError: readable ? nullableText(row.last_error) : UNREADABLE_MESSAGE,
+    lastError: readable ? readItemError(row.last_error) : UNREADABLE,
     fieldErrors: fieldErrors.ok ? fieldErrors.value : null,
     contact: contact.ok ? contact.value : null,
     overdue: isOverdue(state, createdAt, now, flagAfterMs),
@@ -95,6 +96,18 @@ function readItem(row: Row, now: number, flagAfterMs: number): { item: OutboxIte
     updatedAt: isoTime(integer(row.updated_at)),
   }
   return { item, readable }
+}
+
+/** The last_error column: an ItemError as JSON (schema 2 on; migration 2 turned older words into `legacy`). */
+export function storedItemError(error: ItemError | null): string | null {
+  return error === null ? null : JSON.stringify(error)
+}
+
+/** Text that is not an ItemError (a newer app's code, a hand-edited file) is shown as it is rather than lost. */
+function readItemError(value: SQLOutputValue | undefined): ItemError | null {
+  if (typeof value !== 'string') return null
+  const parsed = itemErrorSchema.safeParse(parseJson(value))
+  return parsed.success ? parsed.data : itemError('legacy', { text: value })
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false }
@@ -107,14 +120,6 @@ function parseColumn<T>(schema: z.ZodType<T>, value: SQLOutputValue | undefined)
 
 function parseNullableColumn<T>(schema: z.ZodType<T>, value: SQLOutputValue | undefined): Parsed<T | null> {
   return value === null ? { ok: true, value: null } : parseColumn(schema, value)
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }
 
 /** Keeps whatever text of a draft still reads, so the user can see (and save again) what they typed. */
@@ -134,10 +139,6 @@ function salvageDraft(value: SQLOutputValue | undefined): ContactDraft {
   return draft
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 function textField(value: unknown, max: number): string {
   return typeof value === 'string' ? value.slice(0, max) : ''
 }
@@ -148,10 +149,6 @@ function stateOf(value: SQLOutputValue | undefined): OutboxState | undefined {
 
 function text(value: SQLOutputValue | undefined): string {
   return typeof value === 'string' ? value : ''
-}
-
-function nullableText(value: SQLOutputValue | undefined): string | null {
-  return typeof value === 'string' ? value : null
 }
 
 function integer(value: SQLOutputValue | undefined): number {

@@ -1,14 +1,22 @@
-import { WAITING_STATES } from '../../../shared/outbox.ts'
+import {
+  HISTORY_STATES,
+  OUTBOX_TRANSITIONS,
+  WAITING_STATES,
+  type OutboxMove,
+  type OutboxState,
+} from '../../../shared/outbox.ts'
 import { ITEM_COLUMNS, STORED_COLUMNS } from './outbox-rows.ts'
 
 /**
  * Every statement the store runs, prepared once at open. A transition is one UPDATE … RETURNING guarded
- * by `state IN (expected)`: when the item moved on meanwhile it matches no row and nothing is written.
- * INDEXED BY pins the plans that must stay fast at 100,000 items whatever SQLite's statistics say.
+ * by `state IN (…)`, the move's from-states in OUTBOX_TRANSITIONS: when the item moved on meanwhile
+ * it matches no row and nothing is written. The SET names the to-state (checked against the table
+ * by a test). INDEXED BY pins the plans that must stay fast at 100,000 items whatever SQLite's statistics say.
  */
-const waiting = WAITING_STATES.map((state) => `'${state}'`).join(', ')
-const transition = (set: string, from: string): string =>
-  `UPDATE outbox_items SET ${set}, updated_at = :now WHERE id = :id AND state IN (${from}) RETURNING ${STORED_COLUMNS}`
+const list = (states: readonly OutboxState[]): string => states.map((state) => `'${state}'`).join(', ')
+const from = (move: OutboxMove): string => list(OUTBOX_TRANSITIONS[move].from)
+const transition = (move: OutboxMove, set: string): string =>
+  `UPDATE outbox_items SET ${set}, updated_at = :now WHERE id = :id AND state IN (${from(move)}) RETURNING ${STORED_COLUMNS}`
 
 export const OUTBOX_SQL = {
   begin: 'BEGIN IMMEDIATE',
@@ -29,7 +37,7 @@ export const OUTBOX_SQL = {
   countState: 'SELECT count(*) AS n FROM outbox_items INDEXED BY outbox_items_by_state WHERE state = :state',
   countByState: 'SELECT state, count(*) AS n FROM outbox_items INDEXED BY outbox_items_by_state GROUP BY state',
   countOverdue: `SELECT count(*) AS n FROM outbox_items INDEXED BY outbox_items_by_age
-    WHERE state IN (${waiting}) AND created_at < :cut`,
+    WHERE state IN (${list(WAITING_STATES)}) AND created_at < :cut`,
 
   due: `SELECT ${STORED_COLUMNS} FROM outbox_items INDEXED BY outbox_items_due
     WHERE state = 'queued' AND target_base_url = :baseUrl AND target_organization_id = :organizationId
@@ -48,45 +56,68 @@ export const OUTBOX_SQL = {
     + (SELECT count(*) FROM outbox_items INDEXED BY outbox_items_due
         WHERE state = 'queued' AND target_base_url = :baseUrl AND target_organization_id > :organizationId) AS n`,
 
-  markSending: transition(`state = 'sending', attempts = attempts + 1, next_attempt_at = NULL`, `'queued'`),
+  markSending: transition('markSending', `state = 'sending', attempts = attempts + 1, next_attempt_at = NULL`),
   markSent: transition(
+    'markSent',
     `state = 'sent', contact_json = :contact, next_attempt_at = NULL, last_error = NULL, field_errors_json = NULL`,
-    `'sending'`,
   ),
-  requeue: transition(`state = 'queued', next_attempt_at = :nextAttemptAt, last_error = :lastError`, `'sending'`),
+  requeue: transition('requeue', `state = 'queued', next_attempt_at = :nextAttemptAt, last_error = :lastError`),
   markNeedsFix: transition(
+    'markNeedsFix',
     `state = 'needs_fix', next_attempt_at = NULL, last_error = :lastError, field_errors_json = :fieldErrors`,
-    `'sending'`,
   ),
-  markUnconfirmed: transition(`state = 'unconfirmed', next_attempt_at = NULL, last_error = :lastError`, `'sending'`),
+  markUnconfirmed: transition(
+    'markUnconfirmed',
+    `state = 'unconfirmed', next_attempt_at = NULL, last_error = :lastError`,
+  ),
   updateDraft: transition(
+    'edit',
     `state = 'queued', draft_json = :draft, request_json = :request, target_base_url = :baseUrl,
       target_organization_id = :organizationId, attempts = 0, next_attempt_at = :now, last_error = NULL,
       field_errors_json = NULL`,
-    `'needs_fix', 'queued'`,
   ),
-  sendAgain: transition(`state = 'queued', next_attempt_at = :now, last_error = NULL`, `'unconfirmed'`),
+  sendAgain: transition('sendAgain', `state = 'queued', next_attempt_at = :now, last_error = NULL`),
   markSentByUser: transition(
+    'markAsSent',
     `state = 'sent', contact_json = NULL, next_attempt_at = NULL, last_error = NULL, field_errors_json = NULL`,
-    `'unconfirmed'`,
   ),
   // SET reads the row as it was, so discarded_from gets the old state.
-  discard: transition(
-    `discarded_from = state, state = 'discarded', next_attempt_at = NULL`,
-    `'queued', 'needs_fix', 'unconfirmed'`,
-  ),
+  discard: transition('discard', `discarded_from = state, state = 'discarded', next_attempt_at = NULL`),
   // Only back to where discard can come from; a queued item is due at once.
   restore: `UPDATE outbox_items SET state = discarded_from, discarded_from = NULL,
       next_attempt_at = CASE discarded_from WHEN 'queued' THEN :now ELSE NULL END, updated_at = :now
-    WHERE id = :id AND state = 'discarded' AND discarded_from IN ('queued', 'needs_fix', 'unconfirmed')
+    WHERE id = :id AND state IN (${from('restore')}) AND discarded_from IN (${from('discard')})
     RETURNING ${STORED_COLUMNS}`,
   // A queued row whose JSON no longer reads must not be sent; the user sees it and decides.
-  holdUnreadable: transition(`state = 'needs_fix', next_attempt_at = NULL, last_error = :lastError`, `'queued'`),
+  holdUnreadable: transition('holdUnreadable', `state = 'needs_fix', next_attempt_at = NULL, last_error = :lastError`),
 
   recoverInterrupted: `UPDATE outbox_items SET state = 'unconfirmed', next_attempt_at = NULL, last_error = :lastError,
-      updated_at = :now WHERE state = 'sending'`,
+      updated_at = :now WHERE state IN (${from('recoverInterrupted')})`,
+  // Reading out everything (Export contacts): row by row from both ends, so a damaged page in the middle
+  // costs only the rows on it.
+  readForward: `SELECT ${ITEM_COLUMNS} FROM outbox_items WHERE seq > :after ORDER BY seq`,
+  readBackward: `SELECT ${ITEM_COLUMNS} FROM outbox_items WHERE seq > :after ORDER BY seq DESC`,
+  vacuum: 'VACUUM',
+  // Moves the WAL's pages (old versions of deleted rows among them) into the file and empties the WAL.
+  checkpoint: 'PRAGMA wal_checkpoint(TRUNCATE)',
   pruneHistory: `DELETE FROM outbox_items INDEXED BY outbox_items_by_state
-    WHERE state IN ('sent', 'discarded') AND updated_at < :cut`,
+    WHERE state IN (${list(HISTORY_STATES)}) AND updated_at < :cut`,
 } as const
 
 export type OutboxStatementName = keyof typeof OUTBOX_SQL
+
+/** The statement that writes each move of OUTBOX_TRANSITIONS (Send now writes nothing: the worker just stops waiting). */
+export const MOVE_STATEMENTS = {
+  edit: 'updateDraft',
+  sendAgain: 'sendAgain',
+  markAsSent: 'markSentByUser',
+  discard: 'discard',
+  restore: 'restore',
+  markSending: 'markSending',
+  markSent: 'markSent',
+  requeue: 'requeue',
+  markNeedsFix: 'markNeedsFix',
+  markUnconfirmed: 'markUnconfirmed',
+  holdUnreadable: 'holdUnreadable',
+  recoverInterrupted: 'recoverInterrupted',
+} as const satisfies Record<Exclude<OutboxMove, 'sendNow'>, OutboxStatementName>

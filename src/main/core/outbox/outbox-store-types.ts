@@ -1,4 +1,5 @@
 import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
+import type { ItemError } from '../../../shared/item-error.ts'
 import type { OutboxItem, OutboxPage, OutboxPageRequest, OutboxState, OutboxTarget } from '../../../shared/outbox.ts'
 
 /** What the sender needs beyond what the renderer sees. Never leaves main. */
@@ -19,6 +20,12 @@ export interface NewOutboxItem {
   profileId: string
 }
 
+/** Every item that could be read out of the file, oldest first; `complete` is false when some rows could not. */
+export interface OutboxReadout {
+  items: OutboxItem[]
+  complete: boolean
+}
+
 export type OutboxCounts = Record<OutboxState, number> & { overdue: number }
 
 /**
@@ -28,6 +35,8 @@ export type OutboxCounts = Record<OutboxState, number> & { overdue: number }
  */
 export interface OutboxStore {
   readonly path: string
+  /** True when the file failed its check at open: reads work, every change is refused with words, nothing is written. */
+  readonly readOnly: boolean
   /** Items waiting longer than this (ms since saved) are `overdue`: flagged, never dropped. */
   flagAfterMs: number
   enqueue(item: NewOutboxItem, now: number): StoredItem
@@ -46,15 +55,15 @@ export interface OutboxStore {
   /** sending → sent with the server's contact. */
   markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined
   /** sending → queued after a transient failure. */
-  requeue(id: string, change: { nextAttemptAt: number; lastError: string }, now: number): StoredItem | undefined
+  requeue(id: string, change: { nextAttemptAt: number; lastError: ItemError }, now: number): StoredItem | undefined
   /** sending → needs_fix (422 and other permanent refusals). */
   markNeedsFix(
     id: string,
-    change: { lastError: string; fieldErrors: ContactFieldErrors | null },
+    change: { lastError: ItemError; fieldErrors: ContactFieldErrors | null },
     now: number,
   ): StoredItem | undefined
   /** sending → unconfirmed (may have reached the server). */
-  markUnconfirmed(id: string, lastError: string, now: number): StoredItem | undefined
+  markUnconfirmed(id: string, lastError: ItemError, now: number): StoredItem | undefined
   /** needs_fix | queued → queued with a new draft and request (and the current target); attempts reset. */
   updateDraft(
     id: string,
@@ -71,8 +80,13 @@ export interface OutboxStore {
   restore(id: string, now: number): StoredItem | undefined
   /** At start-up: every `sending` left by a crash becomes `unconfirmed`. Returns how many. */
   recoverInterrupted(now: number): number
-  /** Deletes sent and discarded items last changed before `olderThan`. Returns how many. */
+  /**
+   * Deletes sent and discarded items last changed before `olderThan`, then compacts the file so their
+   * text is gone from it and its WAL. Returns how many. A read-only outbox keeps everything (returns 0).
+   */
   pruneHistory(olderThan: number): number
+  /** Every item that still reads, for Export contacts (CSV); a damaged row range is skipped, not fatal. */
+  readAll(now: number): OutboxReadout
   close(): void
 }
 
@@ -80,4 +94,6 @@ export interface OpenOutboxOptions {
   /** The SQLite file, in the app's data folder. */
   path: string
   flagAfterMs: number
+  /** For tests; decides whether F_FULLFSYNC is asked for (macOS). */
+  platform?: NodeJS.Platform
 }

@@ -1,5 +1,5 @@
 import { retryDelay, type BackoffOptions } from './backoff.ts'
-import type { SendDecision } from './classify-outcome.ts'
+import type { SendDecision } from './decide-outcome.ts'
 import type { OutboxStore } from './outbox-store-types.ts'
 
 /** What one send's outcome says about the whole queue. */

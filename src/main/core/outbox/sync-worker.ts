@@ -2,9 +2,9 @@ import type { OutboxTarget, SyncStatus } from '../../../shared/outbox.ts'
 import type { CloverhoundClient } from '../cloverhound-client.ts'
 import type { ConnectionHealth } from '../connection-health.ts'
 import type { Connection } from '../credentials.ts'
-import { silentLogger, type Logger } from '../logger.ts'
+import { errorName, silentLogger, type Logger } from '../logger.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
-import { decideOutcome, interruptedDecision, type SendDecision } from './classify-outcome.ts'
+import { decideOutcome, interruptedDecision, type SendDecision } from './decide-outcome.ts'
 import type { OutboxStore, StoredItem } from './outbox-store-types.ts'
 import { QueueState } from './queue-state.ts'
 import { recordDecision } from './record-decision.ts'
@@ -328,8 +328,4 @@ export class SyncWorker {
     this.#timers.clearTimeout(this.#timer)
     this.#timer = undefined
   }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error
 }

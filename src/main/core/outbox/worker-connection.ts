@@ -1,8 +1,9 @@
+import { itemError } from '../../../shared/item-error.ts'
 import type { OutboxTarget } from '../../../shared/outbox.ts'
 import { apiKeyBinding, sameApiKeyBinding, type ConnectionProfile } from '../../../shared/settings.ts'
 import { keychainMessage, type Connection } from '../credentials.ts'
 import { KeychainUnavailableError } from '../secret-store.ts'
-import type { SendDecision } from './classify-outcome.ts'
+import type { SendDecision } from './decide-outcome.ts'
 
 /** What the worker needs from Credentials: the profile alone, and the profile with its key. */
 export interface WorkerCredentials {
@@ -63,7 +64,7 @@ export function noKeyForServer(target: OutboxTarget): SendDecision {
   const host = new URL(target.baseUrl).host
   return {
     kind: 'pause_auth',
-    lastError: `No API key was entered for ${host}, so nothing was sent. Enter it in Settings; this contact stays queued.`,
+    lastError: itemError('no_key_for_server', { host }),
     queueMessage: `Paused: no API key was entered for ${host}. Enter it in Settings.`,
   }
 }

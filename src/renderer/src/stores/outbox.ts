@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
-import { WAITING_STATES, type OutboxFilter, type OutboxItem, type OutboxState } from '../../../shared/outbox.ts'
+import { matchesFilter, type OutboxFilter, type OutboxItem } from '../../../shared/outbox.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import { useBridgeEvents } from '../composables/use-bridge-events.ts'
 import { useChangeBatches, type ChangeBatch } from '../composables/use-change-batches.ts'
@@ -13,17 +13,6 @@ import { useSyncStore } from './sync.ts'
 export const PAGE_SIZE = 100
 /** Ids the list has not loaded are fetched only to see whether they belong in it; cap that per burst. */
 const UNKNOWN_FETCH_CAP = PAGE_SIZE
-
-const FILTER_STATES: Record<OutboxFilter, readonly OutboxState[] | null> = {
-  waiting: WAITING_STATES,
-  sent: ['sent'],
-  discarded: ['discarded'],
-  all: null,
-}
-
-export function matchesFilter(state: OutboxState, filter: OutboxFilter): boolean {
-  return FILTER_STATES[filter]?.includes(state) ?? true
-}
 
 /**
  * The Outbox list: one filter at a time, newest first, loaded a page at a time (keyset on `seq`)

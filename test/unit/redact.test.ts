@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { isSecretKey, REDACTED, redactSecrets, redactText } from '../../../src/main/redact.ts'
+import { isSecretKey, REDACTED, redactSecrets, redactText } from '../../src/main/core/redact.ts'
 
 const KEY = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'
 const BASIC = Buffer.from(`key-id:${KEY}`).toString('base64')

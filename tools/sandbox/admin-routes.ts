@@ -4,8 +4,9 @@
  * elsewhere that rebinds its DNS to 127.0.0.1 still sends its own host name).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { parseJson } from '../../src/shared/json.ts'
 import { parseFaultPatch, type Faults } from './faults.ts'
-import { parseJson, readBody, sendEmpty, sendJson } from './http-helpers.ts'
+import { readBody, sendEmpty, sendJson } from './http-helpers.ts'
 
 export const ADMIN_PREFIX = '/__sandbox/'
 

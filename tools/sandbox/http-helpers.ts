@@ -1,4 +1,5 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
+import { parseJson } from '../../src/shared/json.ts'
 import type { CannedResponse } from './faults.ts'
 
 /** Reads the whole body but keeps at most `maxBytes`, so an oversize request still gets its 413. */
@@ -19,14 +20,6 @@ export function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
   }
   return headers
-}
-
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }
 
 export function sendJson(

@@ -8,11 +8,12 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
+import { parseJson } from '../../src/shared/json.ts'
 import { handleAdmin, ADMIN_PREFIX } from './admin-routes.ts'
 import { basicCredentialsMatch } from './basic-auth.ts'
 import { validateContact, type ContactInput } from './contact-validation.ts'
 import { Faults } from './faults.ts'
-import { lowerCaseHeaders, parseJson, readBody, sendCanned, sendJson } from './http-helpers.ts'
+import { lowerCaseHeaders, readBody, sendCanned, sendJson } from './http-helpers.ts'
 
 export const DEFAULT_ORGANIZATION_ID = 4242
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { APP_INDEX_URL, appPageUrlPatterns, isAppPageUrl, resolveAppPage } from '../../../src/main/app-page.ts'
+import { APP_INDEX_URL, appPageUrlPatterns, isAppPageUrl, resolveAppPage } from '../../src/main/core/app-page.ts'
 
 const builtFileUrl = pathToFileURL(join('/', 'opt', 'Cloverhound Contacts', 'out', 'renderer', 'index.html')).href
 

@@ -1,8 +1,8 @@
 /**
  * Scrubs anything secret or personal from a value before it is written to a log. Pure and
- * Electron-free, so it is tested for real; log.ts runs it on every message as an electron-log hook.
+ * Electron-free, so it is tested for real; src/main/log.ts runs it on every message as an electron-log hook.
  *
- * Callers already log names and codes only (see core/logger.ts); this is the net under them, for
+ * Callers already log names and codes only (see logger.ts); this is the net under them, for
  * the day an error message or a detail carries a header, a key or a contact by mistake.
  */
 
@@ -99,7 +99,7 @@ export function redactText(text: string): string {
 
 /**
  * Returns a copy of `value` safe to log: strings scrubbed, values under secret-looking keys
- * replaced, Errors reduced to name, message and code (no stack: STYLE.md keeps traces out of
+ * replaced, Errors reduced to name, message and code (no stack: docs/architecture.md "Logs" keeps traces out of
  * logs), and cycles, depth and width bounded. Never throws, never mutates its input.
  */
 export function redactSecrets(value: unknown): unknown {

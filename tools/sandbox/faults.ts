@@ -1,3 +1,5 @@
+import { isRecord } from '../../src/shared/json.ts'
+
 /** A reply sent instead of the API's own, as a proxy, load balancer or rate limiter in front of it might. */
 export interface CannedResponse {
   status: number
@@ -117,8 +119,4 @@ function boolean(value: unknown, name: string): boolean {
 function headerValue(value: unknown, name: string): string {
   if (typeof value !== 'string' || !HEADER_VALUE.test(value)) throw new TypeError(`${name} must be a one-line string`)
   return value
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,6 +1,6 @@
 /**
  * Where the renderer comes from: electron-vite's dev server while developing, the built bundle
- * served on `app://bundle` (see app-protocol.ts) once built. Every "is this our own page?" check in
+ * served on `app://bundle` (see src/main/app-protocol.ts) once built. Every "is this our own page?" check in
  * main asks this one place.
  */
 export type AppPage = { kind: 'dev-server' | 'bundle'; url: string; origin: string }

@@ -1,0 +1,298 @@
+/**
+ * The renderer's fake bridge (test/unit/renderer/fake-bridge.ts) against the real core (command
+ * handlers over a real SQLite file): the same random sessions of commands and worker moves, and
+ * after every step the same answers, states, last errors, refusal words and counts. When the fake
+ * drifts from main, the renderer tests stop proving anything; this test says so first.
+ *
+ * The connection has no API key, so the real worker never sends; the worker's moves are played
+ * on both sides from one decision of the real decideOutcome.
+ */
+import fc from 'fast-check'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Result } from '../../src/shared/app-error.ts'
+import { commandNames, type CommandName } from '../../src/shared/bridge-contract.ts'
+import type { ContactDraft } from '../../src/shared/contact.ts'
+import { nextState, outboxFilters, type OutboxItem, type OutboxPage, type SyncStatus } from '../../src/shared/outbox.ts'
+import type { CreateContactOutcome } from '../../src/main/core/cloverhound-client.ts'
+import { dispatchCommand } from '../../src/main/core/command-dispatch.ts'
+import { decideOutcome } from '../../src/main/core/outbox/decide-outcome.ts'
+import { recordDecision } from '../../src/main/core/outbox/record-decision.ts'
+import { configuredView, createFakeBridge, createdFrom, type FakeBridge } from '../unit/renderer/fake-bridge.ts'
+import { openHarness, removeDir, value, type Harness } from './support/outbox-harness.ts'
+
+const PROFILE = { baseUrl: 'https://api.example.test', organizationId: 42, apiKeyId: 'key-id-1' }
+const HOST = new URL(PROFILE.baseUrl).host
+
+const open: Harness[] = []
+afterEach(async () => {
+  for (const harness of open.splice(0)) {
+    await harness.core.close()
+    await removeDir(harness.dataDir)
+  }
+})
+
+/** Both sides, set up alike: a saved connection, no API key yet. */
+async function pair(): Promise<{ core: Harness; fake: FakeBridge }> {
+  const core = await openHarness({
+    fetch: async () => {
+      throw new Error('The contract test must not send anything.')
+    },
+  })
+  open.push(core)
+  value(await core.core.handlers.saveSettings({ ...PROFILE }))
+  const fake = createFakeBridge(configuredView({ profile: PROFILE, configured: false, hasApiKey: false }))
+  return { core, fake }
+}
+
+/** What both sides must agree on about an item: everything but ids, seq and clock times. */
+function itemFacts(item: OutboxItem) {
+  return {
+    state: item.state,
+    draft: item.draft,
+    target: item.target,
+    attempts: item.attempts,
+    due: item.nextAttemptAt !== null,
+    lastError: item.lastError,
+    fieldErrors: item.fieldErrors,
+    contact: item.contact,
+    overdue: item.overdue,
+  }
+}
+
+/** The status line's words are each side's own (see the fake's QUEUE_MESSAGES); the rest must agree. */
+function statusFacts(status: SyncStatus) {
+  return { state: status.state, counts: status.counts, waiting: status.waiting, overdue: status.overdue }
+}
+
+function answerFacts(result: Result<unknown>) {
+  if (!result.ok) return { error: result.error }
+  const answer = result.value as object
+  if ('items' in answer)
+    return { page: (answer as OutboxPage).items.map(itemFacts), total: (answer as OutboxPage).total }
+  if ('counts' in answer) return { status: statusFacts(answer as SyncStatus) }
+  return { item: itemFacts(answer as OutboxItem) }
+}
+
+const outcomes: CreateContactOutcome[] = [
+  { kind: 'invalid', status: 422, errors: { email: ['has already been taken'], general: ['Check the email.'] } },
+  { kind: 'unauthorized' },
+  { kind: 'forbidden' },
+  { kind: 'rate_limited', retryAfterMs: 30_000 },
+  { kind: 'server_error', status: 503, retryAfterMs: undefined },
+  { kind: 'network', description: 'the server refused the connection', mayHaveReachedServer: false },
+  { kind: 'network', description: 'the connection was cut before the server answered', mayHaveReachedServer: true },
+  { kind: 'timeout', mayHaveReachedServer: true },
+  { kind: 'unexpected', status: 404, description: 'status 404', mayHaveReachedServer: false },
+]
+
+/** Commands a random session calls on a picked item; saving and listing have steps of their own. */
+const ITEM_COMMANDS = [
+  'getOutboxItem',
+  'getSyncStatus',
+  'sendNow',
+  'updateOutboxItem',
+  'sendAgain',
+  'markAsSent',
+  'discardOutboxItem',
+  'restoreOutboxItem',
+  'reportConnectivity',
+  'getOutboxAccess',
+] as const satisfies readonly CommandName[]
+/** The rest, each for a reason: its own step, not the outbox's, or an answer that differs by design (ids in a file). */
+const OTHER_COMMANDS: readonly CommandName[] = [
+  'saveContact',
+  'listOutbox',
+  'getSettings',
+  'saveSettings',
+  'removeApiKey',
+  'getDiagnostics',
+  'exportContacts',
+  // It asks the server, and this test sends nothing; settings-connection.test.ts plays its answers.
+  'testConnection',
+]
+type Step =
+  | { kind: 'save'; draft: ContactDraft }
+  | { kind: 'command'; name: CommandName; pick: number; draft: ContactDraft }
+  | { kind: 'start'; pick: number }
+  | { kind: 'finish'; pick: number; outcome: number | 'created' }
+  /** start, then finish: one whole attempt. */
+  | { kind: 'send'; pick: number; outcome: number | 'created' }
+
+const draft: fc.Arbitrary<ContactDraft> = fc.record({
+  // Mostly valid, so items reach every state; sometimes not, so refusals are compared too.
+  fullName: fc.oneof({ weight: 5, arbitrary: fc.constantFrom('Ada Lovelace', 'Alan Turing') }, fc.constant('')),
+  email: fc.oneof({ weight: 5, arbitrary: fc.constantFrom('', 'ada@example.com') }, fc.constant('not an email')),
+  description: fc.constantFrom('', 'Met at the fair'),
+  phones: fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom<ContactDraft['phones']>([], [{ number: '+14155550132' }]) },
+    fc.constant<ContactDraft['phones']>([{ number: '+14155550132' }, { number: 'nope' }]),
+  ),
+})
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('save' as const), draft }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('command' as const),
+      name: fc.constantFrom(...ITEM_COMMANDS),
+      pick: fc.nat(),
+      draft,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('start' as const), pick: fc.nat() }) },
+  ...(['finish', 'send'] as const).map((kind) => ({
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant(kind),
+      pick: fc.nat(),
+      outcome: fc.oneof(fc.constant('created' as const), fc.nat({ max: outcomes.length - 1 })),
+    }),
+  })),
+)
+
+/** Runs one session on both sides, comparing after every step. */
+async function run(steps: Step[]): Promise<void> {
+  const { core, fake } = await pair()
+  const coreIds: string[] = []
+  const fakeIds: string[] = []
+  const unknown = '00000000-0000-4000-8000-0000000fffff'
+  /** The same item on both sides; one pick in ten names an item neither knows. */
+  const chosen = (pick: number): [string, string] =>
+    coreIds.length === 0 || pick % 10 === 0
+      ? [unknown, unknown]
+      : [coreIds[pick % coreIds.length]!, fakeIds[pick % fakeIds.length]!]
+  let contactId = 5000
+
+  for (const [index, current] of steps.entries()) {
+    const where = `step ${index}: ${JSON.stringify(current)}`
+    if (current.kind === 'save') {
+      const [real, fakeAnswer] = [
+        await core.core.handlers.saveContact(current.draft),
+        await fake.api.saveContact(current.draft),
+      ]
+      expect(answerFacts(fakeAnswer), where).toEqual(answerFacts(real))
+      if (real.ok && fakeAnswer.ok) {
+        coreIds.push(real.value.id)
+        fakeIds.push(fakeAnswer.value.id)
+      }
+    } else if (current.kind === 'command') {
+      const [coreId, fakeId] = chosen(current.pick)
+      const input = (id: string): unknown => {
+        switch (current.name) {
+          case 'getSyncStatus':
+          case 'getOutboxAccess':
+            return undefined
+          case 'reportConnectivity':
+            return { online: current.pick % 2 === 0 }
+          case 'sendNow':
+            return current.pick % 3 === 0 ? {} : { id }
+          case 'updateOutboxItem':
+            return { id, draft: current.draft }
+          default:
+            return { id }
+        }
+      }
+      const real = await dispatchCommand(core.core.handlers, current.name, input(coreId))
+      const call = fake.api[current.name] as (input: unknown) => Promise<Result<unknown>>
+      expect(answerFacts(await call(input(fakeId))), where).toEqual(answerFacts(real))
+    } else {
+      const [coreId, fakeId] = chosen(current.pick)
+      const now = Date.now()
+      // The worker only makes moves the table allows; both sides must then accept them.
+      const queued = fake.item(fakeId)
+      if (current.kind !== 'finish' && queued && nextState('markSending', queued)) {
+        expect(core.core.outbox.markSending(coreId, now), where).toBeDefined()
+        fake.worker.start(fakeId)
+      }
+      const item = fake.item(fakeId)
+      if (current.kind !== 'start') {
+        if (item?.state !== 'sending') continue
+        const outcome: CreateContactOutcome =
+          current.outcome === 'created'
+            ? { kind: 'created', contact: createdFrom(item.draft, ++contactId) }
+            : outcomes[current.outcome]!
+        const decision = decideOutcome(outcome, { host: HOST, organizationId: PROFILE.organizationId })
+        const options = { now, random: () => 0.5, backoff: {} }
+        recordDecision(core.core.outbox, coreId, item.attempts, decision, options)
+        if (decision.kind === 'sent') fake.worker.deliver(fakeId, contactId)
+        else if (decision.kind === 'needs_fix') fake.worker.reject(fakeId, decision.fieldErrors, decision.lastError)
+        else if (decision.kind === 'unconfirmed') fake.worker.lose(fakeId, decision.lastError)
+        else fake.worker.retry(fakeId, decision.lastError, new Date(now + 1_000).toISOString())
+      }
+    }
+    await expectSameOutbox(core, fake, where)
+  }
+}
+
+/** Every filter's list and the status, read from both sides. */
+async function expectSameOutbox(core: Harness, fake: FakeBridge, where: string): Promise<void> {
+  for (const filter of outboxFilters) {
+    const request = { filter, limit: 500 }
+    const [real, fakeAnswer] = [await core.core.handlers.listOutbox(request), await fake.api.listOutbox(request)]
+    expect(answerFacts(fakeAnswer), `${where}, ${filter} list`).toEqual(answerFacts(real))
+  }
+  const [real, fakeAnswer] = [
+    await core.core.handlers.getSyncStatus(undefined),
+    await fake.api.getSyncStatus(undefined),
+  ]
+  expect(answerFacts(fakeAnswer), `${where}, status`).toEqual(answerFacts(real))
+}
+
+describe('the fake bridge and the real core', () => {
+  it('leave no command unclassified: a new one is compared here or excluded with a reason', () => {
+    expect([...ITEM_COMMANDS, ...OTHER_COMMANDS].sort()).toEqual([...commandNames].sort())
+  })
+
+  it('answer a session through every state alike', async () => {
+    const valid: ContactDraft = { fullName: 'Ada Lovelace', email: '', description: '', phones: [] }
+    const steps: Step[] = [
+      { kind: 'save', draft: valid },
+      { kind: 'save', draft: { ...valid, fullName: '' } },
+      { kind: 'command', name: 'sendAgain', pick: 1, draft: valid },
+      { kind: 'command', name: 'markAsSent', pick: 1, draft: valid },
+      { kind: 'command', name: 'restoreOutboxItem', pick: 1, draft: valid },
+      { kind: 'command', name: 'sendNow', pick: 1, draft: valid },
+      { kind: 'start', pick: 1 },
+      { kind: 'command', name: 'discardOutboxItem', pick: 1, draft: valid },
+      { kind: 'command', name: 'updateOutboxItem', pick: 1, draft: valid },
+      { kind: 'finish', pick: 1, outcome: 7 },
+      { kind: 'command', name: 'updateOutboxItem', pick: 1, draft: valid },
+      { kind: 'command', name: 'sendAgain', pick: 1, draft: valid },
+      { kind: 'start', pick: 1 },
+      { kind: 'finish', pick: 1, outcome: 0 },
+      { kind: 'command', name: 'sendAgain', pick: 1, draft: valid },
+      { kind: 'command', name: 'discardOutboxItem', pick: 1, draft: valid },
+      { kind: 'command', name: 'restoreOutboxItem', pick: 1, draft: valid },
+      { kind: 'command', name: 'updateOutboxItem', pick: 1, draft: { ...valid, phones: [{ number: 'nope' }] } },
+      { kind: 'command', name: 'updateOutboxItem', pick: 1, draft: { ...valid, fullName: 'Ada King' } },
+      { kind: 'start', pick: 1 },
+      { kind: 'finish', pick: 1, outcome: 'created' },
+      { kind: 'command', name: 'discardOutboxItem', pick: 1, draft: valid },
+      { kind: 'command', name: 'getOutboxItem', pick: 10, draft: valid },
+      { kind: 'command', name: 'reportConnectivity', pick: 1, draft: valid },
+    ]
+    await run(steps)
+  })
+
+  it('answer random sessions alike', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 40, size: 'max' }), async (steps) => {
+        try {
+          // Two items from the start, so the commands have something to work on.
+          const valid: ContactDraft = { fullName: 'Grace Hopper', email: '', description: '', phones: [] }
+          await run([
+            { kind: 'save', draft: valid },
+            { kind: 'save', draft: { ...valid, fullName: 'Alan Turing' } },
+            ...steps,
+          ])
+        } finally {
+          for (const harness of open.splice(0)) {
+            await harness.core.close()
+            await removeDir(harness.dataDir)
+          }
+        }
+      }),
+      { numRuns: 40 },
+    )
+  }, 120_000)
+})
