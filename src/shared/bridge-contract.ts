@@ -16,7 +16,7 @@ import {
   syncStatusSchema,
   updateItemInputSchema,
 } from './outbox.ts'
-import { settingsInputSchema, settingsViewSchema } from './settings.ts'
+import { connectionTestSchema, settingsInputSchema, settingsViewSchema } from './settings.ts'
 
 export * from './bridge-names.ts'
 
@@ -62,6 +62,8 @@ export const bridgeContract = {
   discardDraft: { input: noInput, output: savedDraftSchema },
   /** sent (marked by the user) → unconfirmed: undoes Mark as sent. */
   undoMarkAsSent: { input: itemIdInputSchema, output: outboxItemSchema },
+  /** Asks the server whether the saved Base URL, organization and key work, creating nothing (connection-test.ts). */
+  testConnection: { input: noInput, output: connectionTestSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {

@@ -24,6 +24,7 @@ export const commandNames = [
   'saveDraft',
   'discardDraft',
   'undoMarkAsSent',
+  'testConnection',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

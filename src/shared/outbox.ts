@@ -7,6 +7,7 @@ import {
   type ContactFieldErrors,
 } from './contact.ts'
 import { itemErrorSchema } from './item-error.ts'
+import { connectionHealthSchema } from './settings.ts'
 
 /** An item's life; see docs/architecture.md "The outbox". */
 export const outboxStates = ['queued', 'sending', 'sent', 'needs_fix', 'unconfirmed', 'discarded'] as const
@@ -217,6 +218,7 @@ export const syncStatusSchema = z.object({
   /** queued + sending + needs_fix + unconfirmed. */
   waiting: z.number().int().nonnegative(),
   overdue: z.number().int().nonnegative(),
+  connection: connectionHealthSchema,
 })
 export type SyncStatus = z.infer<typeof syncStatusSchema>
 

@@ -59,6 +59,8 @@ export { expect }
 export async function startPreview(options: {
   dataDir: string
   secrets: SecretStore
+  /** The same port again plays `npm run preview:web` restarted on its default port. */
+  port?: number
 }): Promise<{ url: string; core: AppCore; close(): Promise<void> }> {
   const relay: { server?: PreviewServer } = {}
   const core = await createAppCore({
@@ -68,7 +70,7 @@ export async function startPreview(options: {
     emit: (event, payload) => relay.server?.broadcast(event, payload),
     logger: silentLogger,
   })
-  const server = await startPreviewServer({ rendererDir, handlers: core.handlers })
+  const server = await startPreviewServer({ rendererDir, handlers: core.handlers, port: options.port })
   relay.server = server
   return {
     url: server.url,
@@ -101,7 +103,10 @@ export async function configure(
   await page.getByLabel('API key ID').fill(values.apiKeyId)
   await page.getByLabel('API key', { exact: true }).fill(values.apiKey)
   await page.getByRole('button', { name: 'Save settings' }).click()
+  await expect(page.getByText('Settings saved.')).toBeVisible()
   await expect(page.getByText(/key is stored/i)).toBeVisible()
+  // Saving tests the connection: its request is over before the test goes on.
+  await expect(page.getByText('Testing the connection…')).toHaveCount(0)
   await page.getByRole('button', { name: 'New contact', exact: true }).click()
 }
 

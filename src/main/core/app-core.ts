@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { CloverhoundClient, type FetchFunction } from './cloverhound-client.ts'
 import { createCommandHandlers } from './command-handlers.ts'
+import { ConnectionHealth } from './connection-health.ts'
 import { Credentials } from './credentials.ts'
 import { collectDiagnostics, type AppVersions } from './diagnostics.ts'
 import { errorName, type Logger } from './logger.ts'
@@ -75,6 +76,7 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     return retentionDefaults
   })
   const client = new CloverhoundClient({ fetch: options.fetch, timeoutMs: options.requestTimeoutMs, now })
+  const health = new ConnectionHealth(now)
   const outbox = openOutbox(
     { path: join(options.dataDir, OUTBOX_FILE_NAME), flagAfterMs: retention.flagAfterMs },
     logger,
@@ -89,7 +91,8 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
 
   const worker = new SyncWorker({
     store: outbox,
-    client,
+    client: health.watch(client),
+    health,
     credentials,
     now,
     timers: options.timers,
@@ -118,6 +121,8 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
         recentErrors,
         now,
       }),
+    client,
+    health,
     now,
   })
   // Nothing is sent from a read-only outbox: a send could not be recorded, so it might go twice.

@@ -1,6 +1,9 @@
 import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EmitEvent, EventPayload } from '../../shared/bridge-contract.ts'
 import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
+import type { CloverhoundClient } from './cloverhound-client.ts'
+import type { ConnectionHealth } from './connection-health.ts'
+import { testConnection } from './connection-test.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
 import type { DraftStore } from './draft-store.ts'
 import { createExportCommands } from './export-commands.ts'
@@ -21,6 +24,9 @@ export interface CommandDependencies {
   logger: Logger
   /** The redacted report behind "Copy diagnostics" (see diagnostics.ts). */
   diagnostics: () => Promise<DiagnosticsReport>
+  /** For Test connection: the API client, and what the server last said about the connection. */
+  client: Pick<CloverhoundClient, 'createContact'>
+  health: ConnectionHealth
   now?: () => number
 }
 
@@ -34,6 +40,7 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
   const guard = <T>(name: string, run: () => Promise<Result<T>>) => guarded(name, deps.logger, run)
   // New settings may be the fix a paused or unconfigured queue was waiting for.
   const settingsChanged = (view: EventPayload<'settingsChanged'>): void => {
+    deps.health.reset()
     deps.emit('settingsChanged', view)
     deps.worker.kick('credentials')
   }
@@ -74,6 +81,23 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
       }),
 
     getDiagnostics: () => guard('getDiagnostics', async () => ok(await deps.diagnostics())),
+
+    testConnection: () =>
+      guard('testConnection', async () => {
+        const { credentials, health, client } = deps
+        const result = await testConnection({
+          client,
+          connection: () => credentials.connection(),
+          profile: () => credentials.profile(),
+          health,
+          now,
+        })
+        const accepted = result.ok && (result.value.verdict === 'working' || result.value.verdict === 'created')
+        // A queue paused by a refusal resumes once the server accepts the same settings again.
+        if (accepted && deps.worker.status().state === 'paused_auth') deps.worker.kick('credentials')
+        else deps.worker.publishStatus()
+        return result
+      }),
 
     ...outbox,
     ...createExportCommands({ store: deps.store, now }, guard),

@@ -37,6 +37,7 @@ export const bridge: BridgeApi = {
   saveDraft: (input) => api().saveDraft(input),
   discardDraft: () => api().discardDraft(),
   undoMarkAsSent: (input) => api().undoMarkAsSent(input),
+  testConnection: () => api().testConnection(),
   on: (event, listener) => api().on(event, listener),
 }
 

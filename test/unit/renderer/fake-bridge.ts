@@ -42,7 +42,11 @@ import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
 import {
   apiKeyBinding,
   KEY_FOR_THIS_SERVER,
+  NEVER_CHECKED,
   sameApiKeyBinding,
+  type ConnectionHealth,
+  type ConnectionTest,
+  type ConnectionTestVerdict,
   type SettingsInput,
   type SettingsView,
 } from '../../../src/shared/settings.ts'
@@ -51,6 +55,7 @@ export const configuredView = (overrides: Partial<SettingsView> = {}): SettingsV
   profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 42, apiKeyId: 'key-id-1' },
   configured: true,
   hasApiKey: true,
+  keyStorage: 'keychain',
   keychain: { available: true },
   retention: { flagAfterDays: 7, keepHistoryDays: 30 },
   ...overrides,
@@ -170,6 +175,14 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     message: null,
   }
 
+  /** What the server last said about the connection, as main's ConnectionHealth keeps it. */
+  let health: ConnectionHealth = { ...NEVER_CHECKED }
+  /** How the fake server answers Test connection's probe. */
+  let probeAnswer: { verdict: ConnectionTestVerdict; message: string } = {
+    verdict: 'working',
+    message: 'Connection works: cloud-staging.cloverhound.com accepted the API key for organization 42.',
+  }
+
   /** A clock that always moves forward, so updatedAt orders every change. */
   const now = (): string => new Date(Date.UTC(2025, 0, 1, 9, 0, 0) + tick++ * 1000).toISOString()
   /** Main saves an item once it knows where to send it; the key may come later. */
@@ -194,6 +207,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       counts,
       waiting,
       overdue,
+      connection: { ...health },
     }
   }
 
@@ -311,10 +325,12 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         },
       }
       view = { ...view, configured: view.hasApiKey }
+      health = { ...NEVER_CHECKED }
       return { ok: true, value: view }
     }),
     removeApiKey: command('removeApiKey', (): Result<SettingsView> => {
       view = { ...view, hasApiKey: false, configured: false }
+      health = { ...NEVER_CHECKED }
       return { ok: true, value: view }
     }),
     saveContact: command('saveContact', (draft: ContactDraft): Result<OutboxItem> => {
@@ -423,6 +439,35 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         ? failure('bad_request', refusalWords('undoMarkAsSent', byId.get(id)?.state))
         : change(id, 'undoMarkAsSent', { lastError: itemError('mark_as_sent_undone', {}) }),
     ),
+    // As main does: the saved settings only, and the answer becomes what the status says about the connection.
+    testConnection: command('testConnection', (): Result<ConnectionTest> => {
+      const { profile } = view
+      if (profile.organizationId === null) {
+        return failure(
+          'not_configured',
+          'Fill in the Base URL, Organization ID, API key ID and API key, save, then test again.',
+        )
+      }
+      if (!view.hasApiKey) {
+        const host = new URL(profile.baseUrl).host
+        return failure('not_configured', `No API key is stored for ${host}. Enter it, save, then test again.`)
+      }
+      const testedAt = now()
+      const { verdict } = probeAnswer
+      if (verdict === 'working' || verdict === 'created') health = { lastSuccessAt: testedAt, refused: null }
+      if (verdict === 'key_refused') health = { ...health, refused: 'key' }
+      if (verdict === 'organization_refused') health = { ...health, refused: 'organization' }
+      emit('syncStatusChanged', status())
+      return {
+        ok: true,
+        value: {
+          ...probeAnswer,
+          host: new URL(profile.baseUrl).host,
+          organizationId: profile.organizationId,
+          testedAt,
+        },
+      }
+    }),
     on: vi.fn(on),
   } satisfies BridgeApi
 
@@ -491,6 +536,15 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     /** Plays Electron's save dialog for Export contacts: it gets the CSV main made and answers. */
     answerSaveDialog(answer: (csv: string) => ContactsExport) {
       saveDialog = answer
+    },
+    /** How the server will answer the next Test connection. */
+    answerProbe(verdict: ConnectionTestVerdict, message: string) {
+      probeAnswer = { verdict, message }
+    },
+    /** What main's ConnectionHealth would hold after the sender's answers (announced with the status). */
+    setHealth(next: ConnectionHealth) {
+      health = { ...next }
+      emit('syncStatusChanged', status())
     },
     /** Fills the outbox quietly (no events), as if the app had started with it on disk. */
     seed(count: number, make: (n: number) => Partial<Stored> & { draft?: ContactDraft } = () => ({})) {
