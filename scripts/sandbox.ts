@@ -1,12 +1,13 @@
 /**
- * `npm run sandbox [-- --port N --org N --key-id ID --key KEY]`: the local stand-in for the
+ * `npm run sandbox [-- --port N --org N --key-id ID --key KEY --honour-idempotency-key]`: the local stand-in for the
  * Cloverhound API (tools/sandbox), for trying the app without real credentials. Runs until Ctrl+C.
  * It prints its own, throwaway key: that is the point of a sandbox.
  */
 import { parseArgs } from 'node:util'
 import { startSandbox, type SandboxOptions } from '../tools/sandbox/sandbox-server.ts'
 
-const USAGE = 'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY]'
+const USAGE =
+  'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY] [--honour-idempotency-key]'
 
 function readOptions(): SandboxOptions {
   const { values } = parseArgs({
@@ -15,6 +16,8 @@ function readOptions(): SandboxOptions {
       org: { type: 'string' },
       'key-id': { type: 'string' },
       key: { type: 'string' },
+      // Off by default, like the spec: a repeated Idempotency-Key creates another contact.
+      'honour-idempotency-key': { type: 'boolean', default: false },
     },
     strict: true,
   })
@@ -23,6 +26,7 @@ function readOptions(): SandboxOptions {
   if (values.org !== undefined) options.organizationId = wholeNumber(values.org, 'org', 1, Number.MAX_SAFE_INTEGER)
   if (values['key-id'] !== undefined) options.apiKeyId = values['key-id']
   if (values.key !== undefined) options.apiKey = values.key
+  if (values['honour-idempotency-key']) options.honoursIdempotencyKey = true
   return options
 }
 
@@ -52,6 +56,7 @@ console.log(`Sandbox API: ${sandbox.url}`)
 console.log(`Organization ID: ${sandbox.organizationId}`)
 console.log(`API key ID: ${sandbox.apiKeyId}`)
 console.log(`API key: ${sandbox.apiKey}`)
+console.log(`Idempotency-Key: ${sandbox.honoursIdempotencyKey ? 'honoured' : 'ignored (like the spec)'}`)
 
 const stop = (): void => {
   sandbox.close().then(() => process.exit(0))

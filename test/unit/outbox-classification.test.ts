@@ -4,7 +4,7 @@ import { decideOutcome, interruptedDecision } from '../../src/main/core/outbox/d
 import type { CreatedContact } from '../../src/shared/contact.ts'
 import { itemErrorSchema } from '../../src/shared/item-error.ts'
 
-const context = { host: 'cloud-staging.cloverhound.com', organizationId: 42 }
+const context = { host: 'cloud-staging.cloverhound.com', organizationId: 42, serverDeduplicates: false }
 const contact: CreatedContact = { id: 9, organization_id: 42, full_name: 'Ada Lovelace' }
 const decide = (outcome: CreateContactOutcome) => decideOutcome(outcome, context)
 

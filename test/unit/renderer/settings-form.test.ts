@@ -146,7 +146,9 @@ describe('Settings', () => {
 
     await byLabel(view, 'API key ID').setValue('typing-in-progress')
     bridge.emitSettings(
-      configuredView({ profile: { baseUrl: 'https://other.example', organizationId: 9, apiKeyId: 'k' } }),
+      configuredView({
+        profile: { baseUrl: 'https://other.example', organizationId: 9, apiKeyId: 'k', deduplicatesRetries: false },
+      }),
     )
     await flushPromises()
     expect(byLabel(view, 'API key ID').element.value).toBe('typing-in-progress')
