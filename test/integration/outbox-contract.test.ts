@@ -40,7 +40,9 @@ async function pair(): Promise<{ core: Harness; fake: FakeBridge }> {
   })
   open.push(core)
   value(await core.core.handlers.saveSettings({ ...PROFILE }))
-  const fake = createFakeBridge(configuredView({ profile: { ...PROFILE, deduplicatesRetries: false }, configured: false, hasApiKey: false }))
+  const fake = createFakeBridge(
+    configuredView({ profile: { ...PROFILE, deduplicatesRetries: false }, configured: false, hasApiKey: false }),
+  )
   return { core, fake }
 }
 
