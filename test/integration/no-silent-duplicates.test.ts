@@ -7,6 +7,8 @@
  * saved is `sent` or `unconfirmed`, never sent again silently; with the key honoured, answers lost
  * after sending are retried and end `sent` exactly once.
  */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { FetchFunction } from '../../src/main/core/cloverhound-client.ts'
 import type { OutboxState } from '../../src/shared/outbox.ts'
@@ -160,6 +162,8 @@ describe('no silent duplicates: every fault × Server deduplicates retries off a
   it('the setting is saved with the connection, and off again for a new server unless ticked', async () => {
     const harness = await connectedHarness(true)
     expect(value(await harness.core.handlers.getSettings())).toMatchObject({ profile: { deduplicatesRetries: true } })
+    const file = JSON.parse(await readFile(join(harness.dataDir, 'settings.json'), 'utf8')) as { profile: unknown }
+    expect(file.profile).toMatchObject({ baseUrl: sandbox.url, deduplicatesRetries: true })
     await connect(harness, sandbox)
     expect(value(await harness.core.handlers.getSettings())).toMatchObject({ profile: { deduplicatesRetries: true } })
     await connect(harness, sandbox, { baseUrl: `http://localhost:${sandbox.port}` })

@@ -58,6 +58,7 @@ describe('Settings', () => {
       organizationId: 42,
       apiKeyId: 'key-id-2',
       apiKey: SECRET,
+      deduplicatesRetries: false,
     })
     expect(byLabel(view, 'API key').element.value).toBe('')
     expect(view.html()).not.toContain(SECRET)
@@ -154,6 +155,41 @@ describe('Settings', () => {
     expect(byLabel(view, 'API key ID').element.value).toBe('typing-in-progress')
   })
 
+  describe('Server deduplicates retries (Idempotency-Key)', () => {
+    const LABEL = 'Server deduplicates retries (Idempotency-Key)'
+
+    it('is a checkbox, off by default, that says when to tick it', async () => {
+      const { view } = await mountSettings()
+      const box = byLabel(view, LABEL)
+      expect(box.attributes('type')).toBe('checkbox')
+      expect(box.element.checked).toBe(false)
+      expect(description(view, box)).toMatch(/^Tick this only if your organization’s API answers a repeated/)
+    })
+
+    it('saves the choice with the connection, and shows main’s saved choice', async () => {
+      const { bridge, view } = await mountSettings()
+      await byLabel(view, LABEL).setValue(true)
+      await button(view, 'Save settings').trigger('click')
+      await flushPromises()
+      expect(bridge.api.saveSettings).toHaveBeenCalledWith(expect.objectContaining({ deduplicatesRetries: true }))
+      expect(byLabel(view, LABEL).element.checked).toBe(true)
+      expect(view.find('[role="status"]').text()).toContain('Settings saved.')
+    })
+
+    it('follows main when nothing is being changed, and keeps an unsaved tick when something is', async () => {
+      const { bridge, view } = await mountSettings()
+      const on = configuredView()
+      on.profile = { ...on.profile, deduplicatesRetries: true }
+      bridge.emitSettings(on)
+      await flushPromises()
+      expect(byLabel(view, LABEL).element.checked).toBe(true)
+      await byLabel(view, LABEL).setValue(false)
+      bridge.emitSettings(on)
+      await flushPromises()
+      expect(byLabel(view, LABEL).element.checked).toBe(false)
+    })
+  })
+
   describe('Outbox windows', () => {
     it('shows both windows from main as whole days, in number inputs', async () => {
       const { view } = await mountSettings(configuredView({ retention: { flagAfterDays: 3, keepHistoryDays: 90 } }))
@@ -177,6 +213,7 @@ describe('Settings', () => {
         organizationId: 42,
         apiKeyId: 'key-id-1',
         keepHistoryDays: 90,
+        deduplicatesRetries: false,
       })
       expect(byLabel(view, 'Keep sent history for (days)').element.value).toBe('90')
       expect(view.find('[role="status"]').text()).toContain('Settings saved.')

@@ -41,6 +41,8 @@ export const useSettingsStore = defineStore('settings', () => {
     flagAfterDays: '',
     keepHistoryDays: '',
   })
+  /** "Server deduplicates retries (Idempotency-Key)", a checkbox beside the text fields. */
+  const deduplicatesRetries = ref(false)
   const fieldErrors = ref<SettingsFieldErrors>({})
   const failure = ref<AppError | null>(null)
   /** A short confirmation after saving or removing, announced politely. */
@@ -62,9 +64,11 @@ export const useSettingsStore = defineStore('settings', () => {
     flagAfterDays: '',
     keepHistoryDays: '',
   }
+  let filledDeduplicates = false
   const events = useBridgeEvents({ settingsChanged: (next) => applyView(next) })
 
   function isDirty(): boolean {
+    if (deduplicatesRetries.value !== filledDeduplicates) return true
     return (Object.keys(filled) as Array<keyof typeof filled>).some((field) => form.value[field] !== filled[field])
   }
 
@@ -80,12 +84,19 @@ export const useSettingsStore = defineStore('settings', () => {
       keepHistoryDays: String(next.retention.keepHistoryDays),
     }
     form.value = { ...filled, apiKey: form.value.apiKey }
+    filledDeduplicates = next.profile.deduplicatesRetries
+    deduplicatesRetries.value = filledDeduplicates
   }
 
   function setField(field: SettingsField, value: string): void {
     form.value[field] = value
     notice.value = ''
     if (fieldErrors.value[field]) fieldErrors.value = { ...fieldErrors.value, [field]: undefined }
+  }
+
+  function setDeduplicatesRetries(value: boolean): void {
+    deduplicatesRetries.value = value
+    notice.value = ''
   }
 
   async function load(): Promise<void> {
@@ -122,7 +133,8 @@ export const useSettingsStore = defineStore('settings', () => {
     fieldErrors.value = {}
     saving.value = true
     try {
-      const result = await callBridge(() => bridge.saveSettings(checked.input))
+      const input = { ...checked.input, deduplicatesRetries: deduplicatesRetries.value }
+      const result = await callBridge(() => bridge.saveSettings(input))
       if (!result.ok) {
         failure.value = result.error
         if (result.error.fields) fieldErrors.value = pickFieldErrors(result.error.fields)
@@ -185,6 +197,7 @@ export const useSettingsStore = defineStore('settings', () => {
   return {
     view,
     form,
+    deduplicatesRetries,
     fieldErrors,
     failure,
     notice,
@@ -193,6 +206,7 @@ export const useSettingsStore = defineStore('settings', () => {
     removing,
     diagnostics,
     setField,
+    setDeduplicatesRetries,
     load,
     start,
     stop,
