@@ -20,8 +20,13 @@ function devContentSecurityPolicy(): Plugin {
 }
 
 export default defineConfig({
-  // Main keeps its dependencies external (keytar is a native addon loaded from node_modules).
-  main: {},
+  // Main keeps its dependencies external (keytar is a native addon loaded from node_modules). The core is
+  // a second entry (out/main/core.js) that scripts/check-package.ts runs from the packaged archive.
+  main: {
+    build: {
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), core: resolve('src/main/core/index.ts') } },
+    },
+  },
   preload: {
     // A sandboxed preload cannot require() anything but a few Electron modules: bundle it whole.
     build: { externalizeDeps: false, rollupOptions: { output: { format: 'cjs' } } },

@@ -26,10 +26,11 @@ const LAYERS = [
       'node_modules/zod',
       'node_modules/libphonenumber-js',
       'node_modules/keytar',
+      'node_modules/papaparse',
     ],
     why:
       'The core is Electron-free and UI-free: it imports only the core, src/shared, Node built-ins, zod, ' +
-      'libphonenumber-js and keytar. Take the platform through injection (see app-core.ts).',
+      'libphonenumber-js, keytar and papaparse. Take the platform through injection (see app-core.ts).',
   },
   {
     // The Electron edge: the files beside the core, not the core itself.
@@ -39,11 +40,13 @@ const LAYERS = [
       'src/shared',
       'node_modules/electron',
       'node_modules/electron-log',
+      'node_modules/electron-updater',
       'node_modules/zod',
       'node_modules/libphonenumber-js',
       'node_modules/keytar',
+      'node_modules/papaparse',
     ],
-    why: 'The Electron edge imports main, src/shared, Electron, electron-log and the core’s packages; never the renderer or the preload.',
+    why: 'The Electron edge imports main, src/shared, Electron, electron-log, electron-updater and the core’s packages; never the renderer or the preload.',
   },
   {
     folder: 'src/renderer',

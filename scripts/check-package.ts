@@ -2,13 +2,35 @@
 // electron-builder packs the built app (`npm run build` first) for `--linux dir` around a stand-in
 // Electron folder, then this script reads resources/app.asar and asserts what must and must not be
 // in it, that keytar's native module is unpacked, and that the configured fuses were flipped.
+// Then it runs the packaged layout itself under Node: the archive extracted to a temp folder, every
+// external module of the built main imported from there, keytar.node loaded from app.asar.unpacked,
+// and the packaged core (out/main/core.js) saving a contact that reaches the sandbox API, with an
+// in-memory key store. Nothing of it resolves into the repository.
 // Usage: node --experimental-strip-types scripts/check-package.ts   (npm run test:package)
 // Set CHECK_PACKAGE_KEEP=1 to keep the temporary output folder for a look.
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { builtinModules, createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { getRawHeader } from '@electron/asar'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { extractAll, getRawHeader } from '@electron/asar'
+import { parse as parseYaml } from 'yaml'
+import type { createAppCore } from '../src/main/core/app-core.ts'
+import type { silentLogger } from '../src/main/core/logger.ts'
+import type { MemorySecretStore } from '../src/main/core/secret-store.ts'
+import { startSandbox } from '../tools/sandbox/sandbox-server.ts'
+import { describeExpectedFuses, fuseProblems } from './expected-fuses.ts'
 
 type DirectoryRecord = ReturnType<typeof getRawHeader>['header']
 type AsarEntry = DirectoryRecord['files'][string]
@@ -24,7 +46,13 @@ interface PackageJson {
 
 const ROOT = resolve(import.meta.dirname, '..')
 const ALLOWED_AT_ROOT = new Set(['out', 'node_modules', 'package.json'])
-const REQUIRED_APP_FILES = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json']
+const REQUIRED_APP_FILES = [
+  'out/main/index.js',
+  'out/main/core.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+  'package.json',
+]
 /** Build tools that must never ship, whether or not package.json lists them directly. */
 const NEVER_SHIPPED = [
   'playwright',
@@ -37,19 +65,6 @@ const NEVER_SHIPPED = [
 const SOURCE_OR_MAP = /\.(ts|mts|cts|tsx|map)$/
 const NATIVE_BUILD_LEFTOVERS = /^node_modules\/keytar\/(src|binding\.gyp|build\/Release\/obj\.target)/
 
-/**
- * What the fuses must read after packaging (@electron/fuses' wire order). The stand-in starts from
- * Electron's defaults, so each line proves electron-builder flipped it as electron-builder.yml says.
- */
-const EXPECTED_FUSES: ReadonlyArray<[name: string, enabled: boolean]> = [
-  ['RunAsNode', false],
-  ['EnableCookieEncryption', true],
-  ['EnableNodeOptionsEnvironmentVariable', false],
-  ['EnableNodeCliInspectArguments', false],
-  ['EnableEmbeddedAsarIntegrityValidation', true],
-  ['OnlyLoadAppFromAsar', true],
-]
-const FUSE_GRANT_FILE_PROTOCOL = 7
 const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
 /** Electron's own defaults for the eight V1 fuses: '1' enabled, '0' disabled. */
 const DEFAULT_FUSE_WIRE = '10110001'
@@ -95,15 +110,6 @@ function createStandInElectron(folder: string, electronVersion: string): void {
   writeFileSync(join(folder, 'version'), electronVersion)
   writeFileSync(join(folder, 'LICENSE'), 'Stand-in for the Electron license file.\n')
   writeFileSync(join(folder, 'locales', 'en-US.pak'), '')
-}
-
-function readFuseWire(executable: string): string {
-  const binary = readFileSync(executable)
-  const at = binary.indexOf(FUSE_SENTINEL, 0, 'latin1')
-  if (at < 0) return ''
-  const start = at + FUSE_SENTINEL.length
-  const length = binary[start + 1] ?? 0
-  return binary.subarray(start + 2, start + 2 + length).toString('latin1')
 }
 
 /** Every file in the archive as a relative path, with whether electron-builder unpacked it. */
@@ -184,7 +190,7 @@ function runElectronBuilder(electronDist: string, outputDir: string): void {
   console.log(`  electron-builder --linux dir: ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const manifest = readJson(join(ROOT, 'package.json'))
   for (const file of REQUIRED_APP_FILES.filter((f) => f.startsWith('out/'))) {
     if (!existsSync(join(ROOT, file))) fail(`${file} is missing: run \`npm run build\` first`)
@@ -200,7 +206,10 @@ function main(): void {
     const outputDir = join(work, 'dist')
     createStandInElectron(electronDist, electronVersion)
     runElectronBuilder(electronDist, outputDir)
-    inspect(manifest, join(outputDir, 'linux-unpacked'))
+    const appOutDir = join(outputDir, 'linux-unpacked')
+    checkLinuxTargets(join(ROOT, 'electron-builder.yml'))
+    await inspect(manifest, appOutDir)
+    await runPackagedLayout(join(appOutDir, 'resources'), join(work, 'runtime'))
   } finally {
     if (process.env.CHECK_PACKAGE_KEEP === '1') console.log(`  kept ${work}`)
     else rmSync(work, { recursive: true, force: true })
@@ -216,7 +225,7 @@ function main(): void {
   process.exit(failed === 0 ? 0 : 1)
 }
 
-function inspect(manifest: PackageJson, appOutDir: string): void {
+async function inspect(manifest: PackageJson, appOutDir: string): Promise<void> {
   const resources = join(appOutDir, 'resources')
   const archive = join(resources, 'app.asar')
   if (!existsSync(archive)) fail(`electron-builder wrote no ${archive}`)
@@ -277,20 +286,186 @@ function inspect(manifest: PackageJson, appOutDir: string): void {
   for (const e of unpacked) if (!e.path.endsWith('.node')) nativeProblems.push(`${e.path} is unpacked`)
   check(`native modules unpacked, and nothing else: ${nativeModules.map((e) => e.path).join(', ')}`, nativeProblems)
 
-  const wire = readFuseWire(join(appOutDir, manifest.name ?? 'electron'))
-  const fuseProblems: string[] = []
-  if (wire.length !== DEFAULT_FUSE_WIRE.length) fuseProblems.push('no fuse wire found in the packaged executable')
-  const expected: [string, boolean, number][] = EXPECTED_FUSES.map(([name, enabled], index) => [name, enabled, index])
-  expected.push(['GrantFileProtocolExtraPrivileges', false, FUSE_GRANT_FILE_PROTOCOL])
-  for (const [name, enabled, index] of expected) {
-    const actual = wire[index]
-    if (actual !== (enabled ? '1' : '0')) fuseProblems.push(`${name} is ${actual === '1' ? 'on' : 'off'}`)
+  check(`fuses: ${describeExpectedFuses()}`, await fuseProblems(join(appOutDir, manifest.name ?? 'electron')))
+}
+
+/**
+ * Linux ships as deb only: electron-builder 26's AppImage launcher (AppRun, with either toolset) adds
+ * --no-sandbox wherever `unshare -Ur` fails, as on Ubuntu 24.04, and an AppImage can use neither a
+ * setuid chrome-sandbox nor an AppArmor profile. The deb keeps the sandbox on (docs/releasing.md).
+ */
+function checkLinuxTargets(configFile: string): void {
+  const config = parseYaml(readFileSync(configFile, 'utf8')) as { linux?: { target?: unknown }; appImage?: unknown }
+  const targets = (Array.isArray(config.linux?.target) ? config.linux.target : [config.linux?.target]).map((target) =>
+    String(typeof target === 'object' && target !== null ? (target as { target?: unknown }).target : target),
+  )
+  const problems: string[] = []
+  if (targets.some((target) => /appimage/i.test(target)) || config.appImage !== undefined) {
+    problems.push('electron-builder.yml has an AppImage target or options')
   }
-  check(`fuses: ${expected.map(([name, enabled]) => `${name} ${enabled ? 'on' : 'off'}`).join(', ')}`, fuseProblems)
+  if (!targets.includes('deb')) problems.push(`electron-builder.yml's Linux targets are ${targets.join(', ')}, not deb`)
+  check('Linux: deb only, no AppImage (its launcher turns the sandbox off)', problems)
+}
+
+const KEYTAR_NODE = 'node_modules/keytar/build/Release/keytar.node'
+/** Electron's own module: the Electron binary provides it, so no package in the archive may. */
+const PROVIDED_BY_ELECTRON = new Set(['electron'])
+const SENT_WITHIN_MS = 15_000
+
+/** The packaged core's entry, as out/main/core.js exports it (see src/main/core/index.ts). */
+interface PackagedCore {
+  createAppCore: typeof createAppCore
+  MemorySecretStore: typeof MemorySecretStore
+  silentLogger: typeof silentLogger
+}
+
+/**
+ * Runs the packaged layout under Node, as Electron would load it: app.asar extracted (its unpacked
+ * files come from app.asar.unpacked), with a stand-in for Electron's built-in `electron` module one
+ * folder above the app, where only Electron itself could put it.
+ */
+async function runPackagedLayout(resources: string, runtime: string): Promise<void> {
+  const appDir = join(runtime, 'app')
+  extractAll(join(resources, 'app.asar'), appDir)
+  const electronStandIn = join(runtime, 'node_modules', 'electron')
+  mkdirSync(electronStandIn, { recursive: true })
+  writeFileSync(join(electronStandIn, 'package.json'), JSON.stringify({ name: 'electron', main: 'index.js' }))
+  writeFileSync(
+    join(electronStandIn, 'index.js'),
+    '// Stand-in for the module the Electron binary provides.\nmodule.exports = {}\n',
+  )
+
+  check(
+    `${KEYTAR_NODE} loads from app.asar.unpacked`,
+    loadKeytarBinding(join(resources, 'app.asar.unpacked', KEYTAR_NODE)),
+  )
+  const mainDir = join(appDir, 'out', 'main')
+  const externals = externalModules(mainDir)
+  check(
+    `every external module of the built main imports from the package: ${externals.join(', ')}`,
+    await importExternals(mainDir, appDir, externals),
+  )
+  check(
+    'the packaged core saves a contact that reaches the sandbox API (in-memory key store)',
+    await runCore(appDir, runtime),
+  )
+}
+
+function loadKeytarBinding(path: string): string[] {
+  try {
+    const binding = createRequire(import.meta.url)(path) as Record<string, unknown>
+    const missing = ['getPassword', 'setPassword', 'deletePassword', 'findCredentials'].filter(
+      (name) => typeof binding[name] !== 'function',
+    )
+    return missing.map((name) => `keytar.node has no ${name}()`)
+  } catch (error) {
+    return [`keytar.node does not load: ${messageOf(error)}`]
+  }
+}
+
+/** Bare specifiers the built main imports (statically or lazily), minus Node's own modules. */
+function externalModules(mainDir: string): string[] {
+  const names = new Set<string>()
+  const files = readdirSync(mainDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'))
+  for (const file of files) {
+    const code = readFileSync(join(mainDir, file), 'utf8')
+    for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
+      const specifier = match[1] ?? ''
+      if (specifier.startsWith('node:') || builtinModules.includes(specifier)) continue
+      names.add(specifier)
+    }
+  }
+  return [...names].sort()
+}
+
+/** Imports each module from beside the built main, so Node resolves it exactly as the app does. */
+async function importExternals(mainDir: string, appDir: string, names: string[]): Promise<string[]> {
+  const probe = join(mainDir, 'package-check-probe.mjs')
+  writeFileSync(
+    probe,
+    'export const where = (name) => import.meta.resolve(name)\nexport const load = (name) => import(name)\n',
+  )
+  const { where, load } = (await import(pathToFileURL(probe).href)) as {
+    where: (name: string) => string
+    load: (name: string) => Promise<unknown>
+  }
+  const problems: string[] = []
+  for (const name of names) {
+    try {
+      const path = fileURLToPath(where(name))
+      const inside = !relative(appDir, path).startsWith('..')
+      if (PROVIDED_BY_ELECTRON.has(name)) {
+        if (inside) problems.push(`${name} is packaged, but only the Electron binary may provide it`)
+        continue
+      }
+      if (!inside) problems.push(`${name} resolves outside the package, to ${path}`)
+      await load(name)
+    } catch (error) {
+      problems.push(`${name}: ${messageOf(error)}`)
+    }
+  }
+  return problems
+}
+
+async function runCore(appDir: string, runtime: string): Promise<string[]> {
+  let core: PackagedCore
+  try {
+    core = (await import(pathToFileURL(join(appDir, 'out', 'main', 'core.js')).href)) as PackagedCore
+  } catch (error) {
+    return [`out/main/core.js does not load: ${messageOf(error)}`]
+  }
+  const sandbox = await startSandbox()
+  const app = await core.createAppCore({
+    dataDir: join(runtime, 'data'),
+    secrets: new core.MemorySecretStore(),
+    fetch: (input, init) => fetch(input, init),
+    emit: () => {},
+    logger: core.silentLogger,
+  })
+  try {
+    const settings = await app.handlers.saveSettings({
+      baseUrl: sandbox.url,
+      organizationId: sandbox.organizationId,
+      apiKeyId: sandbox.apiKeyId,
+      apiKey: sandbox.apiKey,
+    })
+    if (!settings.ok) return [`saveSettings: ${settings.error.message}`]
+    const saved = await app.handlers.saveContact({
+      fullName: 'Packaged Check',
+      email: 'check@example.com',
+      description: '',
+      phones: [{ number: '+14155550132' }],
+    })
+    if (!saved.ok) return [`saveContact: ${saved.error.message}`]
+    const deadline = Date.now() + SENT_WITHIN_MS
+    let state = saved.value.state
+    while (state !== 'sent' && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 50))
+      const item = await app.handlers.getOutboxItem({ id: saved.value.id })
+      state = item.ok ? item.value.state : state
+    }
+    const problems: string[] = []
+    if (state !== 'sent') problems.push(`the contact is ${state}, not sent, after ${SENT_WITHIN_MS / 1000} s`)
+    if (sandbox.contacts.map((contact) => contact.full_name).join() !== 'Packaged Check') {
+      problems.push(`the sandbox holds ${sandbox.contacts.length} contacts, not the one saved`)
+    }
+    const exported = await app.handlers.exportContacts(undefined)
+    if (!exported.ok || exported.value.kind !== 'file' || !exported.value.csv.includes('Packaged Check')) {
+      problems.push('Export contacts (CSV) did not hand over the saved contact')
+    }
+    return problems
+  } finally {
+    await app.close()
+    await sandbox.close()
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 try {
-  main()
+  await main()
 } catch (error) {
   if (!(error instanceof CheckAborted)) throw error
   console.error(`check-package: ${error.message}`)

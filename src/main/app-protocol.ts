@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs'
 import { extname, resolve, sep } from 'node:path'
 import { protocol, type Privileges } from 'electron'
-import { APP_HOST, APP_ORIGIN, APP_SCHEME } from './core/app-page.ts'
+import { APP_HOST, APP_INDEX_URL, APP_SCHEME } from './core/app-page.ts'
 import { CONTENT_SECURITY_POLICY } from './core/content-security-policy.ts'
+import { isLoadErrorPageUrl, loadErrorPageHtml } from './core/load-error-page.ts'
 
 /**
  * The least the built renderer needs from `app:`:
@@ -23,14 +24,24 @@ export function registerAppScheme(): void {
 /**
  * Serves `app://bundle/…` from the built renderer folder (out/renderer) on the default session. An
  * in-process handler rather than file:// keeps every other local file out of the page's reach.
+ * `reloadUrl` is where the load-error page's Reload leads: the app page, built or dev server.
  */
-export function handleAppProtocol(rootDir: string): void {
-  protocol.handle(APP_SCHEME, (request) => serveAppRequest(rootDir, request))
+export function handleAppProtocol(rootDir: string, reloadUrl: string = APP_INDEX_URL): void {
+  const handler: AppProtocolHandler = (request) => serveAppRequest(rootDir, request, reloadUrl)
+  protocol.handle(APP_SCHEME, handler)
 }
 
+/**
+ * Typed from Electron's own signature: the handler gets a plain fetch `Request` that Electron
+ * builds from the URL, method, headers and referrer, so a field it does not carry fails to compile.
+ */
+export type AppProtocolHandler = Parameters<typeof protocol.handle>[1]
+export type AppRequest = Parameters<AppProtocolHandler>[0]
+
 /** Only types the build emits; anything else is refused rather than sniffed. */
+const HTML_TYPE = 'text/html; charset=utf-8'
 const MIME_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
+  '.html': HTML_TYPE,
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -55,13 +66,20 @@ export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
 }
 
-type AppRequest = Pick<Request, 'url' | 'method'> & { initiatorOrigin?: string }
-
-export async function serveAppRequest(rootDir: string, request: AppRequest): Promise<Response> {
+export async function serveAppRequest(
+  rootDir: string,
+  request: AppRequest,
+  reloadUrl: string = APP_INDEX_URL,
+): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'Method not allowed')
-  // Electron sets initiatorOrigin for requests a page made (the page cannot forge it): only our own
-  // page, or the browser itself loading the window, may read the bundle.
-  if (request.initiatorOrigin !== undefined && request.initiatorOrigin !== APP_ORIGIN) return notFound()
+  // No "who is asking" check: Electron's Request carries no initiator, and the bundle holds nothing
+  // secret; what keeps other pages out of the app is navigation (security-policy.ts) and the IPC sender check.
+  if (isLoadErrorPageUrl(request.url)) {
+    return new Response(request.method === 'HEAD' ? null : loadErrorPageHtml(reloadUrl), {
+      status: 200,
+      headers: { ...APP_RESPONSE_HEADERS, 'Content-Type': HTML_TYPE },
+    })
+  }
   const filePath = resolveBundlePath(rootDir, request.url)
   const contentType = filePath === undefined ? undefined : MIME_TYPES[extname(filePath).toLowerCase()]
   if (filePath === undefined || contentType === undefined) return notFound()

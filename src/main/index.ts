@@ -1,10 +1,12 @@
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, net, type WebContents } from 'electron'
+import { app, BrowserWindow, dialog, net, powerMonitor, type WebContents } from 'electron'
+import { installAppMenu } from './app-menu.ts'
 import { resolveAppPage, isAppPageUrl } from './core/app-page.ts'
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts'
 import { createAppCore, type AppCore } from './core/app-core.ts'
 import { APP_ID } from './core/app-id.ts'
 import type { FetchFunction } from './core/cloverhound-client.ts'
+import { withContactsSaveDialog } from './contacts-export-dialog.ts'
 import { KeytarSecretStore } from './core/keytar-secret-store.ts'
 import { errorName } from './core/logger.ts'
 import { OutboxStorageError } from './core/outbox/outbox-errors.ts'
@@ -12,12 +14,38 @@ import { registerIpcHandlers, sendEventToWindows } from './ipc-adapter.ts'
 import { createMainLogger } from './log.ts'
 import { createMainWindow } from './main-window.ts'
 import { applySecurityPolicy } from './security-policy.ts'
+import {
+  runSelfCheck,
+  selfCheckReport,
+  selfCheckReportPath,
+  writeSelfCheckReport,
+  type SelfCheckResult,
+} from './self-check.ts'
+import { isMacAppSigned, readPolicyFile } from './core/update-environment.ts'
+import { decideUpdates, policyFilePath, type UpdateDecision } from './core/update-policy.ts'
+import { createUpdates } from './updates.ts'
 
 /** The composition root: Electron's app lifecycle around the Electron-free core. */
 function main(): void {
+  const startedAt = Date.now()
+  // The release workflow's smoke test (self-check.ts): from the environment only, never from argv.
+  const selfCheckPath = selfCheckReportPath(process.env)
+  const finishSelfCheck = async (checks: SelfCheckResult[]): Promise<boolean> => {
+    if (!selfCheckPath) return false
+    const report = selfCheckReport({ version: app.getVersion(), packaged: app.isPackaged }, checks, {
+      startedAt,
+      finishedAt: Date.now(),
+    })
+    await writeSelfCheckReport(selfCheckPath, report).catch(() => (report.ok = false))
+    return report.ok
+  }
+
   // A second copy would race the first for the same settings and keychain entries.
   if (!app.requestSingleInstanceLock()) {
-    app.quit()
+    if (!selfCheckPath) return app.quit()
+    void finishSelfCheck([{ name: 'start', ok: false, detail: 'Another copy of the app is running.' }]).finally(() =>
+      app.exit(1),
+    )
     return
   }
   app.setAppUserModelId(APP_ID)
@@ -34,12 +62,36 @@ function main(): void {
   const rendererDir = join(outDir, '../renderer')
   const preloadPath = join(outDir, '../preload/index.cjs')
   const isTrustedSender = (frame: { url: string }) => isAppPageUrl(page, frame.url)
+  const secrets = new KeytarSecretStore(APP_ID)
 
   let core: AppCore | undefined
   let disposeIpc: (() => void) | undefined
   let closed = false
 
-  const openWindow = () => createMainWindow({ preloadPath, page, logger })
+  const openWindow = () => {
+    const window = createMainWindow({ preloadPath, page, devTools: !app.isPackaged, logger })
+    // Windows ends the session: the same prompt close as a shutdown elsewhere. query-session-end is
+    // left alone on purpose: the app never asks Windows to wait.
+    window.on('session-end', () => closeCoreNow('session-end'))
+    return window
+  }
+
+  /**
+   * The OS is shutting down or logging out: close the outbox synchronously (the worker stops; a
+   * request still in flight is found as `sending` at the next start and becomes unconfirmed)
+   * and let the quit go on without waiting for anything.
+   */
+  const closeCoreNow = (why: string) => {
+    const closing = core
+    core = undefined
+    closed = true
+    if (!closing) return
+    logger.info('Closing at once for the system', { why })
+    disposeIpc?.()
+    void closing.worker.stop()
+    closing.outbox.close()
+    app.quit()
+  }
 
   app.on('second-instance', () => {
     const window = BrowserWindow.getAllWindows()[0]
@@ -80,12 +132,30 @@ function main(): void {
     .whenReady()
     .then(async () => {
       applySecurityPolicy(page, { logger })
-      if (page.kind === 'bundle') handleAppProtocol(rendererDir)
+      // Also in development, where it serves only the load-error page (the dev server has the app page).
+      handleAppProtocol(rendererDir, page.url)
+      powerMonitor.on('shutdown', () => closeCoreNow('shutdown'))
+      const updates = createUpdates({
+        decision: await updateDecision(selfCheckPath !== undefined),
+        loadUpdater: async () => (await import('electron-updater')).default.autoUpdater,
+        showMessage: async (options) => {
+          const parent = BrowserWindow.getFocusedWindow()
+          return (parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options)).response
+        },
+        currentVersion: app.getVersion(),
+        logger,
+      })
+      installAppMenu({
+        platform: process.platform,
+        appName: app.name,
+        isPackaged: app.isPackaged,
+        checkForUpdates: () => void updates.checkFromMenu(),
+      })
       // Chromium's network stack: the system proxy and certificate store, as enterprise networks need.
       const fetch: FetchFunction = (input, init) => net.fetch(input, init)
       core = await createAppCore({
         dataDir: app.getPath('userData'),
-        secrets: new KeytarSecretStore(APP_ID),
+        secrets,
         fetch,
         emit: (event, payload) => sendEventToWindows(liveWindowContents(), isTrustedSender, event, payload),
         logger,
@@ -99,19 +169,54 @@ function main(): void {
           node: process.versions.node,
         },
       })
-      disposeIpc = registerIpcHandlers(core.handlers, { isTrustedSender, logger })
-      openWindow()
+      disposeIpc = registerIpcHandlers(withContactsSaveDialog(core.handlers), { isTrustedSender, logger })
+      const window = openWindow()
+      if (selfCheckPath) {
+        const checks = await runSelfCheck({ window, pageUrl: page.url, secrets, outbox: core.outbox })
+        const passed = await finishSelfCheck([{ name: 'start', ok: true, detail: 'The core started.' }, ...checks])
+        await closeAndExit(passed ? 0 : 1)
+        return
+      }
+      void updates.checkAtStartup()
     })
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
       logger.error('The app could not start', { error: errorName(error) })
       // The outbox's own words say where its file is kept and that nothing was deleted.
       const detail =
         error instanceof OutboxStorageError
           ? error.message
           : 'Something went wrong while starting. Check that the app may write to its data folder, then open it again.'
-      dialog.showErrorBox('Cloverhound Contacts could not start', detail)
+      // A self-check has nobody to click the dialog away: its report says it instead.
+      if (selfCheckPath) await finishSelfCheck([{ name: 'start', ok: false, detail }])
+      else dialog.showErrorBox('Cloverhound Contacts could not start', detail)
       app.exit(1)
     })
+
+  /** The self-check's end: the core finishes its writes, then the exit code tells the result. */
+  const closeAndExit = async (code: number) => {
+    const closing = core
+    core = undefined
+    closed = true
+    disposeIpc?.()
+    await closing?.close().catch(() => undefined)
+    app.exit(code)
+  }
+}
+
+/** Updates on or off for this run, and why (update-policy.ts decides; this only gathers the facts). */
+async function updateDecision(selfCheck: boolean): Promise<UpdateDecision> {
+  const policy = await readPolicyFile(policyFilePath(process.platform, process.env))
+  // codesign runs only where its answer matters: an installed macOS build.
+  const macSigned =
+    process.platform === 'darwin' && app.isPackaged ? await isMacAppSigned(app.getPath('exe')) : undefined
+  return decideUpdates({
+    isPackaged: app.isPackaged,
+    platform: process.platform,
+    env: process.env,
+    policy,
+    macSigned,
+    selfCheck,
+  })
 }
 
 function liveWindowContents(): WebContents[] {

@@ -9,6 +9,7 @@ import {
   type EventName,
   type EventPayload,
 } from '../shared/bridge-contract.ts'
+import { rateLimitOf, TokenBucket } from './core/bridge-rate-limits.ts'
 import { dispatchCommand } from './core/command-dispatch.ts'
 import { errorName, silentLogger, type Logger } from './core/logger.ts'
 
@@ -16,10 +17,14 @@ export interface IpcAdapterOptions {
   /** True when the frame shows the app's own page (see app-page.ts). Main-frame-ness is checked here. */
   isTrustedSender(frame: WebFrameMain): boolean
   logger?: Logger
+  /** The clock of the rate limits (ms); tests pass their own. */
+  now?: () => number
 }
 
 const UNTRUSTED = 'This page is not allowed to use Cloverhound Contacts.'
 const INTERNAL = 'Something went wrong inside the app. Nothing you typed was lost; try again.'
+export const TOO_MANY_REQUESTS =
+  'The window asked for too much at once, so this request was refused. Nothing you typed was lost: wait a moment, then try again.'
 
 /**
  * The only door from a renderer into main (the one module that imports `ipcMain`). Every call is
@@ -28,9 +33,10 @@ const INTERNAL = 'Something went wrong inside the app. Nothing you typed was los
  */
 export function registerIpcHandlers(handlers: CommandHandlers, options: IpcAdapterOptions): () => void {
   const logger = options.logger ?? silentLogger
+  const limiter = createRateLimiter(options.now ?? Date.now)
   for (const name of commandNames) {
     ipcMain.handle(commandChannel(name), (event: IpcMainInvokeEvent, input: unknown) =>
-      answer(handlers, name, event, input, options.isTrustedSender, logger),
+      answer(handlers, name, event, input, { ...options, limiter, logger }),
     )
   }
   return () => {
@@ -43,18 +49,53 @@ async function answer(
   name: CommandName,
   event: IpcMainInvokeEvent,
   input: unknown,
-  isTrustedSender: IpcAdapterOptions['isTrustedSender'],
-  logger: Logger,
+  context: { isTrustedSender: IpcAdapterOptions['isTrustedSender']; logger: Logger; limiter: RateLimiter },
 ): Promise<Result<unknown>> {
-  if (!isTrustedMainFrame(event, isTrustedSender)) {
+  const { logger } = context
+  if (!isTrustedMainFrame(event, context.isTrustedSender)) {
     logger.warn('Refused a bridge call from an untrusted sender', { command: name })
     return fail('bad_request', UNTRUSTED)
+  }
+  const { waitMs, refusedJustBefore } = context.limiter.take(event.sender, name)
+  if (waitMs > 0) {
+    // Once per run of refusals, so a page stuck in a loop cannot fill the log either.
+    if (!refusedJustBefore) logger.warn('Refused bridge calls over the rate limit', { command: name })
+    return fail('bad_request', TOO_MANY_REQUESTS, { retryAt: new Date(context.limiter.now() + waitMs).toISOString() })
   }
   try {
     return await dispatchCommand(handlers, name, input)
   } catch (error) {
     logger.error('Bridge command threw', { command: name, error: errorName(error) })
     return fail('internal', INTERNAL)
+  }
+}
+
+interface RateLimiter {
+  now(): number
+  /** `waitMs` 0 when the call may go ahead, otherwise the ms until it could. */
+  take(sender: WebContents, name: CommandName): { waitMs: number; refusedJustBefore: boolean }
+}
+
+interface CommandBucket {
+  bucket: TokenBucket
+  refusing: boolean
+}
+
+/** One token bucket per command per window; a closed window's buckets go with it. */
+function createRateLimiter(now: () => number): RateLimiter {
+  const buckets = new WeakMap<WebContents, Map<CommandName, CommandBucket>>()
+  return {
+    now,
+    take(sender, name) {
+      let perCommand = buckets.get(sender)
+      if (!perCommand) buckets.set(sender, (perCommand = new Map()))
+      let entry = perCommand.get(name)
+      if (!entry) perCommand.set(name, (entry = { bucket: new TokenBucket(rateLimitOf(name), now()), refusing: false }))
+      const waitMs = entry.bucket.take(now())
+      const refusedJustBefore = entry.refusing
+      entry.refusing = waitMs > 0
+      return { waitMs, refusedJustBefore }
+    },
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Result } from './app-error.ts'
 import type { CommandName, EventName } from './bridge-names.ts'
 import { contactDraftSchema } from './contact.ts'
+import { contactsExportSchema, outboxAccessSchema } from './contacts-export.ts'
 import { diagnosticsReportSchema } from './diagnostics.ts'
 import {
   connectivityInputSchema,
@@ -48,6 +49,10 @@ export const bridgeContract = {
   reportConnectivity: { input: connectivityInputSchema, output: syncStatusSchema },
   /** A redacted report for support (versions, counts, recent errors); never a key or contact data. */
   getDiagnostics: { input: noInput, output: diagnosticsReportSchema },
+  /** Read-only when the outbox file is damaged: nothing is written into it, and Export contacts keeps what it holds. */
+  getOutboxAccess: { input: noInput, output: outboxAccessSchema },
+  /** Every item that still reads, as CSV: a file to save (Electron asks where) or to download (web preview). */
+  exportContacts: { input: noInput, output: contactsExportSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {

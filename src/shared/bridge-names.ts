@@ -18,6 +18,8 @@ export const commandNames = [
   'restoreOutboxItem',
   'reportConnectivity',
   'getDiagnostics',
+  'getOutboxAccess',
+  'exportContacts',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

@@ -8,7 +8,7 @@ import {
 } from './contact.ts'
 import { itemErrorSchema } from './item-error.ts'
 
-/** An item's life; see DESIGN.md "The outbox". */
+/** An item's life; see docs/architecture.md "The outbox". */
 export const outboxStates = ['queued', 'sending', 'sent', 'needs_fix', 'unconfirmed', 'discarded'] as const
 export type OutboxState = (typeof outboxStates)[number]
 

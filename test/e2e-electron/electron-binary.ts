@@ -7,6 +7,42 @@ import { promisify } from 'node:util'
 /** Where the Electron executable is, or why there is none. */
 export type ElectronBinary = { found: true; executablePath: string } | { found: false; reason: string }
 
+/** What the Electron end-to-end tests do here: run, or skip / fail with the reason. */
+export type ElectronTestPlan = { run: true } | { run: false; fail: boolean; reason: string }
+
+export interface TestMachine {
+  /** `process.env.CI`: set by GitHub Actions and the project's own CI. */
+  ci: string | undefined
+  platform: NodeJS.Platform
+  uid: number | undefined
+}
+
+/**
+ * Where no Electron can start, the tests skip with the reason on a developer's machine, and fail
+ * under CI: a CI run must never be green because the Electron tests quietly did not run.
+ */
+export function planElectronTests(binary: ElectronBinary, machine: TestMachine): ElectronTestPlan {
+  const fail = machine.ci !== undefined && machine.ci !== '' && machine.ci !== 'false'
+  if (!binary.found) return { run: false, fail, reason: noBinaryMessage(binary.reason) }
+  if (machine.platform === 'linux' && machine.uid === 0) {
+    return {
+      run: false,
+      fail,
+      reason:
+        'Electron’s Chromium sandbox refuses to run as root (crbug.com/638180), and these tests keep it on: ' +
+        'run them as a normal user.',
+    }
+  }
+  return { run: true }
+}
+
+export function noBinaryMessage(reason: string): string {
+  return (
+    `No Electron binary here: ${reason}. These tests need a real Electron and run in GitHub Actions, ` +
+    'where the binary downloads (see .github/workflows/ci.yml).'
+  )
+}
+
 const run = promisify(execFile)
 
 /** How long the one download attempt may take (the archive is about 100 MB). */

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { _electron, test as base, expect, type ElectronApplication, type Page } from '@playwright/test'
 import { APP_ID } from '../../src/main/core/app-id.ts'
 import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
-import { ensureElectronBinary, type ElectronBinary } from './electron-binary.ts'
+import { ensureElectronBinary, planElectronTests, type ElectronBinary } from './electron-binary.ts'
 import type { PageGlobals } from './page-globals.ts'
 
 /** The built main process (`npm run build` first); its preload and renderer sit beside it in out/. */
@@ -16,11 +16,9 @@ export const KEYCHAIN_SERVICE = APP_ID
 /** The built renderer's address. */
 export { APP_INDEX_URL } from '../../src/main/core/app-page.ts'
 
-export function noBinaryMessage(reason: string): string {
-  return (
-    `No Electron binary here: ${reason}. These tests need a real Electron and run in GitHub Actions, ` +
-    'where the binary downloads (see .github/workflows/ci.yml).'
-  )
+/** The plan for this machine: run, skip (a developer's machine) or fail (CI). */
+function electronTestPlan(binary: ElectronBinary) {
+  return planElectronTests(binary, { ci: process.env.CI, platform: process.platform, uid: process.getuid?.() })
 }
 
 /** The built app, started by Playwright on its own data folder. */
@@ -141,7 +139,7 @@ interface WorkerFixtures {
 }
 
 interface TestFixtures {
-  /** Skips every test where Electron cannot start (no binary, or root on Linux). */
+  /** Where Electron cannot start (no binary, or root on Linux): skips every test, or fails it under CI. */
   requireElectron: void
   userDataDir: string
   app: LaunchedApp
@@ -155,7 +153,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({}, use) => {
       const binary = await ensureElectronBinary()
       // Once per worker, so the reason shows in the run's output and not only in each test's annotation.
-      if (!binary.found) console.log(`Skipping the Electron end-to-end tests. ${noBinaryMessage(binary.reason)}`)
+      const plan = electronTestPlan(binary)
+      if (!plan.run) console.log(`${plan.fail ? 'Failing' : 'Skipping'} the Electron end-to-end tests. ${plan.reason}`)
       await use(binary)
     },
     // The first run on a fresh CI machine downloads the binary (about 100 MB).
@@ -164,12 +163,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   requireElectron: [
     async ({ electronBinary }, use) => {
-      test.skip(!electronBinary.found, electronBinary.found ? '' : noBinaryMessage(electronBinary.reason))
-      test.skip(
-        process.platform === 'linux' && process.getuid?.() === 0,
-        'Electron’s Chromium sandbox refuses to run as root (crbug.com/638180), and these tests keep it on: ' +
-          'run them as a normal user.',
-      )
+      const plan = electronTestPlan(electronBinary)
+      if (!plan.run && plan.fail) throw new Error(`Under CI the Electron end-to-end tests must run. ${plan.reason}`)
+      test.skip(!plan.run, plan.run ? '' : plan.reason)
       await use()
     },
     { auto: true },

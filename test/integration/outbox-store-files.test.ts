@@ -2,7 +2,7 @@
  * The outbox file itself: pragmas in force, files that must be refused and left byte for byte as they
  * were, SQLite failures as typed errors, rows whose JSON no longer reads, and hostile content.
  */
-import { closeSync, openSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
+import { readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
@@ -13,6 +13,7 @@ import { OutboxUnavailableError, openOutboxStore } from '../../src/main/core/out
 import {
   T0,
   TARGET,
+  corruptLeaves,
   freshStore,
   itemIn,
   newItem,
@@ -190,18 +191,9 @@ describe('files it refuses and leaves untouched', () => {
 describe('storage failures while running', () => {
   it('turns damage found later into an OutboxStorageError with words, not a crash', () => {
     const path = filledFile()
-    const db = new DatabaseSync(path)
-    const leaves = db
-      .prepare("SELECT pageno FROM dbstat WHERE name = 'outbox_items' AND pagetype = 'leaf'")
-      .all()
-      .map((row) => Number(row.pageno))
-    const pageSize = Number(db.prepare('PRAGMA page_size').get()?.page_size)
-    db.close()
-    const fd = openSync(path, 'r+')
-    for (const page of leaves) writeSync(fd, Buffer.alloc(pageSize, 0xab), 0, pageSize, (page - 1) * pageSize)
-    closeSync(fd)
-
+    // Damaged after the check at open (which would refuse it, see above): the disk fails while running.
     const store = openStore(path)
+    corruptLeaves(path)
     const attempt = (): unknown => store.page({ filter: 'all', limit: 50 }, T0)
     expect(attempt).toThrow(OutboxStorageError)
     try {

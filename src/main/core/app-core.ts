@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { CloverhoundClient, type FetchFunction } from './cloverhound-client.ts'
@@ -8,7 +7,7 @@ import { collectDiagnostics, type AppVersions } from './diagnostics.ts'
 import { errorName, type Logger } from './logger.ts'
 import type { BackoffOptions } from './outbox/backoff.ts'
 import type { OutboxStore } from './outbox/outbox-store-types.ts'
-import { openOutboxStore } from './outbox/sqlite-outbox-store.ts'
+import { OutboxUnavailableError, openOutboxStore, openReadOnlyOutboxStore } from './outbox/sqlite-outbox-store.ts'
 import { SyncWorker } from './outbox/sync-worker.ts'
 import type { WorkerTimers } from './outbox/worker-timers.ts'
 import { RecentErrors, recordingLogger } from './recent-errors.ts'
@@ -23,7 +22,7 @@ export const DEFAULT_KEEP_SENT_MS = DEFAULT_RETENTION.keepHistoryMs
 export const OUTBOX_FILE_NAME = 'outbox.sqlite'
 
 export interface CoreOptions {
-  /** The app's own data folder: settings.json and outbox.sqlite. */
+  /** The app's own data folder: settings.json and outbox.sqlite. Opening the outbox creates it, owner-only. */
   dataDir: string
   secrets: SecretStore
   fetch: FetchFunction
@@ -64,7 +63,6 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
   const now = options.now ?? Date.now
   const recentErrors = new RecentErrors()
   const logger = recordingLogger(options.logger, recentErrors, now)
-  await mkdir(options.dataDir, { recursive: true })
   const retentionDefaults: RetentionWindows = {
     flagAfterMs: options.flagAfterMs ?? DEFAULT_FLAG_AFTER_MS,
     keepHistoryMs: options.keepSentMs ?? DEFAULT_KEEP_SENT_MS,
@@ -76,15 +74,17 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     return retentionDefaults
   })
   const client = new CloverhoundClient({ fetch: options.fetch, timeoutMs: options.requestTimeoutMs, now })
-  const outbox = openOutboxStore({
-    path: join(options.dataDir, OUTBOX_FILE_NAME),
-    flagAfterMs: retention.flagAfterMs,
-  })
-  // A request in flight when the app died may have reached the server: the user decides.
-  const interrupted = outbox.recoverInterrupted(now())
-  if (interrupted > 0) logger.warn('Sends interrupted by a crash are now unconfirmed', { count: interrupted })
-  const pruned = outbox.pruneHistory(now() - retention.keepHistoryMs)
-  if (pruned > 0) logger.info('Old sent and discarded items removed', { count: pruned })
+  const outbox = openOutbox(
+    { path: join(options.dataDir, OUTBOX_FILE_NAME), flagAfterMs: retention.flagAfterMs },
+    logger,
+  )
+  if (!outbox.readOnly) {
+    // A request in flight when the app died may have reached the server: the user decides.
+    const interrupted = outbox.recoverInterrupted(now())
+    if (interrupted > 0) logger.warn('Sends interrupted by a crash are now unconfirmed', { count: interrupted })
+    const pruned = outbox.pruneHistory(now() - retention.keepHistoryMs)
+    if (pruned > 0) logger.info('Old sent and discarded items removed', { count: pruned })
+  }
 
   const worker = new SyncWorker({
     store: outbox,
@@ -118,7 +118,9 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
       }),
     now,
   })
-  worker.start()
+  // Nothing is sent from a read-only outbox: a send could not be recorded, so it might go twice.
+  if (outbox.readOnly) void worker.stop()
+  else worker.start()
 
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
@@ -126,4 +128,25 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     return closing
   }
   return { handlers, outbox, worker, logger, close }
+}
+
+/**
+ * The outbox, or, when its file is damaged, the same file read-only: the app still starts, shows what
+ * the file holds and can export it, and nothing is written into it. Anything else that keeps the outbox
+ * from opening (a newer version, a full disk, no permission) stops the start with its own words.
+ */
+function openOutbox(options: { path: string; flagAfterMs: number }, logger: Logger): OutboxStore {
+  try {
+    return openOutboxStore(options)
+  } catch (error) {
+    if (!(error instanceof OutboxUnavailableError) || error.problem !== 'damaged') throw error
+    let store: OutboxStore
+    try {
+      store = openReadOnlyOutboxStore(options)
+    } catch {
+      throw error
+    }
+    logger.error('The outbox file failed its check; it is open read-only', { problem: error.problem })
+    return store
+  }
 }

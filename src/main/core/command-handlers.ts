@@ -2,11 +2,13 @@ import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EmitEvent, EventPayload } from '../../shared/bridge-contract.ts'
 import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
+import { createExportCommands } from './export-commands.ts'
 import { errorName, type Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
 import { outboxStorageWords } from './outbox/outbox-errors.ts'
 import type { RetentionWindows } from './retention.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
+import { SettingsFileError } from './settings-store.ts'
 
 export interface CommandDependencies {
   credentials: Credentials
@@ -69,6 +71,8 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
       { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },
       guard,
     ),
+
+    ...createExportCommands({ store: deps.store, now }, guard),
   }
 }
 
@@ -79,6 +83,7 @@ async function guarded<T>(command: string, logger: Logger, run: () => Promise<Re
   } catch (error) {
     logger.error('Command failed', { command, error: errorName(error) })
     if (error instanceof KeychainUnavailableError) return fail('keychain_unavailable', keychainMessage(error))
+    if (error instanceof SettingsFileError) return fail('storage', error.message)
     const storage = outboxStorageWords(error)
     if (storage !== undefined) return fail('storage', storage)
     if (isFileSystemError(error)) {

@@ -11,6 +11,7 @@ import {
   type OutboxTarget,
 } from '../../shared/outbox.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
+import { OUTBOX_FULL_MESSAGE, outboxIsFull } from './outbox/outbox-capacity.ts'
 import type { OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
 import { publicItem, publicPage } from './outbox/public-item.ts'
 import type { SyncWorker } from './outbox/sync-worker.ts'
@@ -77,6 +78,7 @@ export function createOutboxCommands(
         if (!checked.ok) return checked.result
         const profile = await deps.credentials.profile()
         if (!profile) return fail('not_configured', NO_CONNECTION_WORDS)
+        if (outboxIsFull(store.counts(deps.now()))) return fail('storage', OUTBOX_FULL_MESSAGE)
         const item = store.enqueue(
           { draft, request: checked.request, target: targetOf(profile), profileId: deps.credentials.profileId },
           deps.now(),

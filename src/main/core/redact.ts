@@ -99,7 +99,7 @@ export function redactText(text: string): string {
 
 /**
  * Returns a copy of `value` safe to log: strings scrubbed, values under secret-looking keys
- * replaced, Errors reduced to name, message and code (no stack: STYLE.md keeps traces out of
+ * replaced, Errors reduced to name, message and code (no stack: docs/architecture.md "Logs" keeps traces out of
  * logs), and cycles, depth and width bounded. Never throws, never mutates its input.
  */
 export function redactSecrets(value: unknown): unknown {

@@ -31,6 +31,8 @@ export const bridge: BridgeApi = {
   restoreOutboxItem: (input) => api().restoreOutboxItem(input),
   reportConnectivity: (input) => api().reportConnectivity(input),
   getDiagnostics: () => api().getDiagnostics(),
+  getOutboxAccess: () => api().getOutboxAccess(),
+  exportContacts: () => api().exportContacts(),
   on: (event, listener) => api().on(event, listener),
 }
 

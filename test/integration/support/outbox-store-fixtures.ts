@@ -3,9 +3,10 @@
  * reached only through the store's own transitions.
  */
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { afterEach } from 'vitest'
 import type { ContactDraft, ContactRequest } from '../../../src/shared/contact.ts'
 import { itemError } from '../../../src/shared/item-error.ts'
@@ -114,4 +115,36 @@ export function must<T>(value: T | undefined): T {
 
 export function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex')
+}
+
+/**
+ * Overwrites leaf pages of the items table with garbage, as a failing disk might: all of them, or
+ * only the middle one (the rows on both sides still read).
+ */
+export function corruptLeaves(path: string, which: 'all' | 'middle' = 'all'): void {
+  const db = new DatabaseSync(path, { readOnly: true })
+  const leaves = db
+    .prepare("SELECT pageno FROM dbstat WHERE name = 'outbox_items' AND pagetype = 'leaf' ORDER BY pageno")
+    .all()
+    .map((row) => Number(row.pageno))
+  const pageSize = Number(db.prepare('PRAGMA page_size').get()?.page_size)
+  db.close()
+  // The read-only look made an empty WAL and shared memory; the file is left as the app would find it.
+  rmSync(`${path}-wal`, { force: true })
+  rmSync(`${path}-shm`, { force: true })
+  const pages =
+    which === 'all' ? leaves : leaves.slice(Math.floor(leaves.length / 2), Math.floor(leaves.length / 2) + 1)
+  const fd = openSync(path, 'r+')
+  for (const page of pages) writeSync(fd, Buffer.alloc(pageSize, 0xab), 0, pageSize, (page - 1) * pageSize)
+  closeSync(fd)
+}
+
+/** A closed outbox at `path` with `count` queued contacts (long names, so they span many pages) and one damaged page. */
+export function damagedOutboxAt(path: string, count: number): string[] {
+  const store = openOutboxStore({ path, flagAfterMs: 7 * DAY_MS })
+  const names = Array.from({ length: count }, (_, i) => `Person ${i} ${'x'.repeat(300)}`)
+  for (const name of names) store.enqueue(newItem(name), T0)
+  store.close()
+  corruptLeaves(path, 'middle')
+  return names
 }

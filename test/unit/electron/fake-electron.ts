@@ -1,10 +1,18 @@
+import type * as ElectronModule from 'electron'
 import { vi } from 'vitest'
 
 /**
  * A stand-in for the parts of `electron` the app's edge uses, recording what main registers so
  * tests can drive it like Electron would (no Electron binary runs here; see ENVIRONMENT.md).
  * Use with `vi.mock('electron', async () => (await import('./fake-electron.ts')).electron)`.
+ *
+ * Typed against electron.d.ts (`satisfies` the real signatures), and as harsh as Electron where
+ * the app depends on it: `protocol.handle` hands its handler a plain fetch `Request` built from
+ * url, method, headers and referrer only (lib/browser/api/protocol.ts), so no `initiatorOrigin`;
+ * it refuses a second handler for a scheme; a bad template makes `Menu.buildFromTemplate` throw;
+ * `once` listeners run once.
  */
+type Electron = typeof ElectronModule
 type Listener = (...args: unknown[]) => unknown
 
 class Emitter {
@@ -14,10 +22,21 @@ class Emitter {
     return this
   }
   once(event: string, listener: Listener): this {
-    return this.on(event, listener)
+    const wrapped: Listener = (...args) => {
+      this.removeListener(event, wrapped)
+      return listener(...args)
+    }
+    return this.on(event, wrapped)
+  }
+  removeListener(event: string, listener: Listener): this {
+    this.listeners.set(
+      event,
+      (this.listeners.get(event) ?? []).filter((known) => known !== listener),
+    )
+    return this
   }
   emit(event: string, ...args: unknown[]): unknown[] {
-    return (this.listeners.get(event) ?? []).map((listener) => listener(...args))
+    return [...(this.listeners.get(event) ?? [])].map((listener) => listener(...args))
   }
   /** Fires an event with a preventable details object, as Electron 45 does; returns whether it was prevented. */
   fire(event: string, details: Record<string, unknown> = {}, ...args: unknown[]): boolean {
@@ -28,22 +47,43 @@ class Emitter {
   }
 }
 
+type WebContents = ElectronModule.WebContents
+
 export class FakeWebContents extends Emitter {
   windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined
   readonly mainFrame = { url: 'about:blank', parent: null, detached: false }
   readonly send = vi.fn((..._args: unknown[]): void => {})
+  readonly replaceMisspelling = vi.fn(((_text: string) => {}) satisfies WebContents['replaceMisspelling'])
+  readonly session = {
+    addWordToSpellCheckerDictionary: vi.fn(
+      ((_word: string) => true) satisfies ElectronModule.Session['addWordToSpellCheckerDictionary'],
+    ),
+  }
+  /** What the page answers to executeJavaScript; a test sets it (the real one runs in the renderer). */
+  readonly executeJavaScript = vi.fn(
+    (async (_code: string) => undefined as unknown) satisfies WebContents['executeJavaScript'],
+  )
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
     this.windowOpenHandler = handler
+  }
+  getURL(): string {
+    return this.mainFrame.url
   }
   isDestroyed() {
     return false
   }
 }
 
+/** A load as Electron reports one: did-finish-load, or did-fail-load and a rejected loadURL. */
+export type LoadOutcome = 'ok' | { errorCode: number; errorDescription: string }
+
 export class FakeBrowserWindow extends Emitter {
   static readonly all: FakeBrowserWindow[] = []
   static getAllWindows() {
     return [...FakeBrowserWindow.all]
+  }
+  static getFocusedWindow() {
+    return FakeBrowserWindow.all[0] ?? null
   }
   static fromWebContents(contents: unknown) {
     return FakeBrowserWindow.all.find((window) => window.webContents === contents) ?? null
@@ -51,14 +91,38 @@ export class FakeBrowserWindow extends Emitter {
   readonly webContents = new FakeWebContents()
   /** Every load, kept outside vi.fn: vitest clears mock calls before each test. */
   readonly loads: Array<{ url: string } | { file: string }> = []
+  /** How the next window's loads end (moved to it when it is created), for a window that loads at once. */
+  static readonly nextLoadOutcomes: LoadOutcome[] = []
+  /** How this window's next loads end, in order; once empty, loads succeed. */
+  readonly loadOutcomes: LoadOutcome[] = FakeBrowserWindow.nextLoadOutcomes.splice(0)
+  visible = false
+  #painted = false
   readonly loadURL = vi.fn(async (url: string) => {
     this.loads.push({ url })
     this.webContents.mainFrame.url = url
+    const outcome = this.loadOutcomes.shift() ?? 'ok'
+    // Electron reports a load on a later turn, never inside loadURL itself.
+    await Promise.resolve()
+    if (outcome === 'ok') {
+      this.webContents.emit('did-finish-load', {})
+      if (!this.#painted) {
+        this.#painted = true
+        this.emit('ready-to-show')
+      }
+      return
+    }
+    this.webContents.emit('did-fail-load', {}, outcome.errorCode, outcome.errorDescription, url, true, 1, 1)
+    throw Object.assign(new Error(`${outcome.errorDescription} (${outcome.errorCode}) loading '${url}'`), {
+      code: outcome.errorDescription,
+      errno: outcome.errorCode,
+    })
   })
   readonly loadFile = vi.fn(async (file: string) => {
     this.loads.push({ file })
   })
-  readonly show = vi.fn((..._args: unknown[]): void => {})
+  readonly show = vi.fn((): void => {
+    this.visible = true
+  })
   readonly options: { webPreferences?: Record<string, unknown> } & Record<string, unknown>
   constructor(options: { webPreferences?: Record<string, unknown> } & Record<string, unknown>) {
     super()
@@ -67,6 +131,9 @@ export class FakeBrowserWindow extends Emitter {
     // Electron announces every new web contents before anything can load in it.
     app.emit('web-contents-created', {}, this.webContents)
   }
+  isVisible() {
+    return this.visible
+  }
   isDestroyed() {
     return false
   }
@@ -74,6 +141,7 @@ export class FakeBrowserWindow extends Emitter {
 
 class FakeApp extends Emitter {
   isPackaged = true
+  readonly name = 'Cloverhound Contacts'
   readonly requestSingleInstanceLock = vi.fn(() => true)
   readonly setAppUserModelId = vi.fn((..._args: unknown[]): void => {})
   readonly enableSandbox = vi.fn((..._args: unknown[]): void => {})
@@ -93,9 +161,36 @@ class FakeApp extends Emitter {
 
 export const app = new FakeApp()
 
+type MenuTemplate = Parameters<Electron['Menu']['buildFromTemplate']>[0]
+
+export class FakeMenu {
+  readonly popup = vi.fn((..._args: unknown[]): void => {})
+  readonly template: MenuTemplate
+  constructor(template: MenuTemplate) {
+    this.template = template
+  }
+}
+
+/** As Electron's lib/browser/api/menu.ts: every item needs a label, a role or a type. */
+function validateTemplate(template: MenuTemplate): void {
+  for (const item of template) {
+    if (typeof item !== 'object' || item === null) throw new TypeError('Invalid template for MenuItem')
+    const options = item as ElectronModule.MenuItemConstructorOptions
+    if (!options.label && !options.role && !options.type) {
+      throw new TypeError('Invalid template for MenuItem: must have at least one of label, role or type')
+    }
+    if (Array.isArray(options.submenu)) validateTemplate(options.submenu)
+  }
+}
+
+type ProtocolHandler = Parameters<Electron['protocol']['handle']>[1]
+
 export const state = {
   privilegedSchemes: [] as unknown[],
-  protocolHandlers: new Map<string, (request: { url: string; method: string }) => Promise<Response>>(),
+  protocolHandlers: new Map<string, ProtocolHandler>(),
+  applicationMenu: undefined as FakeMenu | null | undefined,
+  /** Every menu built, in order (context menus are built per right-click). */
+  builtMenus: [] as FakeMenu[],
   permissionRequestHandler: undefined as undefined | Listener,
   permissionCheckHandler: undefined as undefined | Listener,
   devicePermissionHandler: undefined as undefined | Listener,
@@ -105,6 +200,60 @@ export const state = {
   ipcHandlers: new Map<string, Listener>(),
   ipcListeners: new Map<string, Listener[]>(),
   exposed: new Map<string, unknown>(),
+}
+
+/**
+ * What Electron does with a request for a handled scheme: builds a plain `Request` from the
+ * ProtocolRequest's url, method, headers and referrer (dropping everything else, initiatorOrigin
+ * included, and an `Origin: null` header), calls the handler, and fails the load with
+ * net::ERR_UNEXPECTED when it throws or answers anything but a Response.
+ */
+export async function requestProtocol(
+  scheme: string,
+  request: Partial<ElectronModule.ProtocolRequest> & { url: string },
+): Promise<Response> {
+  const handler = state.protocolHandlers.get(scheme)
+  if (!handler) throw new Error('net::ERR_UNKNOWN_URL_SCHEME')
+  let response: unknown
+  try {
+    const headers = new Headers(request.headers ?? {})
+    if (headers.get('origin') === 'null') headers.delete('origin')
+    // Inside the try, as in Electron: a URL Request refuses (one with credentials) fails the load.
+    const plain = new Request(request.url, {
+      method: request.method ?? 'GET',
+      headers,
+      referrer: request.referrer ?? '',
+    })
+    response = await handler(plain)
+  } catch {
+    throw new Error('net::ERR_UNEXPECTED')
+  }
+  if (!(response instanceof Response)) throw new Error('net::ERR_UNEXPECTED')
+  return response
+}
+
+const protocol = {
+  registerSchemesAsPrivileged: ((schemes) => {
+    if (app.isReadyNow) throw new Error('registerSchemesAsPrivileged must be called before the app is ready')
+    state.privilegedSchemes.push(...schemes)
+  }) satisfies Electron['protocol']['registerSchemesAsPrivileged'],
+  handle: ((scheme, handler) => {
+    if (state.protocolHandlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`)
+    state.protocolHandlers.set(scheme, handler)
+  }) satisfies Electron['protocol']['handle'],
+}
+
+const Menu = {
+  buildFromTemplate: (template: MenuTemplate): FakeMenu => {
+    validateTemplate(template)
+    const menu = new FakeMenu(template)
+    state.builtMenus.push(menu)
+    return menu
+  },
+  setApplicationMenu: (menu: FakeMenu | null): void => {
+    state.applicationMenu = menu
+  },
+  getApplicationMenu: (): FakeMenu | null => state.applicationMenu ?? null,
 }
 
 const defaultSession = {
@@ -138,26 +287,24 @@ export const ipcRenderer = {
   sendSync: vi.fn((..._args: unknown[]): void => {}),
 }
 
+/** Emits 'shutdown' (Linux, macOS) like the real one; a test fires it. */
+export const powerMonitor = new Emitter()
+
 export const electron = {
   app,
   BrowserWindow: FakeBrowserWindow,
+  Menu,
   nativeTheme: { shouldUseDarkColors: false },
-  protocol: {
-    registerSchemesAsPrivileged: (schemes: unknown[]) => {
-      if (app.isReadyNow) throw new Error('registerSchemesAsPrivileged must be called before the app is ready')
-      state.privilegedSchemes.push(...schemes)
-    },
-    handle: (scheme: string, handler: (request: { url: string; method: string }) => Promise<Response>) =>
-      state.protocolHandlers.set(scheme, handler),
-  },
+  protocol,
+  powerMonitor,
   session: { defaultSession },
   dialog: {
     showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })),
     showErrorBox: vi.fn((..._args: unknown[]): void => {}),
   },
   shell: { openExternal: vi.fn(async (_url: string) => {}) },
-  net: { fetch: vi.fn(async () => new Response('{}')) },
+  net: { fetch: vi.fn(async () => new Response('{}')), isOnline: vi.fn(() => true) },
   ipcMain,
   ipcRenderer,
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => state.exposed.set(key, api) },
-}
+} satisfies Partial<Record<keyof Electron, unknown>>

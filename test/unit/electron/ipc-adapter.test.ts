@@ -47,8 +47,9 @@ const fakeIpcMain = vi.hoisted(() => {
 })
 vi.mock('electron', () => ({ ipcMain: fakeIpcMain }))
 
-const { closeUncheckedChannel, registerIpcHandlers, sendEventToWindows } =
+const { TOO_MANY_REQUESTS, closeUncheckedChannel, registerIpcHandlers, sendEventToWindows } =
   await import('../../../src/main/ipc-adapter.ts')
+const { BRIDGE_RATE_LIMITS, DEFAULT_RATE_LIMIT } = await import('../../../src/main/core/bridge-rate-limits.ts')
 
 const page = resolveAppPage({ isPackaged: true, devServerUrl: undefined })
 const appUrl = 'app://bundle/index.html'
@@ -128,14 +129,19 @@ function fakeHandlers() {
     restoreOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
     reportConnectivity: vi.fn(async (_input: unknown) => ok(status)),
     getDiagnostics: vi.fn(async (_input: unknown) => ok(diagnostics)),
+    getOutboxAccess: vi.fn(async (_input: unknown) => ok({ readOnly: false, message: null })),
+    exportContacts: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
   } satisfies CommandHandlers
 }
 
+/** The window (WebContents) a call comes from: Electron puts it on every event; rate limits count per window. */
+const appWindow = { id: 1 }
+
 /** Calls a channel the way Electron would: (event, ...args). A throw here fails the test. */
-async function invoke(channel: string, event: { senderFrame: FakeFrame | null }, ...args: unknown[]) {
+async function invoke(channel: string, event: { senderFrame: FakeFrame | null; sender?: object }, ...args: unknown[]) {
   const listener = fakeIpcMain.listeners.get(channel) as InvokeListener | undefined
   if (!listener) throw new Error(`no handler for ${channel}`)
-  return (await listener(event, ...args)) as Result<unknown>
+  return (await listener({ sender: appWindow, ...event }, ...args)) as Result<unknown>
 }
 
 const draft: ContactDraft = {
@@ -322,6 +328,79 @@ describe('registerIpcHandlers', () => {
     expect(logger.warn).toHaveBeenCalledWith(expect.any(String), { command: 'getSettings' })
     expect(logger.error).toHaveBeenCalledWith(expect.any(String), { command: 'saveSettings', error: 'Error' })
     expect(JSON.stringify([logger.warn.mock.calls, logger.error.mock.calls])).not.toContain('secret-value')
+  })
+})
+
+describe('the rate limit per command and window', () => {
+  function limited() {
+    let clock = 1_000_000
+    const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }
+    const handlers = fakeHandlers()
+    dispose = registerIpcHandlers(handlers, { isTrustedSender, logger, now: () => clock })
+    const call = (name: (typeof commandNames)[number], sender: object = appWindow, input?: unknown) =>
+      invoke(commandChannel(name), { senderFrame: frame(), sender }, input)
+    return { handlers, logger, call, advance: (ms: number) => (clock += ms), now: () => clock }
+  }
+
+  it('refuses a command past its burst with words and a time to retry, without calling the handler', async () => {
+    const { handlers, call, now } = limited()
+    const burst = BRIDGE_RATE_LIMITS.getDiagnostics?.burst ?? 0
+    for (let i = 0; i < burst; i++) expect((await call('getDiagnostics')).ok).toBe(true)
+    const refused = await call('getDiagnostics')
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'bad_request', message: TOO_MANY_REQUESTS, retryAt: expect.any(String) },
+    })
+    if (refused.ok) return
+    expect(Date.parse(refused.error.retryAt ?? '')).toBeGreaterThan(now())
+    expect(handlers.getDiagnostics).toHaveBeenCalledTimes(burst)
+  })
+
+  it('counts each command and each window on its own', async () => {
+    const { call } = limited()
+    const burst = BRIDGE_RATE_LIMITS.getDiagnostics?.burst ?? 0
+    for (let i = 0; i < burst; i++) await call('getDiagnostics')
+    expect((await call('getDiagnostics')).ok).toBe(false)
+    expect((await call('getSettings')).ok).toBe(true)
+    expect((await call('getDiagnostics', { id: 2 })).ok).toBe(true)
+  })
+
+  it('lets calls through again as the bucket refills', async () => {
+    const { call, advance } = limited()
+    const limit = BRIDGE_RATE_LIMITS.getDiagnostics ?? DEFAULT_RATE_LIMIT
+    for (let i = 0; i < limit.burst; i++) await call('getDiagnostics')
+    expect((await call('getDiagnostics')).ok).toBe(false)
+    advance(1000 / limit.perSecond)
+    expect((await call('getDiagnostics')).ok).toBe(true)
+    expect((await call('getDiagnostics')).ok).toBe(false)
+  })
+
+  it('is far above real use: a fast paster saving, the outbox list refreshing thousands of rows', async () => {
+    const { call, advance } = limited()
+    // 20 contacts a second for a minute: faster than anyone pastes and saves.
+    for (let second = 0; second < 60; second++) {
+      for (let i = 0; i < 20; i++) expect((await call('saveContact', appWindow, draft)).ok).toBe(true)
+      advance(1000)
+    }
+    // The list asks for every loaded row that changed at once, and pages while scrolling.
+    const rows = await Promise.all(
+      Array.from({ length: 5_000 }, () => call('getOutboxItem', appWindow, { id: item.id })),
+    )
+    expect(rows.every((row) => row.ok)).toBe(true)
+    for (let page = 0; page < 100; page++) {
+      expect((await call('listOutbox', appWindow, { filter: 'all', limit: 100 })).ok).toBe(true)
+    }
+  })
+
+  it('logs once per run of refusals, so a loop cannot fill the log', async () => {
+    const { call, logger, advance } = limited()
+    const limit = BRIDGE_RATE_LIMITS.getDiagnostics ?? DEFAULT_RATE_LIMIT
+    for (let i = 0; i < limit.burst + 50; i++) await call('getDiagnostics')
+    expect(logger.warn).toHaveBeenCalledExactlyOnceWith(expect.any(String), { command: 'getDiagnostics' })
+    advance(1000 / limit.perSecond)
+    await call('getDiagnostics')
+    await call('getDiagnostics')
+    expect(logger.warn).toHaveBeenCalledTimes(2)
   })
 })
 

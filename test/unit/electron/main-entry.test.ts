@@ -1,4 +1,7 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { APP_ID } from '../../../src/main/core/app-id.ts'
 import { eventChannel } from '../../../src/shared/bridge-names.ts'
 
@@ -8,6 +11,7 @@ const fake = vi.hoisted(() => {
   const order: string[] = []
   const appListeners = new Map<string, Listener>()
   const windows: Array<Record<string, unknown>> = []
+  const windowListeners = new Map<string, Listener>()
   let ready: () => void = () => {}
   const app = {
     isPackaged: true,
@@ -18,20 +22,37 @@ const fake = vi.hoisted(() => {
     exit: vi.fn(),
     getPath: vi.fn((name: string) => `/data/${name}`),
     getVersion: vi.fn(() => '1.2.3'),
+    name: 'Cloverhound Contacts',
     on: vi.fn((event: string, listener: Listener) => appListeners.set(event, listener)),
     whenReady: vi.fn(() => new Promise<void>((resolve) => (ready = resolve))),
   }
-  const core = { handlers: { getSettings: vi.fn() }, close: vi.fn(async () => order.push('core.close')) }
+  const core = {
+    handlers: { getSettings: vi.fn() },
+    close: vi.fn(async () => order.push('core.close')),
+    worker: { stop: vi.fn(async () => order.push('worker.stop')) },
+    outbox: { close: vi.fn(() => order.push('outbox.close')), counts: vi.fn() },
+  }
+  const powerListeners = new Map<string, Listener>()
+  const updates = { checkAtStartup: vi.fn(async () => {}), checkFromMenu: vi.fn(async () => {}) }
   return {
     order,
+    windowListeners,
+    powerListeners,
+    powerMonitor: { on: vi.fn((event: string, listener: Listener) => powerListeners.set(event, listener)) },
+    updates,
+    createUpdates: vi.fn((_options: unknown) => updates),
+    installAppMenu: vi.fn((_options: unknown) => order.push('installAppMenu')),
+    runSelfCheck: vi.fn(async (_targets: unknown): Promise<Array<{ name: string; ok: boolean; detail: string }>> => [
+      { name: 'window', ok: true, detail: 'shown' },
+    ]),
     appListeners,
     windows,
     app,
     core,
     ready: () => ready(),
     net: { fetch: vi.fn(async () => new Response('{}')) },
-    dialog: { showErrorBox: vi.fn() },
-    BrowserWindow: { getAllWindows: vi.fn(() => windows) },
+    dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn(async () => ({ response: 0 })) },
+    BrowserWindow: { getAllWindows: vi.fn(() => windows), getFocusedWindow: vi.fn(() => null) },
     createAppCore: vi.fn(async (_options: unknown) => {
       order.push('createAppCore')
       return core
@@ -45,16 +66,32 @@ const fake = vi.hoisted(() => {
     logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
     createMainLogger: vi.fn(() => fake.logger),
     registerAppScheme: vi.fn(() => order.push('registerAppScheme')),
-    handleAppProtocol: vi.fn((_rootDir: string) => order.push('handleAppProtocol')),
+    handleAppProtocol: vi.fn((_rootDir: string, _reloadUrl?: string) => order.push('handleAppProtocol')),
     applySecurityPolicy: vi.fn((_page: unknown, _options: unknown) => order.push('applySecurityPolicy')),
-    createMainWindow: vi.fn((_options: unknown) => order.push('createMainWindow')),
+    createMainWindow: vi.fn((_options: unknown) => {
+      order.push('createMainWindow')
+      const window = { on: vi.fn((event: string, listener: Listener) => windowListeners.set(event, listener)) }
+      return window
+    }),
     KeytarSecretStore: vi.fn(function (this: { service: string }, service: string) {
       this.service = service
     }),
   }
 })
 
-vi.mock('electron', () => ({ app: fake.app, BrowserWindow: fake.BrowserWindow, dialog: fake.dialog, net: fake.net }))
+vi.mock('electron', () => ({
+  app: fake.app,
+  BrowserWindow: fake.BrowserWindow,
+  dialog: fake.dialog,
+  net: fake.net,
+  powerMonitor: fake.powerMonitor,
+}))
+vi.mock('../../../src/main/app-menu.ts', () => ({ installAppMenu: fake.installAppMenu }))
+vi.mock('../../../src/main/updates.ts', () => ({ createUpdates: fake.createUpdates }))
+vi.mock('../../../src/main/self-check.ts', async (importOriginal) => ({
+  ...(await importOriginal<Record<string, unknown>>()),
+  runSelfCheck: fake.runSelfCheck,
+}))
 vi.mock('../../../src/main/core/app-core.ts', () => ({ createAppCore: fake.createAppCore }))
 vi.mock('../../../src/main/core/keytar-secret-store.ts', () => ({ KeytarSecretStore: fake.KeytarSecretStore }))
 vi.mock('../../../src/main/ipc-adapter.ts', async (importOriginal) => ({
@@ -73,6 +110,8 @@ async function start(options: { lock?: boolean; ready?: boolean } = {}) {
   vi.resetModules()
   fake.order.length = 0
   fake.appListeners.clear()
+  fake.powerListeners.clear()
+  fake.windowListeners.clear()
   fake.windows.length = 0
   fake.app.requestSingleInstanceLock.mockReturnValue(options.lock ?? true)
   await import('../../../src/main/index.ts')
@@ -104,6 +143,7 @@ function fakeWindow(options: { minimized?: boolean; url?: string } = {}) {
 
 beforeEach(() => {
   fake.app.isPackaged = true
+  vi.unstubAllEnvs()
 })
 
 describe('the composition root', () => {
@@ -114,7 +154,7 @@ describe('the composition root', () => {
     expect(fake.createAppCore).not.toHaveBeenCalled()
   })
 
-  it('hardens, builds the core, opens the bridge, and only then opens the window', async () => {
+  it('hardens, sets its own menu, builds the core, opens the bridge, and only then opens the window', async () => {
     await start()
     expect(fake.app.setAppUserModelId).toHaveBeenCalledWith(APP_ID)
     expect(fake.app.enableSandbox).toHaveBeenCalled()
@@ -122,6 +162,7 @@ describe('the composition root', () => {
       'registerAppScheme',
       'applySecurityPolicy',
       'handleAppProtocol',
+      'installAppMenu',
       'createAppCore',
       'registerIpcHandlers',
       'createMainWindow',
@@ -135,12 +176,15 @@ describe('the composition root', () => {
     await vi.waitFor(() => expect(fake.order).toContain('createMainWindow'))
   })
 
-  it('serves app: from the built renderer folder next to out/main', async () => {
+  it('serves app: from the built renderer folder next to out/main, its error page reloading the bundle', async () => {
     await start()
-    expect(fake.handleAppProtocol).toHaveBeenCalledExactlyOnceWith(expect.stringMatching(/[\\/]renderer$/))
+    expect(fake.handleAppProtocol).toHaveBeenCalledExactlyOnceWith(
+      expect.stringMatching(/[\\/]renderer$/),
+      'app://bundle/index.html',
+    )
   })
 
-  it('does not serve app: in development, where the dev server has the page', async () => {
+  it('in development loads the dev server, and app: serves only the error page that reloads it', async () => {
     fake.app.isPackaged = false
     vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173')
     try {
@@ -148,9 +192,15 @@ describe('the composition root', () => {
     } finally {
       vi.unstubAllEnvs()
     }
-    expect(fake.handleAppProtocol).not.toHaveBeenCalled()
-    const options = fake.createMainWindow.mock.calls[0]?.[0] as { page: { kind: string } }
+    expect(fake.handleAppProtocol).toHaveBeenCalledWith(expect.any(String), 'http://localhost:5173/')
+    const options = fake.createMainWindow.mock.calls[0]?.[0] as { page: { kind: string }; devTools: boolean }
     expect(options.page.kind).toBe('dev-server')
+    expect(options.devTools).toBe(true)
+  })
+
+  it('turns the developer tools off in a packaged build', async () => {
+    await start()
+    expect(fake.createMainWindow.mock.calls[0]?.[0]).toMatchObject({ devTools: false })
   })
 
   it('logs through the redacting electron-log logger everywhere', async () => {
@@ -250,5 +300,127 @@ describe('the composition root', () => {
     await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(1))
     expect(fake.dialog.showErrorBox).toHaveBeenCalled()
     expect(fake.createMainWindow).not.toHaveBeenCalled()
+  })
+
+  it('on a system shutdown closes the outbox at once, without waiting, and lets the quit go on', async () => {
+    await start()
+    fake.app.quit.mockClear()
+    fake.order.length = 0
+    fake.powerListeners.get('shutdown')?.()
+    // Synchronously: nothing is left for a promise to finish when the OS ends the process.
+    expect(fake.order).toEqual(['disposeIpc', 'worker.stop', 'outbox.close'])
+    expect(fake.app.quit).toHaveBeenCalledTimes(1)
+    const quitting = { preventDefault: vi.fn() }
+    appEvent('before-quit', quitting)
+    expect(quitting.preventDefault).not.toHaveBeenCalled()
+    expect(fake.core.close).not.toHaveBeenCalled()
+  })
+
+  it('does the same when Windows ends the session, and never asks it to wait', async () => {
+    await start()
+    fake.order.length = 0
+    expect(fake.windowListeners.has('query-session-end')).toBe(false)
+    fake.windowListeners.get('session-end')?.({ reasons: ['logoff'], preventDefault: vi.fn() })
+    expect(fake.order).toEqual(['disposeIpc', 'worker.stop', 'outbox.close'])
+    fake.powerListeners.get('shutdown')?.()
+    expect(fake.core.outbox.close).toHaveBeenCalledTimes(1)
+  })
+
+  it('checks for updates once the window is open, and from the menu', async () => {
+    await start()
+    await vi.waitFor(() => expect(fake.updates.checkAtStartup).toHaveBeenCalledTimes(1))
+    const menu = fake.installAppMenu.mock.calls[0]?.[0] as { checkForUpdates(): void; isPackaged: boolean }
+    expect(menu.isPackaged).toBe(true)
+    menu.checkForUpdates()
+    expect(fake.updates.checkFromMenu).toHaveBeenCalledTimes(1)
+  })
+
+  it('turns updates off in a development run', async () => {
+    fake.app.isPackaged = false
+    await start()
+    const options = fake.createUpdates.mock.calls[0]?.[0] as { decision: { enabled: boolean; reason?: string } }
+    expect(options.decision).toMatchObject({ enabled: false, reason: 'not-packaged' })
+  })
+
+  it('turns updates off when CLOVERHOUND_DISABLE_UPDATES is set', async () => {
+    vi.stubEnv('CLOVERHOUND_DISABLE_UPDATES', '1')
+    await start()
+    const options = fake.createUpdates.mock.calls[0]?.[0] as { decision: { enabled: boolean; reason?: string } }
+    expect(options.decision).toMatchObject({ enabled: false, reason: 'environment' })
+  })
+})
+
+describe('the self-check mode (CLOVERHOUND_SELF_CHECK)', () => {
+  let dir: string
+  let reportPath: string
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'self-check-'))
+    reportPath = join(dir, 'report', 'self-check.json')
+    vi.stubEnv('CLOVERHOUND_SELF_CHECK', reportPath)
+    fake.app.exit.mockClear()
+    fake.dialog.showErrorBox.mockClear()
+  })
+  afterEach(async () => {
+    vi.unstubAllEnvs()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const report = async () => JSON.parse(await readFile(reportPath, 'utf8')) as Record<string, unknown>
+
+  it('runs the checks on the opened window, writes the report, closes the core and exits 0', async () => {
+    await start()
+    await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(0))
+    const targets = fake.runSelfCheck.mock.calls[0]?.[0] as { pageUrl: string; outbox: unknown }
+    expect(targets).toMatchObject({ pageUrl: 'app://bundle/index.html', outbox: fake.core.outbox })
+    expect(await report()).toMatchObject({
+      format: 'cloverhound-self-check/1',
+      ok: true,
+      app: { version: '1.2.3', packaged: true },
+      checks: [
+        { name: 'start', ok: true },
+        { name: 'window', ok: true },
+      ],
+    })
+    expect(fake.core.close).toHaveBeenCalled()
+    // No update check and no dialog in a run nobody watches.
+    expect(fake.updates.checkAtStartup).not.toHaveBeenCalled()
+    const options = fake.createUpdates.mock.calls[0]?.[0] as { decision: { reason?: string } }
+    expect(options.decision.reason).toBe('self-check')
+  })
+
+  it('exits 1 when a check fails', async () => {
+    fake.runSelfCheck.mockResolvedValueOnce([{ name: 'keychain', ok: false, detail: 'No keychain is available.' }])
+    await start()
+    await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(1))
+    expect(await report()).toMatchObject({ ok: false, checks: [{ name: 'start' }, { name: 'keychain', ok: false }] })
+  })
+
+  it('reports a failed start in the file instead of a dialog nobody could close', async () => {
+    fake.createAppCore.mockRejectedValueOnce(new Error('EACCES'))
+    await start({ ready: false })
+    fake.ready()
+    await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(1))
+    expect(fake.dialog.showErrorBox).not.toHaveBeenCalled()
+    expect(await report()).toMatchObject({ ok: false, checks: [{ name: 'start', ok: false }] })
+  })
+
+  it('reports another running copy instead of quitting silently', async () => {
+    await start({ lock: false, ready: false })
+    await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(1))
+    expect(await report()).toMatchObject({ ok: false, checks: [{ name: 'start', ok: false }] })
+  })
+
+  it('is never turned on from the command line', async () => {
+    vi.unstubAllEnvs()
+    const argv = process.argv
+    process.argv = [...argv, `--self-check=${reportPath}`, `CLOVERHOUND_SELF_CHECK=${reportPath}`]
+    try {
+      await start()
+    } finally {
+      process.argv = argv
+    }
+    expect(fake.runSelfCheck).not.toHaveBeenCalled()
+    await expect(readFile(reportPath)).rejects.toThrow()
   })
 })

@@ -35,6 +35,7 @@ import {
   type QueueState,
   type SyncStatus,
 } from '../../../src/shared/outbox.ts'
+import type { ContactsExport, OutboxAccess } from '../../../src/shared/contacts-export.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
 import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
 import {
@@ -153,6 +154,9 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
   let nextSeq = 1
   let nextContactId = 1001
   let tick = 0
+  let access: OutboxAccess = { readOnly: false, message: null }
+  /** What main's save dialog answers (Electron); undefined plays the web preview, which hands the file over. */
+  let saveDialog: ((csv: string) => ContactsExport) | undefined
   let queue: { state: QueueState; until: string | null; message: string | null } = {
     state: initial.configured ? 'running' : 'not_configured',
     until: null,
@@ -377,6 +381,13 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       ok: true,
       value: fakeDiagnostics(),
     })),
+    getOutboxAccess: command('getOutboxAccess', (): Result<OutboxAccess> => ({ ok: true, value: access })),
+    exportContacts: command('exportContacts', (): Result<ContactsExport> => {
+      // Main's CSV is tested with main; here a stand-in text that names every contact is enough.
+      const csv = ['Full name', ...order.map((item) => item.draft.fullName)].join('\r\n')
+      const file = { kind: 'file' as const, fileName: 'cloverhound-contacts-2025-01-01.csv', csv }
+      return { ok: true, value: saveDialog ? saveDialog(csv) : { ...file, count: order.length, complete: true } }
+    }),
     on: vi.fn(on),
   } satisfies BridgeApi
 
@@ -437,6 +448,14 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     setQueue(state: QueueState, options: { until?: string | null; message?: string } = {}) {
       queue = { state, until: options.until ?? null, message: options.message ?? null }
       emit('syncStatusChanged', status())
+    },
+    /** Main found the outbox file damaged and opened it read-only, with these words. */
+    setReadOnly(message: string) {
+      access = { readOnly: true, message }
+    },
+    /** Plays Electron's save dialog for Export contacts: it gets the CSV main made and answers. */
+    answerSaveDialog(answer: (csv: string) => ContactsExport) {
+      saveDialog = answer
     },
     /** Fills the outbox quietly (no events), as if the app had started with it on disk. */
     seed(count: number, make: (n: number) => Partial<Stored> & { draft?: ContactDraft } = () => ({})) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { itemError, itemErrorSchema, type ItemError } from '../../../src/shared/item-error.ts'
-import { actionLabel, allowedActions, itemErrorWords } from '../../../src/renderer/src/outbox-copy.ts'
+import { itemErrorWords } from '../../../src/shared/item-error-words.ts'
+import { actionLabel, allowedActions } from '../../../src/renderer/src/outbox-copy.ts'
 
 const HOST = 'cloud-staging.cloverhound.com'
 const MAY_EXIST = 'It may have been created: check Cloverhound, then choose “Send again” or “Mark as sent”.'

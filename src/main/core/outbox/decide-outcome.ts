@@ -25,7 +25,7 @@ export interface DecisionContext {
 }
 
 /**
- * The outbox's sending rules (DESIGN.md "The outbox") as one pure function: which failures are
+ * The outbox's sending rules (docs/architecture.md "The outbox") as one pure function: which failures are
  * worth another try, which need the user, and which may already have created the contact.
  */
 export function decideOutcome(outcome: CreateContactOutcome, context: DecisionContext): SendDecision {

@@ -1,3 +1,5 @@
+import { fileProblemOf } from '../file-problems.ts'
+
 /**
  * The outbox's storage failures as typed errors whose `message` a user can act on. Both keep the
  * original SQLite error as `cause` for the log. The path is in the message on purpose: the user
@@ -10,6 +12,7 @@ export const outboxStorageProblems = [
   'disk_full',
   'read_only',
   'busy', // locked by another program, e.g. a second copy of the app
+  'wrong_kind', // a folder where the file belongs, or a file where its folder belongs
   'io',
   'unknown',
 ] as const
@@ -87,6 +90,8 @@ function openMessage(problem: OutboxStorageProblem, path: string): string {
       return `The outbox at ${path} cannot be written: the file or its folder is read-only. Check its permissions and restart the app; nothing saved is lost.`
     case 'busy':
       return `The outbox at ${path} is in use by another program, perhaps a second copy of the app. Close it and restart the app.`
+    case 'wrong_kind':
+      return `The outbox cannot be kept at ${path}: something of the wrong kind is in its place (a folder where the file belongs, or a file where a folder belongs). Move it elsewhere and restart the app; nothing saved is lost.`
     case 'io':
       return `The outbox at ${path} could not be opened: the disk or its folder could not be used. Check that the drive is available and restart the app; nothing saved is lost.`
     case 'unknown':
@@ -107,11 +112,29 @@ function operationMessage(problem: OutboxStorageProblem, path: string): string {
     case 'newer_version':
     case 'not_an_outbox':
       return `Part of the outbox file at ${path} could not be read. The file is left as it is so nothing more is lost; restart the app to check it.`
+    case 'wrong_kind':
     case 'io':
       return `The outbox at ${path} could not be written because of a disk error. Try again. ${safe}`
     case 'unknown':
       return `The outbox could not save this change. Try again. ${safe}`
   }
+}
+
+/** A file-system error (errno code) around the outbox file, in the same problems as SQLite's. */
+export function fileSystemProblem(error: unknown): OutboxStorageProblem {
+  return fileProblemOf(error)
+}
+
+/**
+ * Why a change is refused while the outbox is open read-only (its file failed the check at open).
+ * Nothing is written into a damaged file: what is in it stays readable and can be exported.
+ */
+export function readOnlyOutbox(path: string): OutboxStorageError {
+  return new OutboxStorageError(
+    'damaged',
+    path,
+    `The outbox file at ${path} is damaged, so the app opened it read-only and nothing new can be saved into it. Use “Export contacts (CSV)” to keep what it holds, then move the file elsewhere and restart the app to begin a new, empty outbox.`,
+  )
 }
 
 /** For failures while opening: the file is never deleted, moved or rewritten. */

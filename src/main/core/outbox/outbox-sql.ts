@@ -93,6 +93,13 @@ export const OUTBOX_SQL = {
 
   recoverInterrupted: `UPDATE outbox_items SET state = 'unconfirmed', next_attempt_at = NULL, last_error = :lastError,
       updated_at = :now WHERE state IN (${from('recoverInterrupted')})`,
+  // Reading out everything (Export contacts): row by row from both ends, so a damaged page in the middle
+  // costs only the rows on it.
+  readForward: `SELECT ${ITEM_COLUMNS} FROM outbox_items WHERE seq > :after ORDER BY seq`,
+  readBackward: `SELECT ${ITEM_COLUMNS} FROM outbox_items WHERE seq > :after ORDER BY seq DESC`,
+  vacuum: 'VACUUM',
+  // Moves the WAL's pages (old versions of deleted rows among them) into the file and empties the WAL.
+  checkpoint: 'PRAGMA wal_checkpoint(TRUNCATE)',
   pruneHistory: `DELETE FROM outbox_items INDEXED BY outbox_items_by_state
     WHERE state IN (${list(HISTORY_STATES)}) AND updated_at < :cut`,
 } as const

@@ -20,6 +20,12 @@ export interface NewOutboxItem {
   profileId: string
 }
 
+/** Every item that could be read out of the file, oldest first; `complete` is false when some rows could not. */
+export interface OutboxReadout {
+  items: OutboxItem[]
+  complete: boolean
+}
+
 export type OutboxCounts = Record<OutboxState, number> & { overdue: number }
 
 /**
@@ -29,6 +35,8 @@ export type OutboxCounts = Record<OutboxState, number> & { overdue: number }
  */
 export interface OutboxStore {
   readonly path: string
+  /** True when the file failed its check at open: reads work, every change is refused with words, nothing is written. */
+  readonly readOnly: boolean
   /** Items waiting longer than this (ms since saved) are `overdue`: flagged, never dropped. */
   flagAfterMs: number
   enqueue(item: NewOutboxItem, now: number): StoredItem
@@ -72,8 +80,13 @@ export interface OutboxStore {
   restore(id: string, now: number): StoredItem | undefined
   /** At start-up: every `sending` left by a crash becomes `unconfirmed`. Returns how many. */
   recoverInterrupted(now: number): number
-  /** Deletes sent and discarded items last changed before `olderThan`. Returns how many. */
+  /**
+   * Deletes sent and discarded items last changed before `olderThan`, then compacts the file so their
+   * text is gone from it and its WAL. Returns how many. A read-only outbox keeps everything (returns 0).
+   */
   pruneHistory(olderThan: number): number
+  /** Every item that still reads, for Export contacts (CSV); a damaged row range is skipped, not fatal. */
+  readAll(now: number): OutboxReadout
   close(): void
 }
 
@@ -81,4 +94,6 @@ export interface OpenOutboxOptions {
   /** The SQLite file, in the app's data folder. */
   path: string
   flagAfterMs: number
+  /** For tests; decides whether F_FULLFSYNC is asked for (macOS). */
+  platform?: NodeJS.Platform
 }

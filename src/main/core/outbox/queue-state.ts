@@ -9,7 +9,7 @@ import type { ResolvedConnection } from './worker-connection.ts'
 export const KEYCHAIN_RETRY_MS = 60_000
 
 /**
- * The queue-level state of one connection profile (DESIGN.md "The outbox"): why nothing is being
+ * The queue-level state of one connection profile (docs/architecture.md "The outbox"): why nothing is being
  * sent right now, if anything stops it, and when to look again. Every rule about it lives here;
  * the worker reports what happened and asks what follows.
  */

@@ -9,11 +9,19 @@ import {
   type OutboxPageRequest,
   type OutboxTarget,
 } from '../../../shared/outbox.ts'
-import { openOutboxDatabase } from './open-outbox-database.ts'
-import { operationFailure, outboxUnavailable, sqliteCodeOf } from './outbox-errors.ts'
+import { openOutboxDatabase, openReadOnlyOutboxDatabase } from './open-outbox-database.ts'
+import { operationFailure, outboxUnavailable, readOnlyOutbox, sqliteCodeOf } from './outbox-errors.ts'
+import type { Row } from './outbox-rows.ts'
 import { isoTime, readStoredItem, storedItemError, storedTime, toOutboxItem, toStoredItem } from './outbox-rows.ts'
 import { OUTBOX_SQL, type OutboxStatementName } from './outbox-sql.ts'
-import type { NewOutboxItem, OpenOutboxOptions, OutboxCounts, OutboxStore, StoredItem } from './outbox-store-types.ts'
+import type {
+  NewOutboxItem,
+  OpenOutboxOptions,
+  OutboxCounts,
+  OutboxReadout,
+  OutboxStore,
+  StoredItem,
+} from './outbox-store-types.ts'
 
 export { OutboxStorageError, OutboxUnavailableError } from './outbox-errors.ts'
 
@@ -24,20 +32,31 @@ const PAGE_LIMIT_MAX = 500
  * OutboxUnavailableError with words for the user; the caller then calls recoverInterrupted.
  */
 export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
-  return new SqliteOutboxStore(options.path, openOutboxDatabase(options.path), options.flagAfterMs)
+  const db = openOutboxDatabase(options.path, { platform: options.platform })
+  return new SqliteOutboxStore(options.path, db, options.flagAfterMs, false)
+}
+
+/**
+ * Opens a file that openOutboxStore refused as damaged, read-only, so that what it holds can be seen
+ * and exported. Throws OutboxUnavailableError when not even that is possible.
+ */
+export function openReadOnlyOutboxStore(options: OpenOutboxOptions): OutboxStore {
+  return new SqliteOutboxStore(options.path, openReadOnlyOutboxDatabase(options.path), options.flagAfterMs, true)
 }
 
 type Params = Record<string, SQLInputValue>
 
 class SqliteOutboxStore implements OutboxStore {
   readonly path: string
+  readonly readOnly: boolean
   flagAfterMs: number
   readonly #db: DatabaseSync
   readonly #statements: Record<OutboxStatementName, StatementSync>
   #closed = false
 
-  constructor(path: string, db: DatabaseSync, flagAfterMs: number) {
+  constructor(path: string, db: DatabaseSync, flagAfterMs: number, readOnly: boolean) {
     this.path = path
+    this.readOnly = readOnly
     this.#db = db
     this.flagAfterMs = flagAfterMs
     try {
@@ -228,8 +247,24 @@ class SqliteOutboxStore implements OutboxStore {
   }
 
   pruneHistory(olderThan: number): number {
+    if (this.readOnly) return 0
     const params = { cut: storedTime(olderThan) }
-    return Number(this.#write(() => this.#statements.pruneHistory.run(params)).changes)
+    const removed = Number(this.#write(() => this.#statements.pruneHistory.run(params)).changes)
+    if (removed > 0) this.#compact()
+    return removed
+  }
+
+  readAll(now: number): OutboxReadout {
+    const rows: Row[] = []
+    const forward = readUntilFailure(this.#statements.readForward, { after: 0 }, rows)
+    if (!forward) {
+      // Past a damaged page: what follows it may still read from the other end.
+      const tail: Row[] = []
+      readUntilFailure(this.#statements.readBackward, { after: Number(rows.at(-1)?.seq ?? 0) }, tail)
+      rows.push(...tail.reverse())
+    }
+    const complete = forward && this.#countAllOrUndefined() === rows.length
+    return { items: rows.map((row) => toOutboxItem(row, now, this.flagAfterMs)), complete }
   }
 
   close(): void {
@@ -243,12 +278,36 @@ class SqliteOutboxStore implements OutboxStore {
     return row && toStoredItem(row, now, this.flagAfterMs)
   }
 
+  /**
+   * After a prune: VACUUM rebuilds the file without the freed pages, and a truncating checkpoint moves
+   * that into the file and empties the WAL, where older copies of the deleted rows would otherwise
+   * linger. Both only tidy up: the rows are already gone (and zeroed by secure_delete), so a failure
+   * here (a full disk: VACUUM needs room for a copy) is left for the next prune to try again.
+   */
+  #compact(): void {
+    try {
+      this.#statements.vacuum.run()
+      this.#statements.checkpoint.get()
+    } catch {
+      // See above: nothing is lost, and nothing half-done stays behind (VACUUM is one transaction).
+    }
+  }
+
+  #countAllOrUndefined(): number | undefined {
+    try {
+      return this.#count('countAll', {})
+    } catch {
+      return undefined
+    }
+  }
+
   #count(name: OutboxStatementName, params: Params): number {
     return Number(this.#statements[name].get(params)?.n ?? 0)
   }
 
   /** One transaction: BEGIN IMMEDIATE takes the write lock first, so it cannot fail half-way on a busy upgrade. */
   #write<T>(work: () => T): T {
+    if (this.readOnly) throw readOnlyOutbox(this.path)
     try {
       this.#statements.begin.run()
     } catch (error) {
@@ -278,6 +337,16 @@ class SqliteOutboxStore implements OutboxStore {
     } catch {
       // SQLite had already rolled back (it does on some I/O and disk-full errors).
     }
+  }
+}
+
+/** Appends rows until the statement fails part-way (a damaged page); returns whether it reached the end. */
+function readUntilFailure(statement: StatementSync, params: Params, into: Row[]): boolean {
+  try {
+    for (const row of statement.iterate(params)) into.push(row as Row)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -179,7 +179,7 @@ export const useSettingsStore = defineStore('settings', () => {
     }
     const { text } = result.value
     try {
-      // Electron's session refuses clipboard permissions, and a browser may too: the text is then shown to copy.
+      // Electron grants clipboard writes to the app's own page only (security-policy.ts); a browser may refuse: the text is then shown to copy.
       await navigator.clipboard.writeText(text)
       diagnostics.value = { state: 'copied', text: '', failure: null }
       return true

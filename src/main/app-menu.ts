@@ -1,0 +1,58 @@
+import { Menu, type MenuItemConstructorOptions } from 'electron'
+
+export const CHECK_FOR_UPDATES_LABEL = 'Check for updates…'
+
+export interface AppMenuOptions {
+  platform: NodeJS.Platform
+  /** `app.name`: the title of the macOS app menu. */
+  appName: string
+  /** `app.isPackaged`: only a development run gets Reload and the developer tools. */
+  isPackaged: boolean
+  checkForUpdates(): void
+}
+
+/**
+ * The app's own menu, replacing Electron's default (whose View menu offers Reload and Toggle
+ * Developer Tools to every user): Edit and Window roles, the macOS app menu, and Check for
+ * updates… (app menu on macOS, Help elsewhere). Roles keep the platform's own labels and shortcuts.
+ */
+export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOptions[] {
+  const isMac = options.platform === 'darwin'
+  const checkForUpdates: MenuItemConstructorOptions = {
+    label: CHECK_FOR_UPDATES_LABEL,
+    click: () => options.checkForUpdates(),
+  }
+  const template: MenuItemConstructorOptions[] = []
+  if (isMac) {
+    template.push({
+      label: options.appName,
+      submenu: [
+        { role: 'about' },
+        checkForUpdates,
+        { type: 'separator' },
+        { role: 'services' },
+        { type: 'separator' },
+        { role: 'hide' },
+        { role: 'hideOthers' },
+        { role: 'unhide' },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    })
+  } else {
+    template.push({ role: 'fileMenu' })
+  }
+  template.push({ role: 'editMenu' }, { role: 'windowMenu' })
+  if (!options.isPackaged) {
+    template.push({
+      label: 'Develop',
+      submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }],
+    })
+  }
+  if (!isMac) template.push({ role: 'help', submenu: [checkForUpdates] })
+  return template
+}
+
+export function installAppMenu(options: AppMenuOptions): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(options)))
+}
