@@ -161,12 +161,18 @@ describe('no silent duplicates: every fault × Server deduplicates retries off a
 
   it('the setting is saved with the connection, and off again for a new server unless ticked', async () => {
     const harness = await connectedHarness(true)
-    expect(value(await harness.core.handlers.getSettings(undefined))).toMatchObject({ profile: { deduplicatesRetries: true } })
+    expect(value(await harness.core.handlers.getSettings(undefined))).toMatchObject({
+      profile: { deduplicatesRetries: true },
+    })
     const file = JSON.parse(await readFile(join(harness.dataDir, 'settings.json'), 'utf8')) as { profile: unknown }
     expect(file.profile).toMatchObject({ baseUrl: sandbox.url, deduplicatesRetries: true })
     await connect(harness, sandbox)
-    expect(value(await harness.core.handlers.getSettings(undefined))).toMatchObject({ profile: { deduplicatesRetries: true } })
+    expect(value(await harness.core.handlers.getSettings(undefined))).toMatchObject({
+      profile: { deduplicatesRetries: true },
+    })
     await connect(harness, sandbox, { baseUrl: `http://localhost:${sandbox.port}` })
-    expect(value(await harness.core.handlers.getSettings(undefined))).toMatchObject({ profile: { deduplicatesRetries: false } })
+    expect(value(await harness.core.handlers.getSettings(undefined))).toMatchObject({
+      profile: { deduplicatesRetries: false },
+    })
   })
 })
