@@ -1,12 +1,13 @@
 /**
- * `npm run sandbox [-- --port N --org N --key-id ID --key KEY]`: the local stand-in for the
+ * `npm run sandbox [-- --port N --org N --key-id ID --key KEY --honour-idempotency-key]`: the local stand-in for the
  * Cloverhound API (tools/sandbox), for trying the app without real credentials. Runs until Ctrl+C.
  * It prints its own, throwaway key: that is the point of a sandbox.
  */
 import { parseArgs } from 'node:util'
 import { startSandbox, type SandboxOptions } from '../tools/sandbox/sandbox-server.ts'
 
-const USAGE = 'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY]'
+const USAGE =
+  'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY] [--honour-idempotency-key]'
 
 function readOptions(): SandboxOptions {
   const { values } = parseArgs({
@@ -15,6 +16,8 @@ function readOptions(): SandboxOptions {
       org: { type: 'string' },
       'key-id': { type: 'string' },
       key: { type: 'string' },
+      // Off by default, like the spec: a repeated Idempotency-Key creates another contact.
+      'honour-idempotency-key': { type: 'boolean', default: false },
     },
     strict: true,
   })
@@ -23,6 +26,7 @@ function readOptions(): SandboxOptions {
   if (values.org !== undefined) options.organizationId = wholeNumber(values.org, 'org', 1, Number.MAX_SAFE_INTEGER)
   if (values['key-id'] !== undefined) options.apiKeyId = values['key-id']
   if (values.key !== undefined) options.apiKey = values.key
+  if (values['honour-idempotency-key']) options.honoursIdempotencyKey = true
   return options
 }
 
@@ -57,6 +61,7 @@ console.log(`Sandbox API: ${sandbox.url}`)
 console.log(`Organization ID: ${sandbox.organizationId}`)
 console.log(`API key ID: ${sandbox.apiKeyId}`)
 console.log(`API key: ${sandbox.apiKey}`)
+console.log(`Idempotency-Key: ${sandbox.honoursIdempotencyKey ? 'honoured' : 'ignored (like the spec)'}`)
 // Without these the next start makes a new key pair, and settings saved in the app stop working.
 const keep = [
   '--port',
@@ -67,6 +72,7 @@ const keep = [
   sandbox.apiKeyId,
   '--key',
   sandbox.apiKey,
+  ...(sandbox.honoursIdempotencyKey ? ['--honour-idempotency-key'] : []),
 ]
 console.log(`To keep these across restarts: npm run sandbox -- ${keep.map(shellWord).join(' ')}`)
 console.log(`Switches (faults, request log, reset): ${sandbox.url}/__sandbox/… — see the README.`)

@@ -4,6 +4,7 @@ const noParams = z.object({})
 const host = z.string()
 /** Short words about the network or the reply, made where the failure is read (cloverhound-client.ts). */
 const reason = z.string()
+const status = z.number().int()
 
 /**
  * Why an outbox item's last attempt failed: a code and the facts its words need. The store keeps
@@ -18,7 +19,26 @@ export const itemErrorSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('no_key_for_server'), params: z.object({ host }) }),
   z.object({ code: z.literal('forbidden'), params: z.object({ organizationId: z.number().int() }) }),
   z.object({ code: z.literal('rate_limited'), params: noParams }),
-  z.object({ code: z.literal('server_error'), params: z.object({ status: z.number().int() }) }),
+  /** The server said it did not process it (503 and the like), or deduplicates retries: tried again. */
+  z.object({ code: z.literal('server_error'), params: z.object({ status }) }),
+  /** A 5xx after the contact was sent (500, 502, 504…): it may have been saved before the failure. */
+  z.object({ code: z.literal('failed_after_send'), params: z.object({ host, status }) }),
+  /** A success other than 200/201 (202, 204…): accepted, but no contact came back. */
+  z.object({ code: z.literal('reply_without_contact'), params: z.object({ host, status }) }),
+  /** 409: an earlier attempt of this contact, or one like it, may exist. */
+  z.object({ code: z.literal('conflict'), params: z.object({ host }) }),
+  /** The Base URL answered with a redirect, which is never followed: nothing reached the API. */
+  z.object({ code: z.literal('redirected'), params: z.object({ host }) }),
+  /** The TLS certificate was refused before anything was sent. */
+  z.object({ code: z.literal('certificate_untrusted'), params: z.object({ host }) }),
+  /**
+   * The answer was lost after the contact was sent, and tried again because the connection's server
+   * deduplicates retries by Idempotency-Key (Settings): `status` for a 5xx, null for a cut or a timeout.
+   */
+  z.object({
+    code: z.literal('resending_deduplicated'),
+    params: z.object({ host, status: status.nullable(), cause: z.enum(['status', 'connection_lost', 'timeout']) }),
+  }),
   /** Nothing reached the server: it is sent when the way is open again. */
   z.object({ code: z.literal('network_unreachable'), params: z.object({ host, reason }) }),
   /** The connection broke after the request went out: it may have been created. */

@@ -71,6 +71,11 @@ export const connectionProfileSchema = z.object({
   baseUrl: baseUrlSchema,
   organizationId: organizationIdSchema,
   apiKeyId: apiKeyIdSchema,
+  /**
+   * "Server deduplicates retries (Idempotency-Key)": off unless the organization knows its API honours the
+   * key, since the spec promises no such thing; on, answers lost after sending are retried automatically.
+   */
+  deduplicatesRetries: z.boolean().optional(),
 })
 export type ConnectionProfile = z.infer<typeof connectionProfileSchema>
 
@@ -149,6 +154,8 @@ export const settingsInputSchema = z.object({
     .string()
     .max(LIMITS.apiKey * 4)
     .optional(),
+  /** Missing keeps the saved choice while the server stays the same, and is off for a new one. */
+  deduplicatesRetries: z.boolean().optional(),
   flagAfterDays: z.union([z.number(), z.string().max(64)]).optional(),
   keepHistoryDays: z.union([z.number(), z.string().max(64)]).optional(),
 })
@@ -172,6 +179,7 @@ export const settingsViewSchema = z.object({
     baseUrl: z.string(),
     organizationId: z.number().nullable(),
     apiKeyId: z.string(),
+    deduplicatesRetries: z.boolean(),
   }),
   configured: z.boolean(),
   hasApiKey: z.boolean(),

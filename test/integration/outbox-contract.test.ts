@@ -40,7 +40,9 @@ async function pair(): Promise<{ core: Harness; fake: FakeBridge }> {
   })
   open.push(core)
   value(await core.core.handlers.saveSettings({ ...PROFILE }))
-  const fake = createFakeBridge(configuredView({ profile: PROFILE, configured: false, hasApiKey: false }))
+  const fake = createFakeBridge(
+    configuredView({ profile: { ...PROFILE, deduplicatesRetries: false }, configured: false, hasApiKey: false }),
+  )
   return { core, fake }
 }
 
@@ -83,6 +85,11 @@ const outcomes: CreateContactOutcome[] = [
   { kind: 'network', description: 'the connection was cut before the server answered', mayHaveReachedServer: true },
   { kind: 'timeout', mayHaveReachedServer: true },
   { kind: 'unexpected', status: 404, description: 'status 404', mayHaveReachedServer: false },
+  { kind: 'failed_after_send', status: 502, retryAfterMs: undefined },
+  { kind: 'no_contact', status: 204 },
+  { kind: 'conflict' },
+  { kind: 'redirected' },
+  { kind: 'untrusted_certificate' },
 ]
 
 /** Commands a random session calls on a picked item; saving and listing have steps of their own. */
@@ -216,7 +223,11 @@ async function run(steps: Step[]): Promise<void> {
           current.outcome === 'created'
             ? { kind: 'created', contact: createdFrom(item.draft, ++contactId) }
             : outcomes[current.outcome]!
-        const decision = decideOutcome(outcome, { host: HOST, organizationId: PROFILE.organizationId })
+        const decision = decideOutcome(outcome, {
+          host: HOST,
+          organizationId: PROFILE.organizationId,
+          serverDeduplicates: false,
+        })
         const options = { now, random: () => 0.5, backoff: {} }
         recordDecision(core.core.outbox, coreId, item.attempts, decision, options)
         if (decision.kind === 'sent') fake.worker.deliver(fakeId, contactId)

@@ -351,7 +351,27 @@ describe('422: Rails-style field errors', () => {
 })
 
 describe('Idempotency-Key', () => {
-  it('answers a repeated key with the same 201 contact and creates nothing more, logging both requests', async () => {
+  it('is ignored by default, as the spec documents no idempotency: a repeat creates a second contact', async () => {
+    const headers = { 'Idempotency-Key': 'b3c1f0de-0000-4000-8000-000000000002' }
+    expect(sandbox.honoursIdempotencyKey).toBe(false)
+    const first = await contactOf(await post({ full_name: 'Ada' }, { headers }))
+    const second = await contactOf(await post({ full_name: 'Ada' }, { headers }))
+    expect(second.id).not.toBe(first.id)
+    expect(sandbox.contacts.map((c) => c.full_name)).toEqual(['Ada', 'Ada'])
+    expect(sandbox.requests.map((r) => r.contactId)).toEqual([first.id, second.id])
+  })
+
+  it('once switched on, honours keys seen while it was off, and reset() switches it back', async () => {
+    const headers = { 'Idempotency-Key': 'seen-before' }
+    const first = await contactOf(await post({ full_name: 'Ada' }, { headers }))
+    sandbox.honoursIdempotencyKey = true
+    expect((await contactOf(await post({ full_name: 'Ada' }, { headers }))).id).toBe(first.id)
+    sandbox.reset()
+    expect(sandbox.honoursIdempotencyKey).toBe(false)
+  })
+
+  it('honouring: answers a repeated key with the same 201 contact and creates nothing more, logging both requests', async () => {
+    sandbox.honoursIdempotencyKey = true
     const headers = { 'Idempotency-Key': 'b3c1f0de-0000-4000-8000-000000000001' }
     const first = await post({ full_name: 'Ada' }, { headers })
     const second = await post({ full_name: 'Ada' }, { headers })
@@ -373,14 +393,16 @@ describe('Idempotency-Key', () => {
     expect(sandbox.contacts.map((c) => c.id)).toEqual([1, 2, 3, 4])
   })
 
-  it('does not spend a key on a request that failed validation', async () => {
+  it('honouring: does not spend a key on a request that failed validation', async () => {
+    sandbox.honoursIdempotencyKey = true
     const headers = { 'Idempotency-Key': 'retry-after-fix' }
     expect((await post({ full_name: '' }, { headers })).status).toBe(422)
     expect((await post({ full_name: 'Ada' }, { headers })).status).toBe(201)
     expect(sandbox.contacts).toHaveLength(1)
   })
 
-  it('creates one contact when the same key arrives twice at once', async () => {
+  it('honouring: creates one contact when the same key arrives twice at once', async () => {
+    sandbox.honoursIdempotencyKey = true
     sandbox.faults.set({ latencyMs: 50 })
     const headers = { 'Idempotency-Key': 'concurrent' }
     const [a, b] = await Promise.all([post({ full_name: 'A' }, { headers }), post({ full_name: 'A' }, { headers })])
@@ -411,8 +433,20 @@ describe('admin routes', () => {
     expect(sandbox.requests).toHaveLength(0)
     expect(sandbox.contacts).toHaveLength(0)
     expect(sandbox.faults.current.latencyMs).toBe(0)
+    sandbox.honoursIdempotencyKey = true
     const again = await post({ full_name: 'Bo' }, { headers: { 'Idempotency-Key': 'k' } })
     expect(await again.json()).toMatchObject({ id: 1, full_name: 'Bo' })
+  })
+
+  it('GET and POST /__sandbox/idempotency read and switch honouring the key; anything else is a 400', async () => {
+    expect(await (await admin('GET', 'idempotency')).json()).toEqual({ honoured: false })
+    const switched = await admin('POST', 'idempotency', { honoured: true })
+    expect([switched.status, await switched.json()]).toEqual([200, { honoured: true }])
+    expect(sandbox.honoursIdempotencyKey).toBe(true)
+    for (const body of [{ honoured: 'yes' }, {}, { honoured: true, extra: 1 }, 'true']) {
+      expect((await admin('POST', 'idempotency', body)).status, JSON.stringify(body)).toBe(400)
+    }
+    expect(sandbox.honoursIdempotencyKey).toBe(true)
   })
 
   it('POST /__sandbox/faults changes only the faults given and answers the faults in force', async () => {
@@ -422,6 +456,7 @@ describe('admin routes', () => {
     const expected = {
       latencyMs: 5,
       nextStatuses: [{ status: 503, retryAfter: '2' }],
+      afterCommit: [],
       dropAfterRead: 0,
       hang: false,
       down: false,
@@ -439,6 +474,9 @@ describe('admin routes', () => {
       { nextStatuses: [{ status: 99 }] },
       { nextStatuses: [{ status: 503, retryAfter: 'a\r\nSet-Cookie: x' }] },
       { hang: 'yes' },
+      { afterCommit: [{ drop: 'yes' }] },
+      { afterCommit: [{ drop: true, status: 500 }] },
+      { afterCommit: { status: 500 } },
     ]) {
       const response = await admin('POST', 'faults', body)
       expect(response.status, JSON.stringify(body)).toBe(400)
@@ -448,11 +486,19 @@ describe('admin routes', () => {
   })
 
   it('DELETE /__sandbox/faults clears every fault', async () => {
-    sandbox.faults.set({ latencyMs: 5, hang: true, down: true, dropAfterRead: 2, nextStatuses: [{ status: 500 }] })
+    sandbox.faults.set({
+      latencyMs: 5,
+      hang: true,
+      down: true,
+      dropAfterRead: 2,
+      nextStatuses: [{ status: 500 }],
+      afterCommit: [{ drop: true }],
+    })
     expect((await admin('DELETE', 'faults')).status).toBe(204)
     expect(sandbox.faults.current).toEqual({
       latencyMs: 0,
       nextStatuses: [],
+      afterCommit: [],
       dropAfterRead: 0,
       hang: false,
       down: false,
@@ -548,6 +594,55 @@ describe('faults', () => {
     expect((await post({ full_name: 'A' })).status).toBe(201)
   })
 
+  it('afterCommit saves the contact, then answers 500/502/504 or 204 instead of the 201, in order', async () => {
+    const outage = `<html>${'Service trouble. '.repeat(100_000)}</html>`
+    sandbox.faults.set({
+      afterCommit: [{ status: 502 }, { status: 500, body: outage }, { status: 504, retryAfter: '5' }, { status: 204 }],
+    })
+    const answers = []
+    for (const name of ['A', 'B', 'C', 'D', 'E']) answers.push(await post({ full_name: name }))
+    expect(answers.map((r) => r.status)).toEqual([502, 500, 504, 204, 201])
+    expect(answers[2]?.headers.get('retry-after')).toBe('5')
+    expect((await answers[1]!.text()).length).toBe(outage.length)
+    expect(sandbox.contacts.map((c) => c.full_name)).toEqual(['A', 'B', 'C', 'D', 'E'])
+    expect(sandbox.requests.map((r) => [r.fault, r.status, r.contactId])).toEqual([
+      ['after_commit', 502, 1],
+      ['after_commit', 500, 2],
+      ['after_commit', 504, 3],
+      ['after_commit', 204, 4],
+      [undefined, 201, 5],
+    ])
+  })
+
+  it('afterCommit drop and hang save the contact, then cut the connection or never answer', async () => {
+    sandbox.faults.set({ afterCommit: [{ drop: true }, { hang: true }] })
+    await expect(post({ full_name: 'A' })).rejects.toThrow()
+    await expect(post({ full_name: 'B' }, { signal: AbortSignal.timeout(300) })).rejects.toThrow(/abort|timeout/i)
+    expect(sandbox.contacts.map((c) => c.full_name)).toEqual(['A', 'B'])
+    expect(sandbox.requests.map((r) => [r.fault, r.status])).toEqual([
+      ['after_commit', undefined],
+      ['after_commit', undefined],
+    ])
+  })
+
+  it('afterCommit waits for a request that creates: refusals and canned replies do not use it up', async () => {
+    sandbox.faults.set({ afterCommit: [{ status: 500 }], nextStatuses: [{ status: 503 }] })
+    expect((await post({ full_name: 'A' })).status).toBe(503)
+    expect((await post({ full_name: '' })).status).toBe(422)
+    expect((await post({ full_name: 'A' }, { authorization: null })).status).toBe(401)
+    expect((await post({ full_name: 'A' })).status).toBe(500)
+    expect(sandbox.contacts).toHaveLength(1)
+  })
+
+  it('afterCommit applies to a repeat the server recognises too, when it honours the key', async () => {
+    sandbox.honoursIdempotencyKey = true
+    const headers = { 'Idempotency-Key': 'again' }
+    expect((await post({ full_name: 'A' }, { headers })).status).toBe(201)
+    sandbox.faults.set({ afterCommit: [{ status: 502 }] })
+    expect((await post({ full_name: 'A' }, { headers })).status).toBe(502)
+    expect(sandbox.contacts).toHaveLength(1)
+  })
+
   it('close() ends hung requests instead of waiting for them', async () => {
     const other = await startSandbox()
     other.faults.set({ hang: true })
@@ -587,6 +682,34 @@ describe('npm run sandbox (scripts/sandbox.ts)', () => {
       expect(await exited).toEqual([0, null])
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL')
+    }
+  })
+
+  it('--honour-idempotency-key switches honouring on, and says so', async () => {
+    const args = [
+      'scripts/sandbox.ts',
+      '--port',
+      '0',
+      '--key-id',
+      'cli-id',
+      '--key',
+      'cli-key',
+      '--honour-idempotency-key',
+    ]
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      const lines: string[] = []
+      for await (const line of createInterface({ input: child.stdout })) {
+        lines.push(line)
+        if (line.startsWith('Idempotency-Key:')) break
+      }
+      expect(lines.at(-1)).toBe('Idempotency-Key: honoured')
+      const url = lines[0]!.slice('Sandbox API: '.length)
+      expect(await (await fetch(`${url}/__sandbox/idempotency`)).json()).toEqual({ honoured: true })
+    } finally {
+      const exited = once(child, 'exit')
+      child.kill('SIGTERM')
+      await exited
     }
   })
 

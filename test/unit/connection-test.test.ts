@@ -86,7 +86,7 @@ describe('Test connection: what each answer to the probe means', () => {
     ['201', 'created', status(201, CONTACT), /created a contact with a blank name \(#77\)/],
     ['400', 'unexpected', status(400), /status 400 instead of the 422/],
     ['404', 'unexpected', status(404), /no such organization or address; check the Base URL and Organization ID/],
-    ['302', 'unexpected', status(302, {}, { Location: 'https://elsewhere.test/' }), /redirected the request/],
+    ['302', 'unexpected', status(302, {}, { Location: 'https://elsewhere.test/' }), /redirects elsewhere/],
     ['500', 'server_error', status(500), /had a problem \(status 500\)/],
     [
       '503 with Retry-After',
@@ -124,7 +124,7 @@ describe('Test connection: what each answer to the probe means', () => {
     await core.handlers.testConnection(undefined)
 
     const [probe] = seen
-    expect(probe).toMatchObject({ url: 'https://api.example.test/42/contacts', method: 'POST', redirect: 'manual' })
+    expect(probe).toMatchObject({ url: 'https://api.example.test/42/contacts', method: 'POST', redirect: 'error' })
     expect(probe!.body).toEqual(PROBE_BODY)
     expect(PROBE_BODY).toEqual({ full_name: '' })
     expect(probe!.headers.get('authorization')).toBe(basicAuthorization(HOME.apiKeyId, KEY))

@@ -4,9 +4,11 @@ import { decideOutcome, interruptedDecision } from '../../src/main/core/outbox/d
 import type { CreatedContact } from '../../src/shared/contact.ts'
 import { itemErrorSchema } from '../../src/shared/item-error.ts'
 
-const context = { host: 'cloud-staging.cloverhound.com', organizationId: 42 }
+const context = { host: 'cloud-staging.cloverhound.com', organizationId: 42, serverDeduplicates: false }
 const contact: CreatedContact = { id: 9, organization_id: 42, full_name: 'Ada Lovelace' }
 const decide = (outcome: CreateContactOutcome) => decideOutcome(outcome, context)
+const decideDeduplicated = (outcome: CreateContactOutcome) =>
+  decideOutcome(outcome, { ...context, serverDeduplicates: true })
 
 describe('decideOutcome: the item state after a send', () => {
   it('created → sent, keeping the server’s contact', () => {
@@ -62,13 +64,82 @@ describe('decideOutcome: the item state after a send', () => {
     })
   })
 
-  it.each([500, 502, 503, 504, 408, 425])('%i → retry (transient)', (status) => {
+  it.each([503, 408, 425, 501])('%i, which says it was not processed → retry (transient)', (status) => {
     const decision = decide({ kind: 'server_error', status, retryAfterMs: undefined })
     expect(decision).toMatchObject({
       kind: 'retry',
       queue: 'running',
       lastError: { code: 'server_error', params: { status } },
     })
+  })
+
+  it.each([500, 502, 504])('%i after the body was sent → unconfirmed, with words that say which', (status) => {
+    expect(decide({ kind: 'failed_after_send', status, retryAfterMs: undefined })).toEqual({
+      kind: 'unconfirmed',
+      lastError: { code: 'failed_after_send', params: { host: context.host, status } },
+    })
+  })
+
+  it('with the server deduplicating retries, a 5xx after sending is retried, keeping its Retry-After', () => {
+    expect(decideDeduplicated({ kind: 'failed_after_send', status: 502, retryAfterMs: 4_000 })).toEqual({
+      kind: 'retry',
+      retryAfterMs: 4_000,
+      queue: 'running',
+      lastError: { code: 'resending_deduplicated', params: { host: context.host, status: 502, cause: 'status' } },
+    })
+  })
+
+  it('with the server deduplicating retries, a cut after sending and a timeout are retried too', () => {
+    expect(decideDeduplicated({ kind: 'network', description: 'cut', mayHaveReachedServer: true })).toMatchObject({
+      kind: 'retry',
+      lastError: { code: 'resending_deduplicated', params: { status: null, cause: 'connection_lost' } },
+    })
+    expect(decideDeduplicated({ kind: 'timeout', mayHaveReachedServer: true })).toMatchObject({
+      kind: 'retry',
+      lastError: { code: 'resending_deduplicated', params: { status: null, cause: 'timeout' } },
+    })
+  })
+
+  it.each([
+    [
+      { kind: 'no_contact', status: 202 },
+      { code: 'reply_without_contact', params: { host: context.host, status: 202 } },
+    ],
+    [
+      { kind: 'no_contact', status: 204 },
+      { code: 'reply_without_contact', params: { host: context.host, status: 204 } },
+    ],
+    [{ kind: 'conflict' }, { code: 'conflict', params: { host: context.host } }],
+  ] as const)('%o → unconfirmed, deduplicating or not: a repeat would get the same answer', (outcome, lastError) => {
+    expect(decide(outcome)).toEqual({ kind: 'unconfirmed', lastError })
+    expect(decideDeduplicated(outcome)).toEqual({ kind: 'unconfirmed', lastError })
+  })
+
+  it('a redirect → needs_fix (the Base URL), nothing was sent', () => {
+    expect(decideDeduplicated({ kind: 'redirected' })).toEqual({
+      kind: 'needs_fix',
+      lastError: { code: 'redirected', params: { host: context.host } },
+      fieldErrors: null,
+    })
+  })
+
+  it('an untrusted certificate → retry later with its own words, and the queue is not called offline', () => {
+    expect(decide({ kind: 'untrusted_certificate' })).toEqual({
+      kind: 'retry',
+      lastError: { code: 'certificate_untrusted', params: { host: context.host } },
+      retryAfterMs: undefined,
+      queue: 'running',
+    })
+  })
+
+  it('deduplicating changes nothing for failures before sending or refusals', () => {
+    const outcomes: CreateContactOutcome[] = [
+      { kind: 'network', description: 'the server refused the connection', mayHaveReachedServer: false },
+      { kind: 'server_error', status: 503, retryAfterMs: undefined },
+      { kind: 'unexpected', status: 201, description: 'odd body', mayHaveReachedServer: true },
+      { kind: 'unexpected', status: 404, description: 'status 404', mayHaveReachedServer: false },
+    ]
+    for (const outcome of outcomes) expect(decideDeduplicated(outcome)).toEqual(decide(outcome))
   })
 
   it('a network failure before the request left → retry, and the queue is offline', () => {
@@ -137,9 +208,14 @@ describe('decideOutcome: the item state after a send', () => {
       { kind: 'network', description: 'x', mayHaveReachedServer: false },
       { kind: 'timeout', mayHaveReachedServer: true },
       { kind: 'unexpected', status: undefined, description: 'x', mayHaveReachedServer: true },
+      { kind: 'failed_after_send', status: 500, retryAfterMs: undefined },
+      { kind: 'no_contact', status: 204 },
+      { kind: 'conflict' },
+      { kind: 'redirected' },
+      { kind: 'untrusted_certificate' },
     ]
-    for (const outcome of outcomes) {
-      const decision = decide(outcome)
+    for (const outcome of [...outcomes, ...outcomes.map((o) => ({ ...o, dedupe: true }))]) {
+      const decision = 'dedupe' in outcome ? decideDeduplicated(outcome) : decide(outcome)
       expect(decision.kind).not.toBe('sent')
       expect('lastError' in decision && itemErrorSchema.safeParse(decision.lastError).success).toBe(true)
     }

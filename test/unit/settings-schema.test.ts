@@ -102,7 +102,7 @@ describe('the outbox windows', () => {
 
   it('makes the windows part of what the renderer sees', () => {
     const view = {
-      profile: { baseUrl: 'https://a.example', organizationId: null, apiKeyId: '' },
+      profile: { baseUrl: 'https://a.example', organizationId: null, apiKeyId: '', deduplicatesRetries: false },
       configured: false,
       hasApiKey: false,
       keyStorage: 'keychain',

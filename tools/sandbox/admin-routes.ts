@@ -4,7 +4,7 @@
  * elsewhere that rebinds its DNS to 127.0.0.1 still sends its own host name).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { parseJson } from '../../src/shared/json.ts'
+import { isRecord, parseJson } from '../../src/shared/json.ts'
 import { parseFaultPatch, type Faults } from './faults.ts'
 import { readBody, sendEmpty, sendJson } from './http-helpers.ts'
 
@@ -17,6 +17,8 @@ export interface AdminContext {
   faults: Faults
   reset: () => void
   maxBodyBytes: number
+  /** Whether a repeated Idempotency-Key gets its first contact back. */
+  idempotency: { honoured: boolean }
 }
 
 export async function handleAdmin(
@@ -25,7 +27,7 @@ export async function handleAdmin(
   pathname: string,
   context: AdminContext,
 ): Promise<void> {
-  const { port, requests, contacts, faults, reset, maxBodyBytes } = context
+  const { port, requests, contacts, faults, reset, maxBodyBytes, idempotency } = context
   const host = req.headers.host ?? ''
   if (!isLoopback(req.socket.remoteAddress) || (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)) {
     return sendJson(res, 403, { error: 'The sandbox admin routes answer only on this machine' })
@@ -47,6 +49,17 @@ export async function handleAdmin(
       } catch (error) {
         return sendJson(res, 400, { error: error instanceof Error ? error.message : 'invalid faults' })
       }
+    }
+    case 'GET /__sandbox/idempotency':
+      return sendJson(res, 200, { honoured: idempotency.honoured })
+    case 'POST /__sandbox/idempotency': {
+      const body = await readBody(req, maxBodyBytes)
+      const input = parseJson(body.text)
+      if (!isRecord(input) || typeof input.honoured !== 'boolean' || Object.keys(input).length !== 1) {
+        return sendJson(res, 400, { error: 'send { "honoured": true } or { "honoured": false }' })
+      }
+      idempotency.honoured = input.honoured
+      return sendJson(res, 200, { honoured: idempotency.honoured })
     }
     case 'DELETE /__sandbox/faults':
       faults.clear()

@@ -11,12 +11,23 @@ export interface CannedResponse {
   headers?: Record<string, string>
 }
 
+/**
+ * What a server that saved the contact does instead of answering 201: a canned reply (a 500 from the app
+ * after its commit, a gateway's 502 or 504), dropping the connection, or never answering.
+ */
+export type AfterCommit = CannedResponse | { drop: true } | { hang: true }
+
 /** What goes wrong, and how, for requests to the API (admin routes are never affected). */
 export interface FaultState {
   /** Wait this long after reading each request before handling it. */
   latencyMs: number
   /** Replies used one per request, in order, before auth or validation run; nothing is created. */
   nextStatuses: CannedResponse[]
+  /**
+   * Used one per request the API would answer 201 (a new contact, or a repeat it recognises by its
+   * Idempotency-Key), in order: the contact is saved, then this happens instead of the 201.
+   */
+  afterCommit: AfterCommit[]
   /** The next N requests are read in full, create nothing and get their connection destroyed. */
   dropAfterRead: number
   /** Requests are read and never answered (until the client gives up or the sandbox closes). */
@@ -27,12 +38,19 @@ export interface FaultState {
 
 export type FaultPatch = Partial<FaultState>
 
-const KEYS = ['latencyMs', 'nextStatuses', 'dropAfterRead', 'hang', 'down']
+const KEYS = ['latencyMs', 'nextStatuses', 'afterCommit', 'dropAfterRead', 'hang', 'down']
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 // Node refuses header values with line breaks or NUL; better a 400 at set-up than a crash mid-test.
 const HEADER_VALUE = /^[^\r\n\0]*$/
 
-const noFaults = (): FaultState => ({ latencyMs: 0, nextStatuses: [], dropAfterRead: 0, hang: false, down: false })
+const noFaults = (): FaultState => ({
+  latencyMs: 0,
+  nextStatuses: [],
+  afterCommit: [],
+  dropAfterRead: 0,
+  hang: false,
+  down: false,
+})
 
 /** Checks a patch from a test or from `POST /__sandbox/faults`; throws a TypeError that says what is wrong. */
 export function parseFaultPatch(input: unknown): FaultPatch {
@@ -40,7 +58,7 @@ export function parseFaultPatch(input: unknown): FaultPatch {
   const unknown = Object.keys(input).filter((key) => !KEYS.includes(key))
   if (unknown.length > 0) throw new TypeError(`unknown fault(s): ${unknown.join(', ')}; known: ${KEYS.join(', ')}`)
   const patch: FaultPatch = {}
-  const { latencyMs, nextStatuses, dropAfterRead, hang, down } = input
+  const { latencyMs, nextStatuses, afterCommit, dropAfterRead, hang, down } = input
   if (latencyMs !== undefined) patch.latencyMs = integer(latencyMs, 'latencyMs', 0, 600_000)
   if (dropAfterRead !== undefined) patch.dropAfterRead = integer(dropAfterRead, 'dropAfterRead', 0, 1_000_000)
   if (hang !== undefined) patch.hang = boolean(hang, 'hang')
@@ -48,6 +66,10 @@ export function parseFaultPatch(input: unknown): FaultPatch {
   if (nextStatuses !== undefined) {
     if (!Array.isArray(nextStatuses)) throw new TypeError('nextStatuses must be an array')
     patch.nextStatuses = nextStatuses.map((entry, index) => cannedResponse(entry, `nextStatuses[${index}]`))
+  }
+  if (afterCommit !== undefined) {
+    if (!Array.isArray(afterCommit)) throw new TypeError('afterCommit must be an array')
+    patch.afterCommit = afterCommit.map((entry, index) => afterCommitFault(entry, `afterCommit[${index}]`))
   }
   return patch
 }
@@ -61,7 +83,7 @@ export class Faults {
     return structuredClone(this.#state)
   }
 
-  /** Changes only the faults given; `nextStatuses` replaces the queue. */
+  /** Changes only the faults given; `nextStatuses` and `afterCommit` replace their queues. */
   set(patch: FaultPatch): FaultState {
     // parseFaultPatch builds fresh objects, so later changes to the caller's patch cannot leak in.
     Object.assign(this.#state, parseFaultPatch(patch))
@@ -77,12 +99,26 @@ export class Faults {
     return this.#state.nextStatuses.shift()
   }
 
+  /** Used by the server, once a contact is saved: what to do instead of answering 201, if anything. */
+  takeAfterCommit(): AfterCommit | undefined {
+    return this.#state.afterCommit.shift()
+  }
+
   /** Used by the server: whether this request is one to drop. */
   takeDrop(): boolean {
     if (this.#state.dropAfterRead <= 0) return false
     this.#state.dropAfterRead -= 1
     return true
   }
+}
+
+function afterCommitFault(input: unknown, where: string): AfterCommit {
+  if (isRecord(input) && input.drop === true && Object.keys(input).length === 1) return { drop: true }
+  if (isRecord(input) && input.hang === true && Object.keys(input).length === 1) return { hang: true }
+  if (isRecord(input) && (input.drop !== undefined || input.hang !== undefined)) {
+    throw new TypeError(`${where} must be { "drop": true }, { "hang": true } or a reply like { "status": 502 }`)
+  }
+  return cannedResponse(input, where)
 }
 
 function cannedResponse(input: unknown, where: string): CannedResponse {

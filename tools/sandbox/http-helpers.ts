@@ -40,6 +40,8 @@ export function sendCanned(res: ServerResponse, canned: CannedResponse): void {
   const type = parseJson(body) === undefined ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8'
   const headers = { ...canned.headers }
   if (canned.retryAfter !== undefined) headers['Retry-After'] = canned.retryAfter
+  // HTTP forbids a body on these; Node would drop it but keep a Content-Length that clients then refuse.
+  if (canned.status === 204 || canned.status === 304) return void res.writeHead(canned.status, headers).end()
   send(res, canned.status, body, type, headers)
 }
 

@@ -1,7 +1,8 @@
 /**
  * A local, faithful stand-in for the Cloverhound "Create contact" endpoint (see the API spec):
  * `POST /:organization_id/contacts` with Basic auth, the spec's request and 201 shapes, 401/403/422,
- * an `Idempotency-Key` the real API may not have, and switchable faults (faults.ts). Loopback only.
+ * and switchable faults (faults.ts). Loopback only. Like the spec, it ignores `Idempotency-Key` unless
+ * told to honour it (`honoursIdempotencyKey`), so a client that counts on the key is caught duplicating.
  * Admin routes under `/__sandbox/` (admin-routes.ts) let a test in another process drive it.
  */
 import { randomBytes } from 'node:crypto'
@@ -28,6 +29,8 @@ export interface SandboxOptions {
   apiKey?: string
   /** Request bodies past this get a 413. */
   maxBodyBytes?: number
+  /** Answer a repeated `Idempotency-Key` with its first contact instead of creating another. Off by default. */
+  honoursIdempotencyKey?: boolean
 }
 
 /** One request to anything but the admin routes, as received. */
@@ -44,8 +47,10 @@ export interface RecordedRequest {
   time: string
   /** The status answered, or undefined while (or when never) answered. */
   status?: number
-  /** The fault that took this request, if one did. */
-  fault?: 'down' | 'dropped' | 'hang' | 'canned'
+  /** The fault that took this request, if one did; `after_commit` ones saved the contact first. */
+  fault?: 'down' | 'dropped' | 'hang' | 'canned' | 'after_commit'
+  /** The contact this request created, or was answered with as a repeat of its Idempotency-Key. */
+  contactId?: number
 }
 
 export interface SandboxPhone {
@@ -82,7 +87,9 @@ export interface Sandbox {
   /** Live list of the contacts created, oldest first. */
   readonly contacts: readonly SandboxContact[]
   readonly faults: Faults
-  /** Forgets requests, contacts, idempotency keys and faults; ids start again at 1. */
+  /** Whether a repeated Idempotency-Key gets its first contact back; switch it at any time. */
+  honoursIdempotencyKey: boolean
+  /** Forgets requests, contacts, idempotency keys and faults, and honours keys as started; ids start again at 1. */
   reset(): void
   close(): Promise<void>
 }
@@ -103,8 +110,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const closing = new AbortController()
   let nextContactId = 1
   let nextPhoneId = 1
+  let honoursKey = options.honoursIdempotencyKey ?? false
 
   const reset = (): void => {
+    honoursKey = options.honoursIdempotencyKey ?? false
     requests.length = 0
     contacts.length = 0
     byIdempotencyKey.clear()
@@ -149,8 +158,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return [403, { error: 'Forbidden: this API key cannot use that organization' }]
     }
     const idempotencyKey = req.headers['idempotency-key']
-    const earlier = typeof idempotencyKey === 'string' ? byIdempotencyKey.get(idempotencyKey) : undefined
-    if (earlier) return [201, earlier]
+    const earlier = typeof idempotencyKey === 'string' && honoursKey ? byIdempotencyKey.get(idempotencyKey) : undefined
+    if (earlier) {
+      entry.contactId = earlier.id
+      return [201, earlier]
+    }
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
       return [415, { error: 'Content-Type must be application/json' }]
     }
@@ -161,7 +173,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!result.ok) return [422, result.errors]
     // No await between the key lookup and here: a concurrent repeat cannot create a second contact.
     const contact = create(result.input)
-    if (typeof idempotencyKey === 'string') byIdempotencyKey.set(idempotencyKey, contact)
+    entry.contactId = contact.id
+    // Kept even while keys are ignored, so switching honouring on recognises earlier requests too.
+    if (typeof idempotencyKey === 'string' && !byIdempotencyKey.has(idempotencyKey)) {
+      byIdempotencyKey.set(idempotencyKey, contact)
+    }
     return [201, contact]
   }
 
@@ -169,7 +185,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const path = req.url ?? '/'
     const pathname = path.split('?')[0]!
     if (pathname.startsWith(ADMIN_PREFIX)) {
-      return handleAdmin(req, res, pathname, { port, requests, contacts, faults, reset, maxBodyBytes })
+      return handleAdmin(req, res, pathname, {
+        port,
+        requests,
+        contacts,
+        faults,
+        reset,
+        maxBodyBytes,
+        idempotency: {
+          get honoured() {
+            return honoursKey
+          },
+          set honoured(value: boolean) {
+            honoursKey = value
+          },
+        },
+      })
     }
     const entry: RecordedRequest = {
       method: req.method ?? '',
@@ -214,7 +245,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return sendCanned(res, canned)
     }
     const [status, answer] = answerApi(req, entry, Number(route[1]))
-    reply(status, answer)
+    const afterCommit = status === 201 ? faults.takeAfterCommit() : undefined
+    if (!afterCommit) return reply(status, answer)
+    entry.fault = 'after_commit'
+    if ('drop' in afterCommit) return void req.socket.destroy()
+    if ('hang' in afterCommit) return
+    entry.status = afterCommit.status
+    sendCanned(res, afterCommit)
   }
 
   const server = createServer((req, res) => {
@@ -252,6 +289,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests,
     contacts,
     faults,
+    get honoursIdempotencyKey() {
+      return honoursKey
+    },
+    set honoursIdempotencyKey(value: boolean) {
+      honoursKey = value
+    },
     reset,
     close,
   }

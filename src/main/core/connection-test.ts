@@ -86,6 +86,23 @@ export function probeVerdict(
       )
     case 'rate_limited':
       return said('waiting', `${host} asked the app to slow down (429)${retryWords(outcome.retryAfterMs)}.`)
+    case 'failed_after_send':
+      return said('server_error', `${host} had a problem (status ${outcome.status}); try again later.`)
+    case 'no_contact':
+    case 'conflict': {
+      const status = outcome.kind === 'conflict' ? 409 : outcome.status
+      return said(
+        'unexpected',
+        `${host} answered the test with status ${status} instead of the 422 its API documents, so the settings are not proven. Check the Base URL.`,
+      )
+    }
+    case 'redirected':
+      return said(
+        'unexpected',
+        `The Base URL redirects elsewhere; the app never follows a redirect with the key. Enter the address the API answers at.`,
+      )
+    case 'untrusted_certificate':
+      return said('unreachable', `The server's certificate is not trusted, so nothing was sent to ${host}.`)
     case 'server_error':
       return outcome.status === 503 && outcome.retryAfterMs !== undefined
         ? said('waiting', `${host} is busy (503)${retryWords(outcome.retryAfterMs)}.`)

@@ -91,6 +91,7 @@ export class Credentials {
         baseUrl: profile?.baseUrl ?? DEFAULT_BASE_URL,
         organizationId: profile?.organizationId ?? null,
         apiKeyId: profile?.apiKeyId ?? '',
+        deduplicatesRetries: profile?.deduplicatesRetries === true,
       },
       configured: profile !== undefined && hasApiKey,
       hasApiKey,
@@ -126,11 +127,16 @@ export class Credentials {
     const before = current && apiKeyBinding(current)
     const after = apiKeyBinding(profile.data)
     const keyLeftBehind = !sameApiKeyBinding(before, after) && (await this.#hasKey(current))
+    const sameServer = before !== undefined && before.origin === after?.origin
+    const deduplicatesRetries = input.deduplicatesRetries ?? (sameServer && current?.deduplicatesRetries === true)
     if (!apiKey && keyLeftBehind) return { ok: false, fields: { apiKey: [KEY_FOR_THIS_SERVER] } }
     // Key first: if the keychain refuses it, the old profile and key stay as they were.
     if (apiKey?.success && after) await this.#secrets.set(apiKeyAccount(this.#profileId, after), apiKey.data)
     const saved = await this.#settings.loadRetention()
-    await this.#settings.save(profile.data, { ...saved, ...retention.value })
+    // Written only when on, so a file saved with it off reads the same as one from before the setting.
+    const { deduplicatesRetries: _asTyped, ...connection } = profile.data
+    const next = deduplicatesRetries ? { ...connection, deduplicatesRetries } : connection
+    await this.#settings.save(next, { ...saved, ...retention.value })
     // One key per profile: the old server's goes once the new server's is saved (if not, it stays bound to its own).
     if (keyLeftBehind && before) await this.#secrets.delete(apiKeyAccount(this.#profileId, before)).catch(() => {})
     return { ok: true, view: await this.view(), retention: await this.retention() }

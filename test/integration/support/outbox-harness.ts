@@ -99,9 +99,10 @@ export function useHarnesses(sandbox: () => Sandbox) {
 export async function connect(
   harness: Harness,
   sandbox: Sandbox,
-  overrides: { apiKey?: string; organizationId?: number; baseUrl?: string } = {},
+  overrides: { apiKey?: string; organizationId?: number; baseUrl?: string; deduplicatesRetries?: boolean } = {},
 ): Promise<void> {
   const saved = await harness.core.handlers.saveSettings({
+    ...(overrides.deduplicatesRetries === undefined ? {} : { deduplicatesRetries: overrides.deduplicatesRetries }),
     baseUrl: overrides.baseUrl ?? sandbox.url,
     organizationId: overrides.organizationId ?? sandbox.organizationId,
     apiKeyId: sandbox.apiKeyId,

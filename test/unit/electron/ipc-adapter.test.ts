@@ -66,7 +66,12 @@ function frame(url = appUrl, parent: FakeFrame | null = null): FakeFrame {
 }
 
 const view: SettingsView = {
-  profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 7, apiKeyId: 'key-id' },
+  profile: {
+    baseUrl: 'https://cloud-staging.cloverhound.com',
+    organizationId: 7,
+    apiKeyId: 'key-id',
+    deduplicatesRetries: false,
+  },
   configured: true,
   hasApiKey: true,
   keyStorage: 'keychain',

@@ -38,7 +38,12 @@ function exposed() {
 }
 
 const view: SettingsView = {
-  profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: null, apiKeyId: '' },
+  profile: {
+    baseUrl: 'https://cloud-staging.cloverhound.com',
+    organizationId: null,
+    apiKeyId: '',
+    deduplicatesRetries: false,
+  },
   configured: false,
   hasApiKey: false,
   keyStorage: 'keychain',

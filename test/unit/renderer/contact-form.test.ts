@@ -227,7 +227,12 @@ describe('New contact form', () => {
   })
 
   it('keeps everything typed when the connection is not set up and offers a way to Settings', async () => {
-    const nothingSaved = { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: null, apiKeyId: '' }
+    const nothingSaved = {
+      baseUrl: 'https://cloud-staging.cloverhound.com',
+      organizationId: null,
+      apiKeyId: '',
+      deduplicatesRetries: false,
+    }
     bridge.emitSettings(configuredView({ configured: false, hasApiKey: false, profile: nothingSaved }))
     const view = await mountForm()
     await byLabel(view, 'Full name').setValue('Grace Hopper')

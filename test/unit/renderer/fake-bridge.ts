@@ -52,7 +52,12 @@ import {
 } from '../../../src/shared/settings.ts'
 
 export const configuredView = (overrides: Partial<SettingsView> = {}): SettingsView => ({
-  profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 42, apiKeyId: 'key-id-1' },
+  profile: {
+    baseUrl: 'https://cloud-staging.cloverhound.com',
+    organizationId: 42,
+    apiKeyId: 'key-id-1',
+    deduplicatesRetries: false,
+  },
   configured: true,
   hasApiKey: true,
   keyStorage: 'keychain',
@@ -316,6 +321,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
           baseUrl: input.baseUrl.trim(),
           organizationId: Number(input.organizationId),
           apiKeyId: input.apiKeyId,
+          deduplicatesRetries: input.deduplicatesRetries ?? view.profile.deduplicatesRetries,
         },
         hasApiKey: view.hasApiKey || Boolean(input.apiKey),
         retention: {

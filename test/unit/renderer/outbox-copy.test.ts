@@ -67,6 +67,7 @@ describe('an item’s last error in words', () => {
       reason: 'x',
       mayExist: true,
       text: 'x',
+      cause: 'status',
     }
     for (const option of itemErrorSchema.options) {
       const params = Object.fromEntries(Object.keys(option.shape.params.shape).map((key) => [key, sample[key]]))

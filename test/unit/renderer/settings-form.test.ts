@@ -43,6 +43,7 @@ describe('Settings', () => {
       organizationId: 42,
       apiKeyId: 'key-id-2',
       apiKey: SECRET,
+      deduplicatesRetries: false,
     })
     expect(byLabel(view, 'API key').element.value).toBe('')
     expect(view.html()).not.toContain(SECRET)
@@ -133,10 +134,47 @@ describe('Settings', () => {
 
     await byLabel(view, 'API key ID').setValue('typing-in-progress')
     bridge.emitSettings(
-      configuredView({ profile: { baseUrl: 'https://other.example', organizationId: 9, apiKeyId: 'k' } }),
+      configuredView({
+        profile: { baseUrl: 'https://other.example', organizationId: 9, apiKeyId: 'k', deduplicatesRetries: false },
+      }),
     )
     await flushPromises()
     expect(byLabel(view, 'API key ID').element.value).toBe('typing-in-progress')
+  })
+
+  describe('Server deduplicates retries (Idempotency-Key)', () => {
+    const LABEL = 'Server deduplicates retries (Idempotency-Key)'
+
+    it('is a checkbox, off by default, that says when to tick it', async () => {
+      const { view } = await mountSettings()
+      const box = byLabel(view, LABEL)
+      expect(box.attributes('type')).toBe('checkbox')
+      expect(box.element.checked).toBe(false)
+      expect(description(view, box)).toMatch(/^Tick this only if your organization’s API answers a repeated/)
+    })
+
+    it('saves the choice with the connection, and shows main’s saved choice', async () => {
+      const { bridge, view } = await mountSettings()
+      await byLabel(view, LABEL).setValue(true)
+      await button(view, 'Save settings').trigger('click')
+      await flushPromises()
+      expect(bridge.api.saveSettings).toHaveBeenCalledWith(expect.objectContaining({ deduplicatesRetries: true }))
+      expect(byLabel(view, LABEL).element.checked).toBe(true)
+      expect(view.find('[role="status"]').text()).toContain('Settings saved.')
+    })
+
+    it('follows main when nothing is being changed, and keeps an unsaved tick when something is', async () => {
+      const { bridge, view } = await mountSettings()
+      const on = configuredView()
+      on.profile = { ...on.profile, deduplicatesRetries: true }
+      bridge.emitSettings(on)
+      await flushPromises()
+      expect(byLabel(view, LABEL).element.checked).toBe(true)
+      await byLabel(view, LABEL).setValue(false)
+      bridge.emitSettings(on)
+      await flushPromises()
+      expect(byLabel(view, LABEL).element.checked).toBe(false)
+    })
   })
 
   describe('Outbox windows', () => {
@@ -162,6 +200,7 @@ describe('Settings', () => {
         organizationId: 42,
         apiKeyId: 'key-id-1',
         keepHistoryDays: 90,
+        deduplicatesRetries: false,
       })
       expect(byLabel(view, 'Keep sent history for (days)').element.value).toBe('90')
       expect(view.find('[role="status"]').text()).toContain('Settings saved.')

@@ -1,5 +1,5 @@
 import type { ContactFieldErrors, CreatedContact } from '../../../shared/contact.ts'
-import { itemError, type ItemError } from '../../../shared/item-error.ts'
+import { itemError, type ItemError, type ItemErrorParams } from '../../../shared/item-error.ts'
 import type { CreateContactOutcome } from '../cloverhound-client.ts'
 
 /** What the whole queue should do after a retry: keep going, probe for the network, or wait for the server. */
@@ -17,6 +17,11 @@ export interface DecisionContext {
   /** The API's host, for messages ("Could not reach cloud-staging.cloverhound.com"). */
   host: string
   organizationId: number
+  /**
+   * The connection's "Server deduplicates retries (Idempotency-Key)": the user vouches that a repeat
+   * with the same key cannot create a second contact, so answers lost after sending are tried again.
+   */
+  serverDeduplicates: boolean
 }
 
 /**
@@ -25,6 +30,21 @@ export interface DecisionContext {
  */
 export function decideOutcome(outcome: CreateContactOutcome, context: DecisionContext): SendDecision {
   const { host } = context
+  /** May have been created: the user decides, unless the server deduplicates a repeat. */
+  const lostAfterSend = (
+    cause: ItemErrorParams<'resending_deduplicated'>['cause'],
+    unconfirmed: ItemError,
+    status: number | null = null,
+    retryAfterMs?: number,
+  ): SendDecision =>
+    context.serverDeduplicates
+      ? {
+          kind: 'retry',
+          lastError: itemError('resending_deduplicated', { host, status, cause }),
+          retryAfterMs,
+          queue: 'running',
+        }
+      : { kind: 'unconfirmed', lastError: unconfirmed }
   switch (outcome.kind) {
     case 'created':
       return { kind: 'sent', contact: outcome.contact }
@@ -61,9 +81,31 @@ export function decideOutcome(outcome: CreateContactOutcome, context: DecisionCo
         retryAfterMs: outcome.retryAfterMs,
         queue: outcome.status === 503 && outcome.retryAfterMs !== undefined ? 'waiting' : 'running',
       }
+    case 'failed_after_send':
+      return lostAfterSend(
+        'status',
+        itemError('failed_after_send', { host, status: outcome.status }),
+        outcome.status,
+        outcome.retryAfterMs,
+      )
+    // A success without a contact, or a conflict, answers a repeat the same way: sending it again cannot settle it.
+    case 'no_contact':
+      return { kind: 'unconfirmed', lastError: itemError('reply_without_contact', { host, status: outcome.status }) }
+    case 'conflict':
+      return { kind: 'unconfirmed', lastError: itemError('conflict', { host }) }
+    case 'redirected':
+      return { kind: 'needs_fix', lastError: itemError('redirected', { host }), fieldErrors: null }
+    case 'untrusted_certificate':
+      // Nothing was sent; a certificate is replaced by its owner (or a network stops intercepting): try again later.
+      return {
+        kind: 'retry',
+        lastError: itemError('certificate_untrusted', { host }),
+        retryAfterMs: undefined,
+        queue: 'running',
+      }
     case 'network':
       return outcome.mayHaveReachedServer
-        ? { kind: 'unconfirmed', lastError: itemError('connection_lost', { host }) }
+        ? lostAfterSend('connection_lost', itemError('connection_lost', { host }))
         : {
             kind: 'retry',
             lastError: itemError('network_unreachable', { host, reason: outcome.description }),
@@ -71,7 +113,7 @@ export function decideOutcome(outcome: CreateContactOutcome, context: DecisionCo
             queue: 'offline',
           }
     case 'timeout':
-      return { kind: 'unconfirmed', lastError: itemError('timeout', { host }) }
+      return lostAfterSend('timeout', itemError('timeout', { host }))
     case 'unexpected': {
       const mayExist = outcome.mayHaveReachedServer
       const lastError = itemError('unexpected_reply', { host, reason: outcome.description, mayExist })

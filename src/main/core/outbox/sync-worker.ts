@@ -279,7 +279,11 @@ export class SyncWorker {
       })
       // No `stopped` check here on purpose: stop() waits for this outcome so no row stays `sending`.
       if (controller.signal.aborted && outcome.kind !== 'created') return interruptedDecision()
-      return decideOutcome(outcome, { host: new URL(profile.baseUrl).host, organizationId: profile.organizationId })
+      return decideOutcome(outcome, {
+        host: new URL(profile.baseUrl).host,
+        organizationId: profile.organizationId,
+        serverDeduplicates: connection.profile.deduplicatesRetries === true,
+      })
     } catch {
       return interruptedDecision()
     }

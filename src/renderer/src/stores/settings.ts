@@ -53,6 +53,8 @@ export const useSettingsStore = defineStore('settings', () => {
     flagAfterDays: '',
     keepHistoryDays: '',
   })
+  /** "Server deduplicates retries (Idempotency-Key)", a checkbox beside the text fields. */
+  const deduplicatesRetries = ref(false)
   const fieldErrors = ref<SettingsFieldErrors>({})
   const failure = ref<AppError | null>(null)
   /** A short confirmation after saving or removing, announced politely. */
@@ -77,9 +79,11 @@ export const useSettingsStore = defineStore('settings', () => {
     flagAfterDays: '',
     keepHistoryDays: '',
   }
+  let filledDeduplicates = false
   const events = useBridgeEvents({ settingsChanged: (next) => applyView(next) })
 
   function isDirty(): boolean {
+    if (deduplicatesRetries.value !== filledDeduplicates) return true
     return (Object.keys(filled) as Array<keyof typeof filled>).some((field) => form.value[field] !== filled[field])
   }
 
@@ -95,12 +99,19 @@ export const useSettingsStore = defineStore('settings', () => {
       keepHistoryDays: String(next.retention.keepHistoryDays),
     }
     form.value = { ...filled, apiKey: form.value.apiKey }
+    filledDeduplicates = next.profile.deduplicatesRetries
+    deduplicatesRetries.value = filledDeduplicates
   }
 
   function setField(field: SettingsField, value: string): void {
     form.value[field] = value
     notice.value = ''
     if (fieldErrors.value[field]) fieldErrors.value = { ...fieldErrors.value, [field]: undefined }
+  }
+
+  function setDeduplicatesRetries(value: boolean): void {
+    deduplicatesRetries.value = value
+    notice.value = ''
   }
 
   async function load(): Promise<void> {
@@ -143,7 +154,8 @@ export const useSettingsStore = defineStore('settings', () => {
     connectionTest.value = { ...NO_TEST }
     saving.value = true
     try {
-      const result = await callBridge(() => bridge.saveSettings(checked.input))
+      const input = { ...checked.input, deduplicatesRetries: deduplicatesRetries.value }
+      const result = await callBridge(() => bridge.saveSettings(input))
       if (!result.ok) {
         failure.value = result.error
         if (result.error.fields) fieldErrors.value = pickFieldErrors(result.error.fields)
@@ -225,6 +237,7 @@ export const useSettingsStore = defineStore('settings', () => {
   return {
     view,
     form,
+    deduplicatesRetries,
     fieldErrors,
     failure,
     notice,
@@ -234,6 +247,7 @@ export const useSettingsStore = defineStore('settings', () => {
     diagnostics,
     connectionTest,
     setField,
+    setDeduplicatesRetries,
     load,
     start,
     stop,
