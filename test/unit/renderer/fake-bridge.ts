@@ -122,12 +122,6 @@ export const itemId = (n: number): string => `00000000-0000-4000-8000-${n.toStri
 type ParsedInput<N extends CommandName> = z.output<(typeof bridgeContract)[N]['input']>
 type Stored = OutboxItem & { discardedFrom: OutboxState | null }
 
-/** The reason main gives for a state when a test names none: the commonest one. */
-const DEFAULT_REASONS: Partial<Record<QueueState, QueueReason>> = {
-  paused_auth: queueReason('key_refused', {}),
-  not_configured: queueReason('no_connection', {}),
-}
-
 const isUserAction = (move: OutboxMove): move is OutboxAction => (outboxActions as OutboxMove[]).includes(move)
 
 /**
@@ -149,10 +143,18 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
   let access: OutboxAccess = { readOnly: false, message: null }
   /** What main's save dialog answers (Electron); undefined plays the web preview, which hands the file over. */
   let saveDialog: ((csv: string) => ContactsExport) | undefined
+  /** The reason main gives for a state when a test names none: as main's worker finds it from the settings. */
+  function defaultReason(state: QueueState): QueueReason | null {
+    if (state === 'paused_auth') return queueReason('key_refused', {})
+    if (state !== 'not_configured') return null
+    return view.profile.organizationId === null
+      ? queueReason('no_connection', {})
+      : queueReason('no_api_key', { host: new URL(view.profile.baseUrl).host })
+  }
   let queue: { state: QueueState; until: string | null; reason: QueueReason | null } = {
     state: initial.configured ? 'running' : 'not_configured',
     until: null,
-    reason: initial.configured ? null : (DEFAULT_REASONS.not_configured ?? null),
+    reason: initial.configured ? null : defaultReason('not_configured'),
   }
 
   /** A clock that always moves forward, so updatedAt orders every change. */
@@ -445,7 +447,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     emit,
     /** The queue's state, as main's worker would set it (and announce it). */
     setQueue(state: QueueState, options: { until?: string | null; reason?: QueueReason } = {}) {
-      queue = { state, until: options.until ?? null, reason: options.reason ?? DEFAULT_REASONS[state] ?? null }
+      queue = { state, until: options.until ?? null, reason: options.reason ?? defaultReason(state) }
       emit('syncStatusChanged', status())
     },
     /** Main found the outbox file damaged and opened it read-only, with these words. */

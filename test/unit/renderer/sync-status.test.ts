@@ -166,7 +166,7 @@ describe('Status line', () => {
 
   it('says when the connection is not set up, without a Send now', async () => {
     bridge.seed(1)
-    bridge.setQueue('not_configured')
+    bridge.setQueue('not_configured', { reason: queueReason('no_connection', {}) })
     const app = await mountApp()
     expect(statusLine(app).text()).toContain('Not set up')
     expect(allButtons(statusLine(app), 'Send now')).toHaveLength(0)
