@@ -20,6 +20,11 @@ export const commandNames = [
   'getDiagnostics',
   'getOutboxAccess',
   'exportContacts',
+  'getDraft',
+  'saveDraft',
+  'discardDraft',
+  'undoMarkAsSent',
+  'testConnection',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

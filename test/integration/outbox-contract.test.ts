@@ -98,6 +98,7 @@ const ITEM_COMMANDS = [
   'restoreOutboxItem',
   'reportConnectivity',
   'getOutboxAccess',
+  'undoMarkAsSent',
 ] as const satisfies readonly CommandName[]
 /** The rest, each for a reason: its own step, not the outbox's, or an answer that differs by design (ids in a file). */
 const OTHER_COMMANDS: readonly CommandName[] = [
@@ -108,6 +109,12 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   'removeApiKey',
   'getDiagnostics',
   'exportContacts',
+  // The form's draft file: main's own store, tested on real files in draft-store.test.ts.
+  'getDraft',
+  'saveDraft',
+  'discardDraft',
+  // It asks the server, and this test sends nothing; settings-connection.test.ts plays its answers.
+  'testConnection',
 ]
 type Step =
   | { kind: 'save'; draft: ContactDraft }

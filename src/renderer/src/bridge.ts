@@ -33,6 +33,11 @@ export const bridge: BridgeApi = {
   getDiagnostics: () => api().getDiagnostics(),
   getOutboxAccess: () => api().getOutboxAccess(),
   exportContacts: () => api().exportContacts(),
+  getDraft: () => api().getDraft(),
+  saveDraft: (input) => api().saveDraft(input),
+  discardDraft: () => api().discardDraft(),
+  undoMarkAsSent: (input) => api().undoMarkAsSent(input),
+  testConnection: () => api().testConnection(),
   on: (event, listener) => api().on(event, listener),
 }
 

@@ -8,7 +8,7 @@ import {
   type SyncStatus,
 } from '../../shared/outbox.ts'
 import { countWords } from './count-words.ts'
-import { formatPhone } from './phone-loader.ts'
+import { formatPhone, formatTypedPhone } from './phone-loader.ts'
 
 /**
  * What the user can do with an item in this state (OUTBOX_TRANSITIONS), in button order. Undo in the
@@ -74,7 +74,9 @@ export function itemSummary(item: OutboxItem): string {
   const email = (item.contact?.email ?? item.draft.email).trim()
   const phones =
     item.contact?.contact_phones?.map((p) => formatPhone(p.number)) ??
-    item.draft.phones.map((p) => p.number.trim()).filter(Boolean)
+    item.draft.phones
+      .filter((p) => p.number.trim())
+      .map((p) => formatTypedPhone(p.number, p.country ?? item.draft.country))
   const parts: string[] = []
   if (email) parts.push(email)
   if (phones.length > 0) parts.push(phones.length > 1 ? `${phones[0]} and ${phones.length - 1} more` : phones[0]!)

@@ -14,7 +14,7 @@ import {
 import type { ContactDraft } from '../../../src/shared/contact.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
 import type { OutboxItem, SyncStatus } from '../../../src/shared/outbox.ts'
-import type { SettingsView } from '../../../src/shared/settings.ts'
+import type { ConnectionTest, SettingsView } from '../../../src/shared/settings.ts'
 import { isAppPageUrl, resolveAppPage } from '../../../src/main/core/app-page.ts'
 import { createAppCore } from '../../../src/main/core/app-core.ts'
 import { silentLogger } from '../../../src/main/core/logger.ts'
@@ -69,6 +69,7 @@ const view: SettingsView = {
   profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 7, apiKeyId: 'key-id' },
   configured: true,
   hasApiKey: true,
+  keyStorage: 'keychain',
   keychain: { available: true },
   retention: { flagAfterDays: 7, keepHistoryDays: 30 },
 }
@@ -102,6 +103,7 @@ const status: SyncStatus = {
   held: 0,
   sendable: 1,
   overdue: 0,
+  connection: { lastSuccessAt: null, refused: null },
 }
 
 const diagnostics: DiagnosticsReport = {
@@ -116,6 +118,15 @@ const diagnostics: DiagnosticsReport = {
     storage: { outboxSchemaVersion: 1, settingsFileVersion: 1 },
     recentErrors: [],
   },
+}
+
+const noDraft = { draft: null, savedAt: null, phoneCountry: null, problem: null }
+const connectionTest: ConnectionTest = {
+  verdict: 'working',
+  message: 'Connection works.',
+  host: 'cloud-staging.cloverhound.com',
+  organizationId: 7,
+  testedAt: '2030-01-01T00:00:00.000Z',
 }
 
 function fakeHandlers() {
@@ -137,6 +148,11 @@ function fakeHandlers() {
     getDiagnostics: vi.fn(async (_input: unknown) => ok(diagnostics)),
     getOutboxAccess: vi.fn(async (_input: unknown) => ok({ readOnly: false, message: null })),
     exportContacts: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
+    getDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    saveDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    discardDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    undoMarkAsSent: vi.fn(async (_input: unknown) => ok(item)),
+    testConnection: vi.fn(async (_input: unknown) => ok(connectionTest)),
   } satisfies CommandHandlers
 }
 

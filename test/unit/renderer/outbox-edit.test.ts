@@ -110,18 +110,20 @@ describe('Editing a saved contact', () => {
         fullName: 'Alan Turing',
         email: 'alan.turing@example.com',
         description: 'Bletchley',
-        phones: [{ number: '+1 415 555 0132' }, { number: '+1 212 555 0100' }],
-        country: 'US',
+        phones: [
+          { number: '+1 415 555 0132', country: 'US' },
+          { number: '+1 212 555 0100', country: 'US' },
+        ],
       },
     })
     expect(bridge.item(fixId)!.state).toBe('queued')
     expect(app.text()).not.toContain('Editing a saved contact')
     expect(app.find('h1').text()).toBe('New contact')
-    expect(app.find('[role="status"]').text()).toContain('Saved — sending…')
+    expect(app.find('footer [role="status"]').text()).toContain('Saved — sending…')
 
     bridge.worker.deliver(fixId, 31)
     await flushPromises()
-    expect(app.find('[role="status"]').text()).toContain('Created #31')
+    expect(app.find('footer [role="status"]').text()).toContain('Created #31')
   })
 
   it('Cancel leaves edit mode and brings back the new contact that was half typed', async () => {

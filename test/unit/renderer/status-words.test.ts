@@ -8,6 +8,7 @@ import { whenFormatter } from '../../../src/renderer/src/outbox-copy.ts'
 import { canSendNow, countSummary, statusWords } from '../../../src/renderer/src/sync-words.ts'
 import { outboxStates, type OutboxState, type SyncStatus } from '../../../src/shared/outbox.ts'
 import { queueReason } from '../../../src/shared/queue-reason.ts'
+import { NEVER_CHECKED } from '../../../src/shared/settings.ts'
 
 function status(partial: Partial<SyncStatus> = {}, counts: Partial<Record<OutboxState, number>> = {}): SyncStatus {
   const all = { ...Object.fromEntries(outboxStates.map((s) => [s, 0])), ...counts } as Record<OutboxState, number>
@@ -26,6 +27,7 @@ function status(partial: Partial<SyncStatus> = {}, counts: Partial<Record<Outbox
     held: 0,
     sendable: all.queued,
     overdue: 0,
+    connection: { ...NEVER_CHECKED },
     ...partial,
   }
 }

@@ -74,6 +74,8 @@ export interface OutboxStore {
   sendAgain(id: string, now: number): StoredItem | undefined
   /** unconfirmed → sent, without a server contact. */
   markSentByUser(id: string, now: number): StoredItem | undefined
+  /** sent (by the user, so without a server contact) → unconfirmed: undoes markSentByUser. */
+  undoMarkSentByUser(id: string, now: number): StoredItem | undefined
   /** queued | needs_fix | unconfirmed → discarded (remembers where from). */
   discard(id: string, now: number): StoredItem | undefined
   /** discarded → the state it came from. */

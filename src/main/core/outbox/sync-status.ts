@@ -7,6 +7,7 @@ import {
   type SyncStatus,
 } from '../../../shared/outbox.ts'
 import type { QueueReason } from '../../../shared/queue-reason.ts'
+import { NEVER_CHECKED, type ConnectionHealth } from '../../../shared/settings.ts'
 import type { OutboxCounts } from './outbox-store-types.ts'
 
 /** Why the queue is (not) sending, as the worker knows it. */
@@ -27,6 +28,8 @@ export interface StatusFacts {
   /** The current connection's host, if there is one. */
   host: string | undefined
   now: number
+  /** What the server last said about the connection (connection-health.ts); none heard when absent. */
+  connection?: ConnectionHealth
 }
 
 const iso = (at: number | undefined): string | null => (at === undefined ? null : new Date(at).toISOString())
@@ -57,5 +60,6 @@ export function buildSyncStatus(condition: QueueCondition, facts: StatusFacts): 
     held: facts.held,
     sendable: Math.max(0, counts.queued - facts.held),
     overdue: counts.overdue,
+    connection: facts.connection ?? { ...NEVER_CHECKED },
   }
 }

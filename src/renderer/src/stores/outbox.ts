@@ -137,7 +137,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     loadError,
     actionError: commands.failure,
     pending: commands.pending,
-    lastDiscarded: commands.lastDiscarded,
+    undoable: commands.undoable,
     scrollTop,
     indexOf: list.indexOf,
     start,
@@ -152,7 +152,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     markAsSent: commands.markAsSent,
     discard: commands.discard,
     restore: commands.restore,
-    undoDiscard: commands.undoDiscard,
+    undo: commands.undo,
     dismissUndo: commands.dismissUndo,
   }
 })
