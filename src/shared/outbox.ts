@@ -7,14 +7,19 @@ import {
   type ContactFieldErrors,
 } from './contact.ts'
 import { itemErrorSchema } from './item-error.ts'
+import { queueReasonSchema } from './queue-reason.ts'
 import { connectionHealthSchema } from './settings.ts'
 
 /** An item's life; see docs/architecture.md "The outbox". */
 export const outboxStates = ['queued', 'sending', 'sent', 'needs_fix', 'unconfirmed', 'discarded'] as const
 export type OutboxState = (typeof outboxStates)[number]
 
-/** States the user still has to see through: "waiting" in the UI's count. */
-export const WAITING_STATES: readonly OutboxState[] = ['queued', 'sending', 'needs_fix', 'unconfirmed']
+/** Items the queue sends by itself: "waiting to send". */
+export const TO_SEND_STATES: readonly OutboxState[] = ['queued', 'sending']
+/** Items that wait for the user's decision: "needs you". */
+export const NEEDS_YOU_STATES: readonly OutboxState[] = ['needs_fix', 'unconfirmed']
+/** States the user still has to see through: both of the above. */
+export const WAITING_STATES: readonly OutboxState[] = [...TO_SEND_STATES, ...NEEDS_YOU_STATES]
 /** The rest: kept as history until the retention window prunes them. */
 export const HISTORY_STATES: readonly OutboxState[] = outboxStates.filter((state) => !WAITING_STATES.includes(state))
 
@@ -172,12 +177,14 @@ export const outboxItemSchema = z.object({
 })
 export type OutboxItem = z.infer<typeof outboxItemSchema>
 
-export const outboxFilters = ['waiting', 'sent', 'discarded', 'all'] as const
+export const outboxFilters = ['waiting', 'to_send', 'needs_you', 'sent', 'discarded', 'all'] as const
 export type OutboxFilter = (typeof outboxFilters)[number]
 
 /** The states each filter of the Outbox list shows. */
 export const OUTBOX_FILTER_STATES: Record<OutboxFilter, readonly OutboxState[]> = {
   waiting: WAITING_STATES,
+  to_send: TO_SEND_STATES,
+  needs_you: NEEDS_YOU_STATES,
   sent: ['sent'],
   discarded: ['discarded'],
   all: outboxStates,
@@ -204,19 +211,36 @@ export const outboxPageSchema = z.object({
 })
 export type OutboxPage = z.infer<typeof outboxPageSchema>
 
-/** The queue as a whole, per connection profile. */
-export const queueStates = ['running', 'offline', 'paused_auth', 'waiting', 'not_configured'] as const
+/**
+ * The queue as a whole, per connection profile: `offline` when the platform says there is no
+ * network, `unreachable` when there is one but the API cannot be reached (refused, DNS, timeout),
+ * `waiting` when the server asked to wait (429/503 with Retry-After).
+ */
+export const queueStates = ['running', 'offline', 'unreachable', 'paused_auth', 'waiting', 'not_configured'] as const
 export type QueueState = (typeof queueStates)[number]
 
+/** Machine facts only (codes, counts, ISO times): the renderer makes the words, in the user's locale. */
 export const syncStatusSchema = z.object({
   state: z.enum(queueStates),
-  /** What the status line says, e.g. "Offline — 3 contacts will be sent when the connection is back." */
-  message: z.string(),
+  /** For `not_configured` and `paused_auth`: why, as a code; null otherwise. */
+  reason: queueReasonSchema.nullable(),
+  /** The current connection's host, for "Could not reach …"; null without a connection. */
+  host: z.string().nullable(),
   /** For `waiting`: when sending resumes (ISO 8601). */
   until: isoTime.nullable(),
+  /** The earliest next try of a queued item for the current connection (ISO 8601). */
+  nextAttemptAt: isoTime.nullable(),
   counts: z.record(z.enum(outboxStates), z.number().int().nonnegative()),
-  /** queued + sending + needs_fix + unconfirmed. */
+  /** queued + sending + needs_fix + unconfirmed: everything not finished. */
   waiting: z.number().int().nonnegative(),
+  /** queued + sending: "waiting to send". */
+  toSend: z.number().int().nonnegative(),
+  /** needs_fix + unconfirmed: "needs you". */
+  needsYou: z.number().int().nonnegative(),
+  /** Queued items saved for another connection than the current one: sent only after an edit. */
+  held: z.number().int().nonnegative(),
+  /** Queued items for the current connection: what **Send now** can send. */
+  sendable: z.number().int().nonnegative(),
   overdue: z.number().int().nonnegative(),
   connection: connectionHealthSchema,
 })

@@ -19,10 +19,10 @@ test('a contact saved while the API is unreachable arrives once it is back, exac
   await window.getByLabel('Email').fill('grace@example.com')
   await window.getByRole('button', { name: 'Save contact' }).click()
 
-  await expect(window.getByRole('status')).toContainText(/when the connection is back|will try again/i)
+  await expect(window.getByRole('status')).toContainText(/when the server can be reached|will try again/i)
   await expect(window.getByLabel('Full name')).toHaveValue('')
   const connection = window.getByRole('region', { name: 'Connection status' })
-  await expect(connection).toContainText('Offline')
+  await expect(connection).toContainText('Server unreachable')
   await expect(window.getByRole('button', { name: /^Outbox/ })).toContainText('1')
 
   let sandbox: Sandbox | undefined
@@ -55,8 +55,8 @@ test('a contact saved while the API is unreachable arrives once it is back, exac
     const list = window.getByRole('list', { name: /contacts/i })
     await expect(list).toContainText('Grace Hopper')
     await expect(list.getByText(`Sent — #${contact.id}`)).toBeVisible()
-    await window.getByRole('button', { name: 'Waiting', exact: true }).click()
-    await expect(window.getByText('Nothing is waiting')).toBeVisible()
+    await window.getByRole('button', { name: /^Waiting to send/ }).click()
+    await expect(window.getByText('Nothing is waiting to be sent.')).toBeVisible()
 
     // Nothing more is sent afterwards: one request, one contact.
     await window.waitForTimeout(1_500)

@@ -15,7 +15,11 @@ test('creates a contact with two phones and shows its new id', async ({ app, san
   await expect(created).toContainText(/Created #\d+/)
   expect(sandbox.contacts).toHaveLength(1)
   await expect(created).toContainText(`Created #${sandbox.contacts[0]!.id}`)
-  await expect(created).toContainText('+1 415 555 0132')
+  // The confirmation is one line; the Outbox shows the contact with its phones as sent.
+  await app.getByRole('button', { name: /^Outbox/ }).click()
+  await app.getByRole('button', { name: 'Sent', exact: true }).click()
+  await expect(app.getByRole('list', { name: 'Sent contacts' })).toContainText('+1 415 555 0132')
+  await app.getByRole('button', { name: 'New contact', exact: true }).click()
 
   const request = sandbox.requests.at(-1)!
   expect(request.json).toEqual({
@@ -117,7 +121,30 @@ test('saves while the server cannot be reached and says it will send later', asy
   await sandbox.close()
   await app.getByLabel('Full name').fill('Ada Lovelace')
   await app.getByRole('button', { name: 'Save contact' }).click()
-  await expect(app.getByRole('status')).toContainText(/when the connection is back/i)
-  await expect(app.getByRole('region', { name: 'Connection status' })).toContainText('Offline')
+  await expect(app.getByRole('status')).toContainText(/when the server can be reached/i)
+  // The network is up; it is the server that does not answer.
+  const status = app.getByRole('region', { name: 'Connection status' })
+  await expect(status).toContainText('Server unreachable')
+  await expect(status).not.toContainText('Offline')
   await expect(app.getByLabel('Full name')).toHaveValue('')
+})
+
+test('the saved confirmation does not move the form, and focus is back in Full name', async ({ app, sandbox }) => {
+  await configure(app, sandboxSettings(sandbox))
+  const fullName = app.getByLabel('Full name')
+  await fullName.fill('Ada Lovelace')
+  const before = await fullName.boundingBox()
+  await app.getByRole('button', { name: 'Save contact' }).click()
+  await expect(app.getByRole('status')).toContainText(`Created #`)
+  await expect(app.getByTestId('created-id')).toHaveText(/^\d+$/)
+  expect(await fullName.boundingBox()).toEqual(before)
+  await expect(fullName).toBeFocused()
+  await expect(fullName).toHaveValue('')
+  // The next contact goes the same way: typed straight away, saved, and still nothing moves.
+  await app.keyboard.type('Grace Hopper')
+  await app.keyboard.press('Control+Enter')
+  await expect.poll(() => sandbox.contacts.length).toBe(2)
+  await expect(app.getByRole('status')).toContainText(`Created #${sandbox.contacts[1]!.id}`)
+  expect(await fullName.boundingBox()).toEqual(before)
+  await expect(fullName).toBeFocused()
 })

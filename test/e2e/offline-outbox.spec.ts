@@ -29,7 +29,7 @@ test('contacts saved while the API is down survive a restart and arrive exactly 
     for (const name of names) {
       await page.getByLabel('Full name').fill(name)
       await page.getByRole('button', { name: 'Save contact' }).click()
-      await expect(page.getByRole('status')).toContainText(/when the connection is back|will try again/i)
+      await expect(page.getByRole('status')).toContainText(/when the server can be reached|will try again/i)
       await expect(page.getByLabel('Full name')).toHaveValue('')
     }
     await expect(page.getByRole('button', { name: /^Outbox/ })).toContainText('3')

@@ -155,6 +155,11 @@ test('Mark as sent asks first and can be undone', async ({ app, sandbox }) => {
   await expect(app.getByRole('status')).toContainText('Not confirmed')
 
   await app.getByRole('button', { name: /^Outbox/ }).click()
+  // A contact that may have been created waits for the user, under Needs you.
+  await app
+    .getByRole('group', { name: 'Show' })
+    .getByRole('button', { name: /^Needs you/ })
+    .click()
   const row = app.getByRole('listitem').filter({ hasText: 'Mary Jackson' })
   await row.getByRole('button', { name: 'Mark as sent' }).click()
   const dialog = app.getByRole('dialog', { name: 'Mark as sent?' })

@@ -82,7 +82,7 @@ test('an old preview tab whose token is stale says the preview was restarted', a
     await first.close()
     second = await startPreview({ dataDir, secrets, port })
     await page.reload()
-    await expect(page.getByText(/This preview was restarted — open the new address/)).toBeVisible()
+    await expect(page.locator('header').getByText(/This preview was restarted — open the new address/)).toBeVisible()
     await expect(page.getByText('Checking the connection…')).toHaveCount(0)
 
     await page.goto(second.url)

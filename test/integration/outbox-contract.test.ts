@@ -61,9 +61,10 @@ function itemFacts(item: OutboxItem) {
   }
 }
 
-/** The status line's words are each side's own (see the fake's QUEUE_MESSAGES); the rest must agree. */
+/** The status carries no words (the renderer makes them): every fact but the host and the next try must agree. */
 function statusFacts(status: SyncStatus) {
-  return { state: status.state, counts: status.counts, waiting: status.waiting, overdue: status.overdue }
+  const { state, reason, counts, waiting, toSend, needsYou, held, sendable, overdue } = status
+  return { state, reason, counts, waiting, toSend, needsYou, held, sendable, overdue }
 }
 
 function answerFacts(result: Result<unknown>) {

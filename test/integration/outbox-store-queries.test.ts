@@ -83,6 +83,8 @@ const WAITING_SORTED = ['needs_fix', 'queued', 'sending', 'unconfirmed']
 describe('paging', () => {
   const expected: Record<OutboxFilter, (state: OutboxState) => boolean> = {
     waiting: (s) => WAITING_SORTED.includes(s),
+    to_send: (s) => s === 'queued' || s === 'sending',
+    needs_you: (s) => s === 'needs_fix' || s === 'unconfirmed',
     sent: (s) => s === 'sent',
     discarded: (s) => s === 'discarded',
     all: () => true,

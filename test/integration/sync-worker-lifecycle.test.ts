@@ -28,16 +28,16 @@ const { connected, track } = useHarnesses(() => sandbox)
 
 useSharedSandbox((started) => (sandbox = started))
 
-describe('offline', () => {
-  it('API unreachable → offline; coming online sends it exactly once', async () => {
+describe('offline and unreachable', () => {
+  it('API unreachable (refused) → unreachable, not offline; coming online sends it exactly once', async () => {
     const gone = await startSandbox()
     const { port, apiKeyId, apiKey, organizationId } = gone
     await gone.close()
     const harness = track(await openHarness())
     await connect(harness, gone)
     const item = await save(harness)
-    const status = await untilQueue(harness, 'offline')
-    expect(status.message).toBe('Offline — 1 contact will be sent when the connection is back.')
+    const status = await untilQueue(harness, 'unreachable')
+    expect(status).toMatchObject({ host: `127.0.0.1:${port}`, toSend: 1, sendable: 1 })
     expect(stored(harness, item.id)).toMatchObject({
       state: 'queued',
       lastError: { code: 'network_unreachable', params: { reason: expect.stringMatching(/refused/) } },
@@ -73,7 +73,7 @@ describe('configuration', () => {
     await connect(harness, sandbox, { apiKey: undefined })
     const item = await save(harness)
     const status = await untilQueue(harness, 'not_configured')
-    expect(status.message).toMatch(/API key/)
+    expect(status.reason).toMatchObject({ code: 'no_api_key' })
     await expectQuiet(sandbox, 200)
     await connect(harness, sandbox)
     await untilState(harness, item.id, 'sent')

@@ -165,7 +165,7 @@ describe('the hostile renderer, through the bridge commands', () => {
       ok: true,
       value: { state: 'queued' },
     })
-    expect(core.worker.status().message).toContain('1 contact was saved for another connection')
+    expect(core.worker.status()).toMatchObject({ held: 1 })
   })
 
   it('lets the organization or the path change with a blank key: same server, same key', async () => {
@@ -330,7 +330,7 @@ describe('the sender', () => {
     })
     expect(worker.status()).toMatchObject({
       state: 'paused_auth',
-      message: expect.stringContaining('api.example.test'),
+      reason: { code: 'no_key_for_server', params: { host: 'api.example.test' } },
     })
     store.close()
   })

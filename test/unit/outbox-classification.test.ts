@@ -31,16 +31,14 @@ describe('decideOutcome: the item state after a send', () => {
   })
 
   it.each([
-    ['unauthorized', /API key was not accepted/, { code: 'unauthorized', params: {} }],
-    ['forbidden', /organization 42/, { code: 'forbidden', params: { organizationId: 42 } }],
-  ] as const)('%s → pause the queue for the profile, the item stays queued', (kind, words, lastError) => {
-    const decision = decide({ kind })
-    expect(decision).toMatchObject({
-      kind: 'pause_auth',
-      lastError,
-      queueMessage: expect.stringMatching(/^Paused: .*Fix it in Settings\.$/),
-    })
-    expect(decision).toMatchObject({ queueMessage: expect.stringMatching(words) })
+    ['unauthorized', { code: 'key_refused', params: {} }, { code: 'unauthorized', params: {} }],
+    [
+      'forbidden',
+      { code: 'organization_refused', params: { organizationId: 42 } },
+      { code: 'forbidden', params: { organizationId: 42 } },
+    ],
+  ] as const)('%s → pause the queue for the profile, the item stays queued', (kind, queueReason, lastError) => {
+    expect(decide({ kind })).toEqual({ kind: 'pause_auth', lastError, queueReason })
   })
 
   it('429 with Retry-After → retry, and the queue waits until then', () => {
@@ -142,7 +140,7 @@ describe('decideOutcome: the item state after a send', () => {
     for (const outcome of outcomes) expect(decideDeduplicated(outcome)).toEqual(decide(outcome))
   })
 
-  it('a network failure before the request left → retry, and the queue is offline', () => {
+  it('a network failure before the request left → retry, and the server is unreachable', () => {
     const decision = decide({
       kind: 'network',
       description: 'the server refused the connection',
@@ -150,7 +148,7 @@ describe('decideOutcome: the item state after a send', () => {
     })
     expect(decision).toMatchObject({
       kind: 'retry',
-      queue: 'offline',
+      queue: 'unreachable',
       lastError: {
         code: 'network_unreachable',
         params: { host: context.host, reason: 'the server refused the connection' },

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Connection } from '../../src/main/core/credentials.ts'
 import { KEYCHAIN_RETRY_MS, QueueState } from '../../src/main/core/outbox/queue-state.ts'
+import { queueReason } from '../../src/shared/queue-reason.ts'
 
 const now = Date.UTC(2030, 0, 1, 12, 0, 0)
 const connection: Connection = {
@@ -12,8 +13,9 @@ const connection: Connection = {
   boundTo: { origin: 'https://api.example.test', apiKeyId: 'key-id' },
 }
 const probeDelay = (failures: number): number => 1_000 * 2 ** failures
-const keychainDown = { blocked: 'The keychain is locked.', transient: true }
-const noKey = { blocked: 'Waiting for the API key: add it in Settings.', transient: false }
+const keychainDown = { blocked: queueReason('keychain_unavailable', {}), transient: true }
+const noKey = { blocked: queueReason('no_api_key', { host: 'api.example.test' }), transient: false }
+const keyRefused = queueReason('key_refused', {})
 
 function unreachable(queue: QueueState, at: number): void {
   queue.apply({ reached: false }, true, at, probeDelay)
@@ -28,10 +30,10 @@ describe('QueueState', () => {
     expect(queue.wakeAt(now, now + 5_000)).toBe(now + 5_000)
   })
 
-  it('no connection blocks sending in its own words until a read finds one', () => {
+  it('no connection blocks sending, with its reason, until a read finds one', () => {
     const queue = new QueueState()
     queue.connectionResolved(noKey)
-    expect(queue.condition(now)).toEqual({ state: 'not_configured', message: noKey.blocked })
+    expect(queue.condition(now)).toEqual({ state: 'not_configured', reason: noKey.blocked })
     expect(queue.maySend(now)).toBe(false)
     queue.connectionResolved({ connection })
     expect(queue.condition(now)).toEqual({ state: 'running' })
@@ -50,8 +52,8 @@ describe('QueueState', () => {
 
   it('a refusal pauses everything with no wake-up until the credentials change', () => {
     const queue = new QueueState()
-    queue.apply({ reached: true, pauseMessage: 'The API key was refused.' }, true, now, probeDelay)
-    expect(queue.condition(now)).toEqual({ state: 'paused_auth', message: 'The API key was refused.' })
+    queue.apply({ reached: true, pauseReason: keyRefused }, true, now, probeDelay)
+    expect(queue.condition(now)).toEqual({ state: 'paused_auth', reason: keyRefused })
     expect(queue.maySend(now)).toBe(false)
     expect(queue.wakeAt(now, now + 1_000)).toBeUndefined()
     queue.credentialsChanged()
@@ -61,7 +63,7 @@ describe('QueueState', () => {
 
   it('ignores a refusal of credentials that have been replaced since', () => {
     const queue = new QueueState()
-    queue.apply({ reached: true, pauseMessage: 'The API key was refused.' }, false, now, probeDelay)
+    queue.apply({ reached: true, pauseReason: keyRefused }, false, now, probeDelay)
     expect(queue.condition(now)).toEqual({ state: 'running' })
   })
 
@@ -69,7 +71,7 @@ describe('QueueState', () => {
     const queue = new QueueState()
     queue.apply({ reached: true, waitUntil: now + 60_000 }, true, now, probeDelay)
     expect(queue.condition(now)).toEqual({ state: 'waiting', until: now + 60_000 })
-    queue.apply({ reached: true, pauseMessage: 'Refused.' }, true, now, probeDelay)
+    queue.apply({ reached: true, pauseReason: keyRefused }, true, now, probeDelay)
     expect(queue.condition(now).state).toBe('paused_auth')
     queue.connectionResolved(noKey)
     expect(queue.condition(now).state).toBe('not_configured')
@@ -89,10 +91,10 @@ describe('QueueState', () => {
     expect(queue.wakeAt(now + 60_000, undefined)).toBeUndefined()
   })
 
-  it('offline: one request at a time, probes on a growing backoff, and nothing to wake for with nothing due', () => {
+  it('unreachable: one request at a time, probes on a growing backoff, and nothing to wake for with nothing due', () => {
     const queue = new QueueState()
     unreachable(queue, now)
-    expect(queue.condition(now)).toEqual({ state: 'offline' })
+    expect(queue.condition(now)).toEqual({ state: 'unreachable' })
     expect(queue.concurrency(4)).toBe(1)
     expect(queue.maySend(now + 999)).toBe(false)
     expect(queue.maySend(now + 1_000)).toBe(true)
@@ -132,7 +134,7 @@ describe('QueueState', () => {
     expect(queue.maySend(now)).toBe(false)
     queue.sendNowRequested(true)
     expect(queue.maySend(now)).toBe(true)
-    // Still offline: the forced send goes as the one probe.
+    // Still unreachable: the forced send goes as the one probe.
     expect(queue.concurrency(4)).toBe(1)
     expect(queue.takeForceAll()).toBe(true)
     expect(queue.takeForceAll()).toBe(false)
@@ -144,7 +146,7 @@ describe('QueueState', () => {
     queue.sendNowRequested(false)
     expect(queue.maySend(now)).toBe(true)
     expect(queue.takeForceAll()).toBe(false)
-    queue.apply({ reached: true, pauseMessage: 'Refused.' }, true, now, probeDelay)
+    queue.apply({ reached: true, pauseReason: keyRefused }, true, now, probeDelay)
     queue.sendNowRequested(false)
     expect(queue.maySend(now)).toBe(false)
   })
@@ -169,5 +171,60 @@ describe('QueueState', () => {
     queue.connectivityReported(true)
     expect(queue.condition(now).state).toBe('running')
     expect(queue.takeForceAll()).toBe(true)
+  })
+
+  it('no network (the platform’s word) is offline, apart from a server that cannot be reached; both probe on the backoff', () => {
+    const queue = new QueueState()
+    queue.connectivityReported(false)
+    expect(queue.condition(now)).toEqual({ state: 'offline' })
+    // The probe made while offline fails too: still told as offline, since no network explains it.
+    unreachable(queue, now)
+    expect(queue.condition(now)).toEqual({ state: 'offline' })
+    expect(queue.maySend(now + 999)).toBe(false)
+    expect(queue.maySend(now + 1_000)).toBe(true)
+    expect(queue.concurrency(4)).toBe(1)
+    // The network is back but the server still does not answer: now it is the server.
+    queue.connectivityReported(true)
+    expect(queue.condition(now)).toEqual({ state: 'running' })
+    unreachable(queue, now + 1_000)
+    expect(queue.condition(now + 1_000)).toEqual({ state: 'unreachable' })
+    expect(queue.maySend(now + 1_999)).toBe(false)
+    expect(queue.wakeAt(now + 1_000, now + 1_010)).toBe(now + 2_000)
+  })
+
+  it('a new server or organization forgets what the old one showed: unreachable, its wait, the probe backoff', () => {
+    const queue = new QueueState()
+    unreachable(queue, now)
+    unreachable(queue, now + 1_000)
+    queue.targetChanged()
+    expect(queue.condition(now + 1_000)).toEqual({ state: 'running' })
+    expect(queue.maySend(now + 1_000)).toBe(true)
+    expect(queue.concurrency(4)).toBe(4)
+    expect(queue.takeForceAll()).toBe(true)
+
+    queue.apply({ reached: true, waitUntil: now + 60_000 }, true, now, probeDelay)
+    queue.targetChanged()
+    expect(queue.condition(now)).toEqual({ state: 'running' })
+    // No network is not the server's doing: it stays.
+    queue.connectivityReported(false)
+    queue.targetChanged()
+    expect(queue.condition(now)).toEqual({ state: 'offline' })
+  })
+
+  it('new credentials lift a refusal but not a blocked connection, which only a fresh read lifts', () => {
+    const queue = new QueueState()
+    queue.apply(
+      { reached: true, pauseReason: queueReason('organization_refused', { organizationId: 7 }) },
+      true,
+      now,
+      probeDelay,
+    )
+    queue.credentialsChanged()
+    expect(queue.condition(now)).toEqual({ state: 'running' })
+    queue.connectionResolved(noKey)
+    queue.credentialsChanged()
+    expect(queue.condition(now).state).toBe('not_configured')
+    queue.connectionResolved({ connection })
+    expect(queue.condition(now)).toEqual({ state: 'running' })
   })
 })

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { OutboxCounts } from '../../src/main/core/outbox/outbox-store-types.ts'
-import { buildSyncStatus, clock } from '../../src/main/core/outbox/sync-status.ts'
+import { buildSyncStatus } from '../../src/main/core/outbox/sync-status.ts'
+import { syncStatusSchema } from '../../src/shared/outbox.ts'
+import { queueReason } from '../../src/shared/queue-reason.ts'
 
-const NOW = new Date(2030, 0, 1, 14, 0, 0).getTime()
+const NOW = Date.UTC(2030, 0, 1, 14, 0, 0)
 const counts = (partial: Partial<OutboxCounts> = {}): OutboxCounts => ({
   queued: 0,
   sending: 0,
@@ -17,67 +19,46 @@ const facts = (partial: Partial<OutboxCounts> = {}, held = 0, nextAttemptAt?: nu
   counts: counts(partial),
   held,
   nextAttemptAt,
+  host: 'api.example.test',
   now: NOW,
 })
 
-describe('buildSyncStatus: the status line in words', () => {
-  it('offline counts what will be sent', () => {
-    expect(buildSyncStatus({ state: 'offline' }, facts({ queued: 3 })).message).toBe(
-      'Offline — 3 contacts will be sent when the connection is back.',
-    )
-    expect(buildSyncStatus({ state: 'offline' }, facts({ queued: 1 })).message).toBe(
-      'Offline — 1 contact will be sent when the connection is back.',
-    )
-  })
-
-  it('waiting names the local time and carries it as ISO', () => {
-    const until = new Date(2030, 0, 1, 14, 5, 0).getTime()
-    const status = buildSyncStatus({ state: 'waiting', until }, facts({ queued: 1 }))
-    expect(status).toMatchObject({
-      state: 'waiting',
-      message: 'Waiting until 14:05 — the server asked to slow down.',
-      until: new Date(until).toISOString(),
-    })
-  })
-
-  it('paused says what to fix', () => {
-    const message = 'Paused: the API key was not accepted. Fix it in Settings.'
-    expect(buildSyncStatus({ state: 'paused_auth', message }, facts({ queued: 2 })).message).toBe(message)
-  })
-
-  it('running: sending, queued with the next try, or everything sent', () => {
-    expect(buildSyncStatus({ state: 'running' }, facts({ sending: 2, queued: 1 })).message).toBe('Sending 2 contacts…')
-    const next = new Date(2030, 0, 1, 14, 30, 0).getTime()
-    expect(buildSyncStatus({ state: 'running' }, facts({ queued: 2 }, 0, next)).message).toBe(
-      '2 contacts queued; the next try is at 14:30.',
-    )
-    expect(buildSyncStatus({ state: 'running' }, facts({ sent: 5 })).message).toBe('Everything is sent.')
-  })
-
-  it('adds what needs the user: fixes, unconfirmed, held for another connection, overdue', () => {
+describe('buildSyncStatus: the queue as facts, no words', () => {
+  it('splits waiting to send (queued + sending) from needs you (needs a fix + not confirmed)', () => {
     const status = buildSyncStatus(
       { state: 'running' },
-      facts({ queued: 2, needs_fix: 1, unconfirmed: 2, overdue: 1 }, 2),
+      facts({ queued: 2, sending: 1, needs_fix: 1, unconfirmed: 2, sent: 9, overdue: 1 }, 1),
     )
-    expect(status.message).toBe(
-      'Nothing to send right now. 1 contact needs fixing. 2 contacts may or may not have been created — check them. ' +
-        '2 contacts were saved for another connection — edit them to send with the current settings. ' +
-        '1 contact has been waiting a long time.',
-    )
-    expect(status).toMatchObject({ waiting: 5, overdue: 1, counts: { queued: 2, needs_fix: 1, unconfirmed: 2 } })
+    expect(status).toMatchObject({ toSend: 3, needsYou: 3, waiting: 6, held: 1, sendable: 1, overdue: 1 })
     expect(status.counts).not.toHaveProperty('overdue')
+    expect(syncStatusSchema.parse(status)).toEqual(status)
   })
 
-  it('not configured says how many wait', () => {
-    const status = buildSyncStatus(
-      { state: 'not_configured', message: 'Waiting for the API key: add it in Settings.' },
-      facts({ queued: 4 }),
-    )
-    expect(status.message).toBe('Waiting for the API key: add it in Settings. 4 contacts are waiting.')
+  it('carries times as ISO: the server’s wait, and the next try only while it is still to come', () => {
+    const until = NOW + 5 * 60_000
+    expect(buildSyncStatus({ state: 'waiting', until }, facts({ queued: 1 }, 0, NOW + 60_000))).toMatchObject({
+      state: 'waiting',
+      until: new Date(until).toISOString(),
+      nextAttemptAt: new Date(NOW + 60_000).toISOString(),
+      reason: null,
+    })
+    expect(buildSyncStatus({ state: 'running' }, facts({ queued: 1 }, 0, NOW)).nextAttemptAt).toBeNull()
   })
 
-  it('clock shows seconds only when the moment is near', () => {
-    expect(clock(NOW + 30_000, NOW)).toBe('14:00:30')
-    expect(clock(NOW + 10 * 60_000, NOW)).toBe('14:10')
+  it('gives the reason as a code for a blocked or paused queue, and none otherwise', () => {
+    const reason = queueReason('organization_refused', { organizationId: 7 })
+    expect(buildSyncStatus({ state: 'paused_auth', reason }, facts({ queued: 2 })).reason).toEqual(reason)
+    const noKey = queueReason('no_api_key', { host: 'api.example.test' })
+    expect(buildSyncStatus({ state: 'not_configured', reason: noKey }, facts()).reason).toEqual(noKey)
+    expect(buildSyncStatus({ state: 'unreachable' }, facts({ queued: 1 }))).toMatchObject({
+      state: 'unreachable',
+      reason: null,
+      host: 'api.example.test',
+    })
+    expect(buildSyncStatus({ state: 'offline' }, facts()).state).toBe('offline')
+  })
+
+  it('never counts more sendable items than are queued', () => {
+    expect(buildSyncStatus({ state: 'running' }, facts({ queued: 1 }, 3)).sendable).toBe(0)
   })
 })

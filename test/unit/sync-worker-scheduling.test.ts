@@ -159,7 +159,7 @@ describe('SyncWorker scheduling', () => {
     expect(store.counts(clock).sent).toBe(2)
   })
 
-  it('keychain unavailable → not configured, in the keychain’s words; a slow tick sends once it is back, with no kick', async () => {
+  it('keychain unavailable → not configured, with that reason; a slow tick sends once it is back, with no kick', async () => {
     const { client, state } = scriptedClient([])
     const id = enqueue()
     let keychainUp = false
@@ -179,7 +179,9 @@ describe('SyncWorker scheduling', () => {
     await settle()
     expect(sync.status()).toMatchObject({
       state: 'not_configured',
-      message: 'No keychain is available. Unlock it. 1 contact is waiting.',
+      reason: { code: 'keychain_unavailable', params: {} },
+      toSend: 1,
+      sendable: 1,
     })
     expect(state.calls).toHaveLength(0)
     expect(timers.pending.size).toBe(1)
@@ -249,7 +251,7 @@ describe('SyncWorker scheduling', () => {
     sync.start()
     await settle()
     expect(sync.status()).toMatchObject({ state: 'waiting', until: new Date(start + 120_000).toISOString() })
-    expect(sync.status().message).toBe('Waiting until 12:02 — the server asked to slow down.')
+    expect(sync.status()).toMatchObject({ reason: null, toSend: 1, needsYou: 0 })
     enqueue('Grace Hopper')
     sync.kick('enqueue')
     await settle()
@@ -261,7 +263,7 @@ describe('SyncWorker scheduling', () => {
     expect(sync.status().state).toBe('running')
   })
 
-  it('offline: one probe at a time, on a backoff of its own; when one gets through, the rest go at once', async () => {
+  it('server unreachable: one probe at a time, on a backoff of its own; when one gets through, the rest go at once', async () => {
     const refused: CreateContactOutcome = { kind: 'network', description: 'refused', mayHaveReachedServer: false }
     const { client, state } = scriptedClient([])
     state.fallback = refused
@@ -269,7 +271,7 @@ describe('SyncWorker scheduling', () => {
     const sync = worker({ client })
     sync.start()
     await settle()
-    expect(sync.status()).toMatchObject({ state: 'offline', message: expect.stringMatching(/^Offline — 3 contacts/) })
+    expect(sync.status()).toMatchObject({ state: 'unreachable', host: 'api.example.test', toSend: 3, sendable: 3 })
     for (let probe = 0; probe < 3; probe++) {
       const calls = state.calls.length
       state.most = 0
@@ -302,6 +304,68 @@ describe('SyncWorker scheduling', () => {
     await settle()
     expect(store.get(id, clock)?.state).toBe('sent')
     expect(sync.status().state).toBe('running')
+  })
+
+  it('the platform says offline while requests fail too: told as offline, not as the server, and probed the same way', async () => {
+    const refused: CreateContactOutcome = { kind: 'network', description: 'refused', mayHaveReachedServer: false }
+    const { client, state } = scriptedClient([])
+    state.fallback = refused
+    enqueue()
+    enqueue('Grace Hopper')
+    const sync = worker({ client, isOnline: () => false })
+    sync.start()
+    await settle()
+    expect(sync.status().state).toBe('offline')
+    expect(state.calls).toHaveLength(1)
+    expect(timers.pending.size).toBe(1)
+    timers.fireNext()
+    await settle()
+    expect(state.calls).toHaveLength(2)
+    expect(sync.status().state).toBe('offline')
+  })
+
+  it('a new Base URL in Settings ends "server unreachable" at once: the next round tries the new server', async () => {
+    const refused: CreateContactOutcome = { kind: 'network', description: 'refused', mayHaveReachedServer: false }
+    const { client, state } = scriptedClient([refused])
+    const other = { ...profile, baseUrl: 'https://other.example.test' }
+    let current: Connection = connection
+    const sync = worker({
+      client,
+      credentials: { connection: async () => current, profile: async () => current.profile },
+    })
+    enqueue()
+    sync.start()
+    await settle()
+    expect(sync.status().state).toBe('unreachable')
+    current = { ...connection, profile: other, boundTo: { origin: other.baseUrl, apiKeyId: 'key-id' } }
+    sync.kick('credentials')
+    await settle()
+    // The queued item is for the old server (held), but the queue no longer blames the new one.
+    expect(sync.status()).toMatchObject({ state: 'running', host: 'other.example.test', held: 1, sendable: 0 })
+    expect(state.calls).toHaveLength(1)
+  })
+
+  it('saving the API key ends "waiting for the API key" and a 401 pause, and sends what waited', async () => {
+    const { client, state } = scriptedClient([{ kind: 'unauthorized' }])
+    let current: Connection | undefined
+    const sync = worker({ client, credentials: { connection: async () => current, profile: async () => profile } })
+    const id = enqueue()
+    sync.start()
+    await settle()
+    expect(sync.status()).toMatchObject({
+      state: 'not_configured',
+      reason: { code: 'no_api_key', params: { host: 'api.example.test' } },
+    })
+    current = connection
+    sync.kick('credentials')
+    await settle()
+    expect(sync.status()).toMatchObject({ state: 'paused_auth', reason: { code: 'key_refused', params: {} } })
+    current = { ...connection, apiKey: 'the-right-one' }
+    sync.kick('credentials')
+    await settle()
+    expect(store.get(id, clock)?.state).toBe('sent')
+    expect(sync.status()).toMatchObject({ state: 'running', reason: null, toSend: 0 })
+    expect(state.calls).toHaveLength(2)
   })
 
   it('stop() records a request that ignores its abort as unconfirmed and ignores its late reply', async () => {

@@ -1,6 +1,7 @@
 import type { SyncStatus } from '../../shared/outbox.ts'
 import type { ConnectionTestVerdict, SettingsView } from '../../shared/settings.ts'
 import { formatWhen } from './outbox-copy.ts'
+import { reasonWords } from './sync-words.ts'
 
 export type ConnectionTone = 'ok' | 'idle' | 'warn' | 'danger'
 
@@ -12,6 +13,7 @@ export type ConnectionCondition =
   | 'organization_refused'
   | 'paused'
   | 'blocked'
+  | 'offline'
   | 'unreachable'
   | 'waiting'
   | 'never_checked'
@@ -55,10 +57,16 @@ export function connectionSummary(view: SettingsView, status: SyncStatus | null,
   }
   switch (status?.state) {
     case 'paused_auth':
-      return say('paused', 'danger', status.message)
+      return say('paused', 'danger', reasonText(status, 'Paused'))
     case 'not_configured':
-      return say('blocked', 'warn', status.message)
+      return say('blocked', 'warn', reasonText(status, 'Not set up'))
     case 'offline':
+      return say(
+        'offline',
+        'warn',
+        `Offline: this computer has no network; contacts wait here and are sent once it is back.${since}`,
+      )
+    case 'unreachable':
       return say(
         'unreachable',
         'warn',
@@ -81,6 +89,13 @@ export function connectionSummary(view: SettingsView, status: SyncStatus | null,
     )
   }
   return say('working', 'ok', `Working: the server accepted these settings at ${lastWorked}.`)
+}
+
+/** The queue's reason in the status line's own words (sync-words.ts), so Settings and the status bar agree. */
+function reasonText(status: SyncStatus, fallback: string): string {
+  if (!status.reason) return `${fallback}.`
+  const { label, detail } = reasonWords(status.reason)
+  return `${label}. ${detail}`
 }
 
 /** How a Test connection result looks: the callout's tone. */

@@ -7,6 +7,7 @@ import {
   type OutboxState,
   type SyncStatus,
 } from '../../shared/outbox.ts'
+import { countWords } from './count-words.ts'
 import { formatPhone, formatTypedPhone } from './phone-loader.ts'
 
 /**
@@ -82,27 +83,42 @@ export function itemSummary(item: OutboxItem): string {
   return parts.join(' · ') || 'No email or phone'
 }
 
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
-const dateAndTime = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-})
-
-/** A time of day for today, a date and time otherwise; '' for a missing or unreadable time. */
-export function formatWhen(iso: string | null | undefined, now = new Date()): string {
-  if (!iso) return ''
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return ''
-  return date.toDateString() === now.toDateString() ? timeOnly.format(date) : dateAndTime.format(date)
+/**
+ * Makes the app's one time format: the time of day for today, the date and time on another day
+ * (with the year when it is another year). `locale` and `timeZone` default to the user's; tests fix them.
+ */
+export function whenFormatter(
+  locale?: string,
+  timeZone?: string,
+): (iso: string | null | undefined, now?: Date) => string {
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' })
+  const dateAndTime = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  })
+  const full = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' })
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  return (iso, now = new Date()) => {
+    if (!iso) return ''
+    const date = new Date(iso)
+    if (Number.isNaN(date.getTime())) return ''
+    const [at, today] = [day.format(date), day.format(now)]
+    if (at === today) return time.format(date)
+    return at.slice(0, 4) === today.slice(0, 4) ? dateAndTime.format(date) : full.format(date)
+  }
 }
+
+/** A time as the app shows it everywhere, in the user's locale and time zone; '' for a missing or unreadable time. */
+export const formatWhen = whenFormatter()
 
 /** "3 attempts · next try 14:05": only what is relevant to the state. */
 export function attemptWords(item: OutboxItem, now = new Date()): string {
   const parts: string[] = []
   if (item.attempts > 0 && item.state !== 'sent') {
-    parts.push(item.attempts === 1 ? '1 attempt' : `${item.attempts} attempts`)
+    parts.push(countWords(item.attempts, 'attempt'))
   }
   if (item.state === 'queued' && item.nextAttemptAt && new Date(item.nextAttemptAt).getTime() > now.getTime()) {
     parts.push(`next try ${formatWhen(item.nextAttemptAt, now)}`)
@@ -171,11 +187,14 @@ function queuedNotice(
   notice: (tone: Tone, title: string, body: string) => SavedNotice,
 ): SavedNotice {
   const kept = `${name} is saved on this computer and nothing is lost if the app closes.`
+  // Why the queue waits is the connection status's to tell; the title only says what it means for this contact.
   switch (sync?.state) {
     case 'offline':
       return notice('warn', 'Saved — it will be sent when the connection is back', kept)
+    case 'unreachable':
+      return notice('warn', 'Saved — it will be sent when the server can be reached', kept)
     case 'paused_auth':
-      return notice('warn', 'Saved — it will be sent once the API key is accepted', `${kept} ${sync.message}`)
+      return notice('warn', 'Saved — it will be sent once the API key is accepted', kept)
     case 'not_configured':
       return notice('warn', 'Saved — it will be sent once the connection is set up in Settings', kept)
     case 'waiting': {

@@ -191,7 +191,7 @@ export async function untilQueue(
     timeoutMs,
     () => {
       const last = harness.core.worker.status()
-      return `queue to be ${state} (it is ${last.state}: ${last.message})`
+      return `queue to be ${state} (it is ${last.state}: ${JSON.stringify(last.reason)})`
     },
   )
 }

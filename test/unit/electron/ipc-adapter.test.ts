@@ -97,10 +97,16 @@ const item: OutboxItem = {
 
 const status: SyncStatus = {
   state: 'running',
-  message: '1 contact queued.',
+  reason: null,
+  host: 'api.example.test',
   until: null,
+  nextAttemptAt: null,
   counts: { queued: 1, sending: 0, sent: 0, needs_fix: 0, unconfirmed: 0, discarded: 0 },
   waiting: 1,
+  toSend: 1,
+  needsYou: 0,
+  held: 0,
+  sendable: 1,
   overdue: 0,
   connection: { lastSuccessAt: null, refused: null },
 }

@@ -17,6 +17,7 @@ import {
   type CreatedContact,
 } from '../../../src/shared/contact.ts'
 import { itemError, type ItemError } from '../../../src/shared/item-error.ts'
+import { queueReason, type QueueReason } from '../../../src/shared/queue-reason.ts'
 import {
   NO_CONNECTION_WORDS,
   invalidDraftError,
@@ -25,6 +26,8 @@ import {
   outboxActions,
   outboxStates,
   refusalWords,
+  NEEDS_YOU_STATES,
+  TO_SEND_STATES,
   WAITING_STATES,
   type OutboxAction,
   type OutboxItem,
@@ -133,18 +136,6 @@ export const itemId = (n: number): string => `00000000-0000-4000-8000-${n.toStri
 type ParsedInput<N extends CommandName> = z.output<(typeof bridgeContract)[N]['input']>
 type Stored = OutboxItem & { discardedFrom: OutboxState | null }
 
-/**
- * The status line's words are the fake's own: main's depend on its worker's view of the connection
- * (test/unit/sync-status.test.ts); outbox-contract.test.ts compares the rest of the status with main's.
- */
-const QUEUE_MESSAGES: Record<QueueState, (waiting: number) => string> = {
-  running: (n) => (n === 0 ? 'All contacts are sent.' : `Sending ${n} contact${n === 1 ? '' : 's'}.`),
-  offline: (n) => `Offline — ${n} contact${n === 1 ? '' : 's'} will be sent when the connection is back.`,
-  paused_auth: () => 'The API key was not accepted (401). Sending is paused until it is changed in Settings.',
-  waiting: () => 'The server asked the app to wait (429).',
-  not_configured: () => 'Set up the connection in Settings to send contacts.',
-}
-
 const isUserAction = (move: OutboxMove): move is OutboxAction | 'undoMarkAsSent' =>
   move === 'undoMarkAsSent' || (outboxActions as OutboxMove[]).includes(move)
 
@@ -167,6 +158,14 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
   let access: OutboxAccess = { readOnly: false, message: null }
   /** What main's save dialog answers (Electron); undefined plays the web preview, which hands the file over. */
   let saveDialog: ((csv: string) => ContactsExport) | undefined
+  /** The reason main gives for a state when a test names none: as main's worker finds it from the settings. */
+  function defaultReason(state: QueueState): QueueReason | null {
+    if (state === 'paused_auth') return queueReason('key_refused', {})
+    if (state !== 'not_configured') return null
+    return view.profile.organizationId === null
+      ? queueReason('no_connection', {})
+      : queueReason('no_api_key', { host: new URL(view.profile.baseUrl).host })
+  }
   /** What main's draft.json would hold. */
   let kept: SavedDraft = {
     draft: null,
@@ -174,10 +173,10 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     phoneCountry: null,
     problem: null,
   }
-  let queue: { state: QueueState; until: string | null; message: string | null } = {
+  let queue: { state: QueueState; until: string | null; reason: QueueReason | null } = {
     state: initial.configured ? 'running' : 'not_configured',
     until: null,
-    message: null,
+    reason: initial.configured ? null : defaultReason('not_configured'),
   }
 
   /** What the server last said about the connection, as main's ConnectionHealth keeps it. */
@@ -204,13 +203,20 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       counts[item.state] += 1
       if (item.overdue && WAITING_STATES.includes(item.state)) overdue += 1
     }
-    const waiting = WAITING_STATES.reduce((sum, state) => sum + counts[state], 0)
+    const sum = (states: readonly OutboxState[]): number => states.reduce((total, state) => total + counts[state], 0)
+    // Every item here is for the current connection: nothing is held for another one.
     return {
       state: queue.state,
-      message: queue.message ?? QUEUE_MESSAGES[queue.state](waiting),
+      reason: queue.reason,
+      host: hasProfile() ? new URL(view.profile.baseUrl).host : null,
       until: queue.until,
+      nextAttemptAt: null,
       counts,
-      waiting,
+      waiting: sum(WAITING_STATES),
+      toSend: sum(TO_SEND_STATES),
+      needsYou: sum(NEEDS_YOU_STATES),
+      held: 0,
+      sendable: counts.queued,
       overdue,
       connection: { ...health },
     }
@@ -405,8 +411,9 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       return change(id, 'restore', { discardedFrom: null, nextAttemptAt: back === 'queued' ? now() : null })
     }),
     reportConnectivity: command('reportConnectivity', ({ online }: { online: boolean }): Result<SyncStatus> => {
-      if (queue.state === 'running' || queue.state === 'offline') {
-        queue = { state: online ? 'running' : 'offline', until: null, message: null }
+      // As main's QueueState: no network outranks an unreachable server, and coming back ends both.
+      if (queue.state === 'running' || queue.state === 'offline' || queue.state === 'unreachable') {
+        queue = { state: online ? 'running' : 'offline', until: null, reason: null }
         emit('syncStatusChanged', status())
       }
       return { ok: true, value: status() }
@@ -531,8 +538,8 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     /** Plays any event from main, as is. */
     emit,
     /** The queue's state, as main's worker would set it (and announce it). */
-    setQueue(state: QueueState, options: { until?: string | null; message?: string } = {}) {
-      queue = { state, until: options.until ?? null, message: options.message ?? null }
+    setQueue(state: QueueState, options: { until?: string | null; reason?: QueueReason } = {}) {
+      queue = { state, until: options.until ?? null, reason: options.reason ?? defaultReason(state) }
       emit('syncStatusChanged', status())
     },
     /** Main found the outbox file damaged and opened it read-only, with these words. */

@@ -49,7 +49,12 @@ const nav = (app: VueWrapper, name: string) =>
     .find('nav')
     .findAll('button')
     .find((b) => b.text().startsWith(name))!
-const statusText = (app: VueWrapper) => app.find('[role="status"]').text()
+/** Every live region's words: the draft note above the fields and the saved confirmation below them. */
+const statusText = (app: VueWrapper) =>
+  app
+    .findAll('[role="status"]')
+    .map((region) => region.text())
+    .join(' ')
 const openDialogs = () => [...document.querySelectorAll('dialog')].filter((d) => d.open)
 
 beforeEach(() => {

@@ -19,7 +19,7 @@ async function settled(): Promise<void> {
   await flushPromises()
 }
 
-/** The sidebar's Outbox entry; its name carries the waiting count ("Outbox 3 waiting"). */
+/** The sidebar's Outbox entry; its name carries the counts ("Outbox 3 waiting to send 1 needs you"). */
 const outboxNav = (app: VueWrapper) =>
   app
     .find('nav')
@@ -38,8 +38,12 @@ async function mountApp(): Promise<VueWrapper> {
   return wrapper
 }
 
+/** Opens the Outbox on its "Needs you" tab, where a contact waiting for a fix is. */
 async function openOutbox(app: VueWrapper): Promise<void> {
   await outboxNav(app).trigger('click')
+  await settled()
+  const needsYou = app.findAll('[role="group"] button').find((b) => b.text().startsWith('Needs you'))!
+  await needsYou.trigger('click')
   await settled()
 }
 
@@ -115,11 +119,11 @@ describe('Editing a saved contact', () => {
     expect(bridge.item(fixId)!.state).toBe('queued')
     expect(app.text()).not.toContain('Editing a saved contact')
     expect(app.find('h1').text()).toBe('New contact')
-    expect(app.find('[role="status"]').text()).toContain('Saved — sending…')
+    expect(app.find('footer [role="status"]').text()).toContain('Saved — sending…')
 
     bridge.worker.deliver(fixId, 31)
     await flushPromises()
-    expect(app.find('[role="status"]').text()).toContain('Created #31')
+    expect(app.find('footer [role="status"]').text()).toContain('Created #31')
   })
 
   it('Cancel leaves edit mode and brings back the new contact that was half typed', async () => {

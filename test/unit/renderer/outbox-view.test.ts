@@ -16,13 +16,13 @@ let stopStores: () => void = () => {}
 
 const draft = (fullName: string, email = '') => ({ fullName, email, description: '', phones: [] })
 
-async function mountOutbox(filter: OutboxFilter = 'waiting'): Promise<VueWrapper> {
+async function mountOutbox(filter: OutboxFilter = 'to_send'): Promise<VueWrapper> {
   const pinia = createPinia()
   setActivePinia(pinia)
   stopStores = startStores()
   wrapper = mount(OutboxView, { global: { plugins: [pinia] }, attachTo: document.body })
   await settled()
-  if (filter !== 'waiting') await chooseFilter(wrapper, filter)
+  if (filter !== 'to_send') await chooseFilter(wrapper, filter)
   return wrapper
 }
 
@@ -34,9 +34,26 @@ async function settled(): Promise<void> {
 }
 
 async function chooseFilter(view: VueWrapper, filter: OutboxFilter): Promise<void> {
-  const names: Record<OutboxFilter, string> = { waiting: 'Waiting', sent: 'Sent', discarded: 'Discarded', all: 'All' }
-  await button(view, names[filter]).trigger('click')
+  await tab(view, filter).trigger('click')
   await settled()
+}
+
+const TAB_NAMES: Partial<Record<OutboxFilter, string>> = {
+  to_send: 'Waiting to send',
+  needs_you: 'Needs you',
+  sent: 'Sent',
+  discarded: 'Discarded',
+  all: 'All',
+}
+/** A filter tab: its name, then the count it shows (if any). */
+function tab(view: VueWrapper, filter: OutboxFilter): DOMWrapper<HTMLButtonElement> {
+  const name = TAB_NAMES[filter]!
+  const found = view
+    .find('[role="group"][aria-label="Show"]')
+    .findAll<HTMLButtonElement>('button')
+    .filter((b) => b.text() === name || b.text().startsWith(`${name} `))
+  if (found.length !== 1) throw new Error(`Expected one tab named "${name}", found ${found.length}`)
+  return found[0]!
 }
 
 const rows = (view: VueWrapper) => view.findAll('[role="listitem"]')
@@ -132,7 +149,7 @@ describe('Outbox', () => {
   it('asks for confirmation before Send again, because a duplicate may be created', async () => {
     const [id] = bridge.seed(1, () => ({ draft: draft('Unsure U') }))
     bridge.worker.lose(id!)
-    const view = await mountOutbox()
+    const view = await mountOutbox('needs_you')
     const dialog = view.find('dialog')
 
     await button(row(view, 'Unsure U'), 'Send again').trigger('click')
@@ -159,7 +176,7 @@ describe('Outbox', () => {
   it('asks before Mark as sent (a claim that the server has it), and Undo takes it back', async () => {
     const [id] = bridge.seed(1, () => ({ draft: draft('Unsure U') }))
     bridge.worker.lose(id!)
-    const view = await mountOutbox()
+    const view = await mountOutbox('needs_you')
     const openDialog = () => view.findAll('dialog').filter((d) => (d.element as HTMLDialogElement).open)
 
     await button(row(view, 'Unsure U'), 'Mark as sent').trigger('click')
@@ -222,12 +239,13 @@ describe('Outbox', () => {
     const ids = bridge.seed(3, (n) => ({ draft: draft(`Contact ${n + 1}`) }))
     bridge.worker.deliver(ids[0]!, 700)
     const view = await mountOutbox()
-    expect(button(view, 'Waiting').attributes('aria-pressed')).toBe('true')
-    expect(button(view, 'Sent').attributes('aria-pressed')).toBe('false')
+    expect(tab(view, 'to_send').attributes('aria-pressed')).toBe('true')
+    expect(tab(view, 'to_send').text()).toBe('Waiting to send 2')
+    expect(tab(view, 'sent').attributes('aria-pressed')).toBe('false')
     expect(rows(view)).toHaveLength(2)
 
     await chooseFilter(view, 'sent')
-    expect(button(view, 'Sent').attributes('aria-pressed')).toBe('true')
+    expect(tab(view, 'sent').attributes('aria-pressed')).toBe('true')
     expect(bridge.api.listOutbox).toHaveBeenLastCalledWith({ filter: 'sent', limit: 100 })
     expect(rows(view).map((r) => r.find('.pill').text())).toEqual(['Sent — #700'])
 

@@ -56,10 +56,10 @@ describe('Outbox with 100,000 items', () => {
   it('loads one page and renders only a window of rows', async () => {
     const view = await mountBig()
     expect(bridge.api.listOutbox).toHaveBeenCalledTimes(1)
-    expect(bridge.api.listOutbox).toHaveBeenCalledWith({ filter: 'waiting', limit: PAGE_SIZE })
+    expect(bridge.api.listOutbox).toHaveBeenCalledWith({ filter: 'to_send', limit: PAGE_SIZE })
 
     const list = view.find('[role="list"]')
-    expect(list.attributes('aria-label')).toBe('Waiting contacts')
+    expect(list.attributes('aria-label')).toBe('Contacts waiting to send')
     expect(rows(view).length).toBeGreaterThan(0)
     expect(rows(view).length).toBeLessThan(MAX_ROWS)
     expect(rows(view)[0]!.attributes('aria-setsize')).toBe(String(ITEMS))
@@ -82,7 +82,7 @@ describe('Outbox with 100,000 items', () => {
     expect(bridge.api.listOutbox).toHaveBeenCalledTimes(2)
     const firstPageEnd = ITEMS - PAGE_SIZE + 1
     expect(bridge.api.listOutbox).toHaveBeenLastCalledWith({
-      filter: 'waiting',
+      filter: 'to_send',
       limit: PAGE_SIZE,
       before: firstPageEnd,
     })

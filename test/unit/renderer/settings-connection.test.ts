@@ -3,6 +3,7 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { QueueState } from '../../../src/shared/outbox.ts'
 import type { ConnectionHealth } from '../../../src/shared/settings.ts'
+import { queueReason, type QueueReason } from '../../../src/shared/queue-reason.ts'
 import { configuredView, deferred } from './fake-bridge.ts'
 import { mountSettings, unmountSettings } from './mount-settings.ts'
 import { button, byLabel, description } from './queries.ts'
@@ -118,34 +119,40 @@ describe('Test connection', () => {
   })
 })
 
-type Queue = { state: QueueState; until?: string; message?: string }
+type Queue = { state: QueueState; until?: string; reason?: QueueReason }
 type Case = [name: string, queue: Queue, health: ConnectionHealth, words: RegExp]
 
 describe('Settings status follows the sync state', () => {
   it.each<Case>([
     [
       'key refused',
-      { state: 'paused_auth', message: 'Paused: the API key was not accepted. Fix it in Settings.' },
+      { state: 'paused_auth', reason: queueReason('key_refused', {}) },
       { lastSuccessAt: null, refused: 'key' },
       /^Key refused/,
     ],
     [
       'organization refused',
-      { state: 'paused_auth', message: 'Paused: this API key may not create contacts in organization 42.' },
+      { state: 'paused_auth', reason: queueReason('organization_refused', { organizationId: 42 }) },
       { lastSuccessAt: null, refused: 'organization' },
       /^Organization refused: this API key may not create contacts in organization 42/,
     ],
     [
       'paused for a reason of its own',
-      { state: 'paused_auth', message: 'Paused: no API key was entered for old.example. Enter it in Settings.' },
+      { state: 'paused_auth', reason: queueReason('no_key_for_server', { host: 'old.example' }) },
       { lastSuccessAt: null, refused: null },
-      /^Paused: no API key was entered for old\.example/,
+      /^Paused\. No API key was entered for old\.example/,
     ],
     [
       'server unreachable',
-      { state: 'offline' },
+      { state: 'unreachable' },
       { lastSuccessAt: '2025-01-01T08:00:00.000Z', refused: null },
       /^Server unreachable: .* It last worked at /,
+    ],
+    [
+      'offline',
+      { state: 'offline' },
+      { lastSuccessAt: '2025-01-01T08:00:00.000Z', refused: null },
+      /^Offline: this computer has no network; .* It last worked at /,
     ],
     [
       'waiting for the server',
@@ -163,7 +170,7 @@ describe('Settings status follows the sync state', () => {
   ])('%s', async (_name, queue, health, words) => {
     const { bridge, view } = await mountSettings()
     bridge.setHealth(health)
-    bridge.setQueue(queue.state, { until: queue.until ?? null, message: queue.message })
+    bridge.setQueue(queue.state, { until: queue.until ?? null, ...(queue.reason ? { reason: queue.reason } : {}) })
     await flushPromises()
     expect(summary(view)).toMatch(words)
     expect(view.text()).not.toContain('Connected: contacts can be sent')
@@ -175,7 +182,7 @@ describe('Settings status follows the sync state', () => {
     await flushPromises()
     expect(summary(view)).toMatch(/^Working/)
     bridge.setHealth({ lastSuccessAt: '2025-01-01T08:00:00.000Z', refused: 'key' })
-    bridge.setQueue('paused_auth', { message: 'Paused: the API key was not accepted. Fix it in Settings.' })
+    bridge.setQueue('paused_auth', { reason: queueReason('key_refused', {}) })
     await flushPromises()
     expect(summary(view)).toMatch(/^Key refused/)
     expect(view.find('.settings__summary--danger').exists()).toBe(true)

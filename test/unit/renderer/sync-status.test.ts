@@ -3,7 +3,9 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import App from '../../../src/renderer/src/App.vue'
+import { formatWhen } from '../../../src/renderer/src/outbox-copy.ts'
 import { useNavigationStore } from '../../../src/renderer/src/stores/navigation.ts'
+import { queueReason } from '../../../src/shared/queue-reason.ts'
 import { installFakeBridge } from './fake-bridge.ts'
 import { allButtons, button } from './queries.ts'
 
@@ -32,35 +34,37 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-describe('Outbox badge', () => {
-  it('shows how many contacts are waiting, in the Outbox entry’s name, and follows main', async () => {
+describe('Outbox badges', () => {
+  it('counts what waits to be sent apart from what needs the user, in the Outbox entry’s name, and follows main', async () => {
     const ids = bridge.seed(4)
     bridge.worker.deliver(ids[0]!)
     const app = await mountApp()
 
-    expect(outboxNav(app).text()).toBe('Outbox 3 waiting')
-    expect(outboxNav(app).find('[data-testid="outbox-badge"]').text()).toMatch(/^3/)
+    expect(outboxNav(app).text()).toBe('Outbox 3 waiting to send')
+    expect(outboxNav(app).find('[data-testid="outbox-badge-to-send"]').text()).toMatch(/^3/)
 
-    bridge.worker.deliver(ids[1]!)
+    bridge.worker.reject(ids[1]!, { email: ['Email has already been taken'] })
     await flushPromises()
-    expect(outboxNav(app).text()).toBe('Outbox 2 waiting')
+    expect(outboxNav(app).text()).toBe('Outbox 2 waiting to send, 1 needs you')
 
-    bridge.worker.deliver(ids[2]!)
+    bridge.worker.lose(ids[2]!)
+    await flushPromises()
+    expect(outboxNav(app).text()).toBe('Outbox 1 waiting to send, 2 need you')
+
     bridge.worker.deliver(ids[3]!)
     await flushPromises()
-    expect(outboxNav(app).text()).toBe('Outbox')
+    expect(outboxNav(app).text()).toBe('Outbox 2 need you')
   })
 
-  it('turns to a warning when some contacts wait for the user', async () => {
+  it('colours only the “needs you” count as a warning', async () => {
     const [id] = bridge.seed(2)
     const app = await mountApp()
-    const badge = () => outboxNav(app).find('[data-testid="outbox-badge"]')
-    expect(badge().classes()).not.toContain('sidebar__badge--warn')
+    expect(outboxNav(app).find('.sidebar__badge--warn').exists()).toBe(false)
 
     bridge.worker.reject(id!, { email: ['Email has already been taken'] })
     await flushPromises()
-    expect(outboxNav(app).text()).toBe('Outbox 2 waiting')
-    expect(badge().classes()).toContain('sidebar__badge--warn')
+    expect(outboxNav(app).find('[data-testid="outbox-badge-needs-you"]').classes()).toContain('sidebar__badge--warn')
+    expect(outboxNav(app).find('[data-testid="outbox-badge-to-send"]').classes()).not.toContain('sidebar__badge--warn')
   })
 })
 
@@ -69,7 +73,7 @@ describe('Status line', () => {
     bridge.seed(2)
     const app = await mountApp()
     expect(statusLine(app).text()).toContain('Online')
-    expect(statusLine(app).text()).toContain('Sending 2 contacts.')
+    expect(statusLine(app).text()).toContain('2 waiting to send.')
     expect(statusLine(app).text()).toContain('Organization 42')
 
     await button(statusLine(app), 'Send now').trigger('click')
@@ -77,12 +81,32 @@ describe('Status line', () => {
     expect(bridge.api.sendNow).toHaveBeenCalledWith({})
   })
 
-  it('says offline in main’s words', async () => {
+  it('offers no Send now when nothing queued can be sent, and says what needs the user instead', async () => {
+    const [id] = bridge.seed(1)
+    bridge.worker.reject(id!, { email: ['Email has already been taken'] })
+    const app = await mountApp()
+    expect(statusLine(app).text()).toContain('Nothing to send right now.')
+    expect(statusLine(app).text()).toContain('1 needs you: 1 needs a fix.')
+    expect(allButtons(statusLine(app), 'Send now')).toHaveLength(0)
+  })
+
+  it('says offline (no network) with what will be sent', async () => {
     bridge.seed(3)
     bridge.setQueue('offline')
     const app = await mountApp()
-    expect(statusLine(app).text()).toContain('Offline')
-    expect(statusLine(app).text()).toContain('Offline — 3 contacts will be sent when the connection is back.')
+    expect(statusLine(app).find('[aria-live="polite"]').text()).toBe('Offline')
+    expect(statusLine(app).text()).toContain('No network. 3 contacts will be sent when the connection is back.')
+    expect(allButtons(statusLine(app), 'Send now')).toHaveLength(1)
+  })
+
+  it('says the server is unreachable, naming it, apart from offline', async () => {
+    bridge.seed(1)
+    bridge.setQueue('unreachable')
+    const app = await mountApp()
+    expect(statusLine(app).find('[aria-live="polite"]').text()).toBe('Server unreachable')
+    expect(statusLine(app).text()).toContain(
+      'Could not reach cloud-staging.cloverhound.com. 1 contact will be sent when it answers again.',
+    )
     expect(allButtons(statusLine(app), 'Send now')).toHaveLength(1)
   })
 
@@ -93,30 +117,56 @@ describe('Status line', () => {
     await flushPromises()
 
     expect(statusLine(app).find('[aria-live="polite"]').text()).toBe('Paused')
-    expect(statusLine(app).text()).toContain('Sending is paused until it is changed in Settings.')
+    expect(statusLine(app).text()).toContain(
+      'The API key was not accepted (401). Fix it in Settings. 1 contact is waiting.',
+    )
     // It would only be refused again.
     expect(allButtons(statusLine(app), 'Send now')).toHaveLength(0)
     await button(statusLine(app), 'Open Settings').trigger('click')
     await flushPromises()
     expect(useNavigationStore().view).toBe('settings')
     expect(app.find('h1').text()).toBe('Settings')
+    // Already there: the button would lead nowhere.
+    expect(allButtons(statusLine(app), 'Open Settings')).toHaveLength(0)
   })
 
-  it('says until when the server asked to wait', async () => {
+  it('forgets a reason once main reports it no longer holds (new credentials saved)', async () => {
+    bridge.seed(1)
+    bridge.setQueue('not_configured', { reason: queueReason('no_api_key', { host: 'cloud-staging.cloverhound.com' }) })
+    const app = await mountApp()
+    expect(statusLine(app).find('[aria-live="polite"]').text()).toBe('Waiting for the API key')
+    bridge.setQueue('running')
+    await flushPromises()
+    expect(statusLine(app).find('[aria-live="polite"]').text()).toBe('Online')
+    expect(statusLine(app).text()).not.toContain('API key')
+    expect(allButtons(statusLine(app), 'Send now')).toHaveLength(1)
+  })
+
+  it('names an unavailable keychain and leaves its fix to Settings, without repeating it', async () => {
+    bridge.seed(1)
+    bridge.setQueue('not_configured', { reason: queueReason('keychain_unavailable', {}) })
+    const app = await mountApp()
+    expect(statusLine(app).find('[aria-live="polite"]').text()).toBe('Keychain unavailable')
+    expect(statusLine(app).text()).toContain('Settings says how to fix it.')
+    expect(allButtons(statusLine(app), 'Send now')).toHaveLength(0)
+  })
+
+  it('says until when the server asked to wait, in the app’s one time format', async () => {
     bridge.seed(1)
     const until = new Date()
     until.setHours(15, 30, 0, 0)
     bridge.setQueue('waiting', { until: until.toISOString() })
     const app = await mountApp()
-    const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }).format(until)
-    expect(statusLine(app).text()).toContain(`Waiting until ${time}`)
-    expect(statusLine(app).text()).toContain('The server asked the app to wait (429).')
+    expect(statusLine(app).find('[aria-live="polite"]').text()).toBe('Waiting for the server')
+    expect(statusLine(app).text()).toContain(
+      `The server asked the app to wait until ${formatWhen(until.toISOString())}.`,
+    )
     expect(allButtons(statusLine(app), 'Send now')).toHaveLength(0)
   })
 
   it('says when the connection is not set up, without a Send now', async () => {
     bridge.seed(1)
-    bridge.setQueue('not_configured')
+    bridge.setQueue('not_configured', { reason: queueReason('no_connection', {}) })
     const app = await mountApp()
     expect(statusLine(app).text()).toContain('Not set up')
     expect(allButtons(statusLine(app), 'Send now')).toHaveLength(0)

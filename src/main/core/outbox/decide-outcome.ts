@@ -1,15 +1,16 @@
 import type { ContactFieldErrors, CreatedContact } from '../../../shared/contact.ts'
 import { itemError, type ItemError, type ItemErrorParams } from '../../../shared/item-error.ts'
+import { queueReason, type QueueReason } from '../../../shared/queue-reason.ts'
 import type { CreateContactOutcome } from '../cloverhound-client.ts'
 
-/** What the whole queue should do after a retry: keep going, probe for the network, or wait for the server. */
-export type RetryQueueEffect = 'running' | 'offline' | 'waiting'
+/** What the whole queue should do after a retry: keep going, probe for the way to the server, or wait for it. */
+export type RetryQueueEffect = 'running' | 'unreachable' | 'waiting'
 
 /** One send's outcome turned into the item's next state (and the queue's), with why as a code. */
 export type SendDecision =
   | { kind: 'sent'; contact: CreatedContact }
   | { kind: 'retry'; lastError: ItemError; retryAfterMs: number | undefined; queue: RetryQueueEffect }
-  | { kind: 'pause_auth'; lastError: ItemError; queueMessage: string }
+  | { kind: 'pause_auth'; lastError: ItemError; queueReason: QueueReason }
   | { kind: 'needs_fix'; lastError: ItemError; fieldErrors: ContactFieldErrors | null }
   | { kind: 'unconfirmed'; lastError: ItemError }
 
@@ -58,13 +59,13 @@ export function decideOutcome(outcome: CreateContactOutcome, context: DecisionCo
       return {
         kind: 'pause_auth',
         lastError: itemError('unauthorized', {}),
-        queueMessage: 'Paused: the API key was not accepted. Fix it in Settings.',
+        queueReason: queueReason('key_refused', {}),
       }
     case 'forbidden':
       return {
         kind: 'pause_auth',
         lastError: itemError('forbidden', { organizationId: context.organizationId }),
-        queueMessage: `Paused: this API key may not create contacts in organization ${context.organizationId}. Fix it in Settings.`,
+        queueReason: queueReason('organization_refused', { organizationId: context.organizationId }),
       }
     case 'rate_limited':
       return {
@@ -110,7 +111,7 @@ export function decideOutcome(outcome: CreateContactOutcome, context: DecisionCo
             kind: 'retry',
             lastError: itemError('network_unreachable', { host, reason: outcome.description }),
             retryAfterMs: undefined,
-            queue: 'offline',
+            queue: 'unreachable',
           }
     case 'timeout':
       return lostAfterSend('timeout', itemError('timeout', { host }))

@@ -1,3 +1,4 @@
+import type { QueueReason } from '../../../shared/queue-reason.ts'
 import type { QueueEffect } from './record-decision.ts'
 import type { QueueCondition } from './sync-status.ts'
 import type { ResolvedConnection } from './worker-connection.ts'
@@ -14,16 +15,19 @@ export const KEYCHAIN_RETRY_MS = 60_000
  * the worker reports what happened and asks what follows.
  */
 export class QueueState {
-  /** No usable connection (no profile, no key, keychain unavailable): the words say which. */
-  #blocked: { message: string; transient: boolean } | undefined
+  /** No usable connection (no profile, no key, keychain unavailable): the reason says which. */
+  #blocked: { reason: QueueReason; transient: boolean } | undefined
   /** 401/403 for this profile: cleared only when the credentials change. */
-  #authPause: string | undefined
+  #authPause: QueueReason | undefined
   /** The server asked everyone to wait until then. */
   #waitUntil: number | undefined
+  /** The platform (or the renderer) says there is no network at all. */
   #offline = false
+  /** The network is there but the API could not be reached (refused, DNS, TLS): a request found out. */
+  #unreachable = false
   /**
-   * Offline, the next probe waits until then: a backoff for the whole queue, so a long outage
-   * costs one request every few minutes however many contacts are waiting.
+   * Offline or unreachable, the next probe waits until then: a backoff for the whole queue, so a
+   * long outage costs one request every few minutes however many contacts are waiting.
    */
   #probeAt: number | undefined
   /** Probes that found no way through since the last answer; the exponent of the probe backoff. */
@@ -35,12 +39,24 @@ export class QueueState {
   /** The connection was read: none blocks the queue until the next read finds one. */
   connectionResolved(resolved: ResolvedConnection): void {
     this.#blocked =
-      resolved.connection === undefined ? { message: resolved.blocked, transient: resolved.transient } : undefined
+      resolved.connection === undefined ? { reason: resolved.blocked, transient: resolved.transient } : undefined
   }
 
   /** New credentials deserve a try: a refusal of the old ones no longer holds. */
   credentialsChanged(): void {
     this.#authPause = undefined
+  }
+
+  /**
+   * The settings now point at another server or organization: what the old one showed (unreachable,
+   * asked to wait) no longer holds, so the next request finds out afresh. No network stays no network.
+   */
+  targetChanged(): void {
+    if (this.#unreachable) this.#forceAll = true
+    this.#unreachable = false
+    this.#waitUntil = undefined
+    this.#probeAt = undefined
+    this.#unreachableCount = 0
   }
 
   /**
@@ -67,24 +83,23 @@ export class QueueState {
     this.connectivityReported(online)
   }
 
-  /** The renderer's (or the platform's) word on connectivity, until an answered request corrects it. */
+  /**
+   * The renderer's (or the platform's) word on connectivity, until an answered request corrects it.
+   * Coming back online ends an unreachable spell too: most often the network was the cause.
+   */
   connectivityReported(online: boolean): void {
-    if (this.#offline && online) this.#forceAll = true
-    if (online) {
-      this.#probeAt = undefined
-      this.#unreachableCount = 0
-    }
-    this.#offline = !online
+    if (online) this.#wayOpen()
+    else this.#offline = true
   }
 
-  /** Whether a send may start now: not paused, not told to wait, and offline only once the probe backoff is over. */
+  /** Whether a send may start now: not paused, not told to wait, and offline or unreachable only once the probe backoff is over. */
   maySend(now: number): boolean {
     return this.#blocked === undefined && this.#authPause === undefined && !this.#isWaiting(now) && this.#mayProbe(now)
   }
 
-  /** How many requests may be in flight at once: while offline, one probes for the way back; the rest wait. */
+  /** How many requests may be in flight at once: while offline or unreachable, one probes for the way back; the rest wait. */
   concurrency(maxInFlight: number): number {
-    return this.#offline ? 1 : maxInFlight
+    return this.#down() ? 1 : maxInFlight
   }
 
   /**
@@ -98,7 +113,7 @@ export class QueueState {
     let at = nextDue
     // The server's wait ends (and the status changes) even with nothing queued.
     if (this.#waitUntil !== undefined) at = Math.max(at ?? this.#waitUntil, this.#waitUntil)
-    if (this.#offline && this.#probeAt !== undefined && at !== undefined) at = Math.max(at, this.#probeAt)
+    if (this.#down() && this.#probeAt !== undefined && at !== undefined) at = Math.max(at, this.#probeAt)
     return at
   }
 
@@ -108,20 +123,35 @@ export class QueueState {
    */
   apply(effect: QueueEffect, current: boolean, now: number, probeDelay: (failures: number) => number): void {
     if (effect.reached === false) {
-      this.connectivityReported(false)
+      this.#unreachable = true
       this.#probeAt = now + probeDelay(this.#unreachableCount)
       this.#unreachableCount += 1
     }
-    if (effect.reached === true) this.connectivityReported(true)
+    if (effect.reached === true) this.#wayOpen()
     if (effect.waitUntil !== undefined) this.#waitUntil = Math.max(this.#waitUntil ?? 0, effect.waitUntil)
-    if (effect.pauseMessage !== undefined && current) this.#authPause = effect.pauseMessage
+    if (effect.pauseReason !== undefined && current) this.#authPause = effect.pauseReason
   }
 
   condition(now: number): QueueCondition {
-    if (this.#blocked !== undefined) return { state: 'not_configured', message: this.#blocked.message }
-    if (this.#authPause !== undefined) return { state: 'paused_auth', message: this.#authPause }
+    if (this.#blocked !== undefined) return { state: 'not_configured', reason: this.#blocked.reason }
+    if (this.#authPause !== undefined) return { state: 'paused_auth', reason: this.#authPause }
     if (this.#waitUntil !== undefined && now < this.#waitUntil) return { state: 'waiting', until: this.#waitUntil }
-    return this.#offline ? { state: 'offline' } : { state: 'running' }
+    // No network explains an unreachable server, so it is what the user is told.
+    if (this.#offline) return { state: 'offline' }
+    return this.#unreachable ? { state: 'unreachable' } : { state: 'running' }
+  }
+
+  /** The platform says online, or the server answered: the probe backoff is over, the backlog goes once. */
+  #wayOpen(): void {
+    if (this.#down()) this.#forceAll = true
+    this.#offline = false
+    this.#unreachable = false
+    this.#probeAt = undefined
+    this.#unreachableCount = 0
+  }
+
+  #down(): boolean {
+    return this.#offline || this.#unreachable
   }
 
   /** Whether the server's wait still holds; forgets it once it is over. */
@@ -131,6 +161,6 @@ export class QueueState {
   }
 
   #mayProbe(now: number): boolean {
-    return !this.#offline || this.#probeAt === undefined || now >= this.#probeAt
+    return !this.#down() || this.#probeAt === undefined || now >= this.#probeAt
   }
 }

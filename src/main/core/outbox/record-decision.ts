@@ -1,3 +1,4 @@
+import type { QueueReason } from '../../../shared/queue-reason.ts'
 import { retryDelay, type BackoffOptions } from './backoff.ts'
 import type { SendDecision } from './decide-outcome.ts'
 import type { OutboxStore } from './outbox-store-types.ts'
@@ -9,7 +10,7 @@ export interface QueueEffect {
   /** The server asked every request to wait until then (429/503 with Retry-After). */
   waitUntil?: number
   /** The credentials were refused: nothing more goes until they change. */
-  pauseMessage?: string
+  pauseReason?: QueueReason
 }
 
 export interface RecordOptions {
@@ -39,14 +40,14 @@ export function recordDecision(
       store.requeue(id, { nextAttemptAt: now + delay, lastError: decision.lastError }, now)
       const waiting = decision.queue === 'waiting' && decision.retryAfterMs !== undefined
       return {
-        reached: decision.queue !== 'offline',
+        reached: decision.queue !== 'unreachable',
         ...(waiting ? { waitUntil: now + (decision.retryAfterMs ?? 0) } : {}),
       }
     }
     case 'pause_auth':
       // Not the item's fault: due again as soon as the credentials change, with no backoff.
       store.requeue(id, { nextAttemptAt: now, lastError: decision.lastError }, now)
-      return { reached: true, pauseMessage: decision.queueMessage }
+      return { reached: true, pauseReason: decision.queueReason }
     case 'needs_fix':
       store.markNeedsFix(id, { lastError: decision.lastError, fieldErrors: decision.fieldErrors }, now)
       return { reached: true }

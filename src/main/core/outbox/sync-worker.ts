@@ -83,6 +83,8 @@ export class SyncWorker {
   #again = false
   #timer: unknown
   #connection: Connection | undefined
+  /** Where the last connection sent to: a change of server or organization starts the queue's view afresh. */
+  #lastTarget: OutboxTarget | undefined
   /** Bumped when credentials change, so an old request's 401 cannot pause the new ones. */
   #credentialsVersion = 0
   #lastStatus = ''
@@ -139,6 +141,7 @@ export class SyncWorker {
       counts: this.#store.counts(now),
       held: target ? this.#store.heldForOtherTargets(target) : 0,
       nextAttemptAt: target ? this.#store.nextAttemptAt(target) : undefined,
+      host: target && new URL(target.baseUrl).host,
       now,
       connection: this.#options.health?.view(),
     })
@@ -206,9 +209,11 @@ export class SyncWorker {
     // Credentials changed while they were read: the round that kick asked for reads them again.
     if (this.#stopped || !connection || version !== this.#credentialsVersion) return
     this.#connection = connection
+    const target = targetOf(connection.profile)
+    if (this.#lastTarget && !sameTarget(this.#lastTarget, target)) this.#queue.targetChanged()
+    this.#lastTarget = target
     const now = this.#now()
     if (!this.#queue.maySend(now)) return
-    const target = targetOf(connection.profile)
     if (this.#queue.takeForceAll()) {
       for (const item of this.#store.due(target, Number.MAX_SAFE_INTEGER, FORCE_BATCH)) this.#forced.add(item.id)
     }

@@ -1,7 +1,8 @@
 import { itemError } from '../../../shared/item-error.ts'
 import type { OutboxTarget } from '../../../shared/outbox.ts'
+import { queueReason, type QueueReason } from '../../../shared/queue-reason.ts'
 import { apiKeyBinding, sameApiKeyBinding, type ConnectionProfile } from '../../../shared/settings.ts'
-import { keychainMessage, type Connection } from '../credentials.ts'
+import type { Connection } from '../credentials.ts'
 import { KeychainUnavailableError } from '../secret-store.ts'
 import type { SendDecision } from './decide-outcome.ts'
 
@@ -17,9 +18,9 @@ export interface WorkerCredentials {
  */
 export type ResolvedConnection =
   | { connection: Connection; blocked?: undefined; transient?: undefined }
-  | { connection?: undefined; blocked: string; transient: boolean }
+  | { connection?: undefined; blocked: QueueReason; transient: boolean }
 
-/** The connection to send with, or why there is none, in words for the status line. */
+/** The connection to send with, or why there is none, as a reason the renderer puts in words. */
 export async function resolveConnection(credentials: WorkerCredentials): Promise<ResolvedConnection> {
   try {
     const connection = await credentials.connection()
@@ -27,16 +28,17 @@ export async function resolveConnection(credentials: WorkerCredentials): Promise
     const profile = await credentials.profile()
     return {
       blocked: profile
-        ? `Waiting for the API key for ${new URL(profile.baseUrl).host}: add it in Settings.`
-        : 'Not connected yet: add the connection in Settings.',
+        ? queueReason('no_api_key', { host: new URL(profile.baseUrl).host })
+        : queueReason('no_connection', {}),
       transient: false,
     }
   } catch (error) {
     return {
+      // The keychain's own words (how to fix it) are the Settings page's to tell: the status only points there.
       blocked:
         error instanceof KeychainUnavailableError
-          ? keychainMessage(error)
-          : 'The app could not read its connection settings or the keychain. Open Settings and save them again.',
+          ? queueReason('keychain_unavailable', {})
+          : queueReason('settings_unreadable', {}),
       transient: error instanceof KeychainUnavailableError,
     }
   }
@@ -65,7 +67,7 @@ export function noKeyForServer(target: OutboxTarget): SendDecision {
   return {
     kind: 'pause_auth',
     lastError: itemError('no_key_for_server', { host }),
-    queueMessage: `Paused: no API key was entered for ${host}. Enter it in Settings.`,
+    queueReason: queueReason('no_key_for_server', { host }),
   }
 }
 

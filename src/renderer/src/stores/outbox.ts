@@ -18,12 +18,12 @@ const UNKNOWN_FETCH_CAP = PAGE_SIZE
  * The Outbox list: one filter at a time, newest first, loaded a page at a time (keyset on `seq`)
  * as the user scrolls, so 100,000 items never cross the bridge at once.
  *
- * Rows stay where they are when their state changes (a sent item stays in Waiting, showing
+ * Rows stay where they are when their state changes (a sent item stays in Waiting to send, showing
  * "Sent") so the list does not slide under the pointer while the queue drains; switching filter
  * or a reload from main starts again from the top.
  */
 export const useOutboxStore = defineStore('outbox', () => {
-  const filter = ref<OutboxFilter>('waiting')
+  const filter = ref<OutboxFilter>('to_send')
   const list = useNewestFirst<OutboxItem>()
   const nextBefore = ref<number | null>(null)
   const loaded = ref(false)

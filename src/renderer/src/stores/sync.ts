@@ -4,6 +4,7 @@ import type { AppError, Result } from '../../../shared/app-error.ts'
 import type { SyncStatus } from '../../../shared/outbox.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import { useBridgeEvents } from '../composables/use-bridge-events.ts'
+import { canSendNow as sendNowApplies, statusWords } from '../sync-words.ts'
 
 /** The queue as a whole: what the status line and the Outbox badge show. Main pushes every change. */
 export const useSyncStore = defineStore('sync', () => {
@@ -17,8 +18,16 @@ export const useSyncStore = defineStore('sync', () => {
 
   /** Items the user still has to see through (queued, sending, needs a fix, not confirmed). */
   const waiting = computed(() => status.value?.waiting ?? 0)
-  /** Items a "Send now" can do something for. */
+  /** Queued or sending: the queue sends these by itself ("waiting to send"). */
+  const toSend = computed(() => status.value?.toSend ?? 0)
+  /** Needs a fix or not confirmed: these wait for the user ("needs you"). */
+  const needsYou = computed(() => status.value?.needsYou ?? 0)
+  /** Every queued item, for whatever connection. */
   const queued = computed(() => status.value?.counts.queued ?? 0)
+  /** Whether **Send now** has something to send: queued items for this connection, nothing stopping them. */
+  const canSendNow = computed(() => sendNowApplies(status.value))
+  /** The status in words (label, detail, notes), made in one place for every view that tells it. */
+  const words = computed(() => (status.value ? statusWords(status.value) : null))
   /** Items that wait for the user rather than for the network. */
   const needsAttention = computed(() => {
     const counts = status.value?.counts
@@ -79,7 +88,11 @@ export const useSyncStore = defineStore('sync', () => {
     loading,
     sending,
     waiting,
+    toSend,
+    needsYou,
     queued,
+    canSendNow,
+    words,
     needsAttention,
     load,
     start,
