@@ -64,7 +64,7 @@ describe('Test connection against the sandbox', () => {
     const result = value(await harness.core.handlers.testConnection(undefined))
 
     expect(result.verdict).toBe('unexpected')
-    expect(result.message).toContain('redirected the request; check the Base URL')
+    expect(result.message).toContain('The Base URL redirects elsewhere')
     expect(sandbox.requests).toHaveLength(1)
   })
 })
