@@ -20,6 +20,9 @@ export const commandNames = [
   'getDiagnostics',
   'getOutboxAccess',
   'exportContacts',
+  'listOutboxAttempts',
+  'countOutboxBulk',
+  'applyOutboxBulk',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

@@ -33,6 +33,9 @@ export const bridge: BridgeApi = {
   getDiagnostics: () => api().getDiagnostics(),
   getOutboxAccess: () => api().getOutboxAccess(),
   exportContacts: () => api().exportContacts(),
+  listOutboxAttempts: (input) => api().listOutboxAttempts(input),
+  countOutboxBulk: (input) => api().countOutboxBulk(input),
+  applyOutboxBulk: (input) => api().applyOutboxBulk(input),
   on: (event, listener) => api().on(event, listener),
 }
 

@@ -9,12 +9,15 @@ import {
 } from '../../shared/outbox.ts'
 import { formatPhone } from './phone-loader.ts'
 
+/** Offered only where the item's target is compared with Settings (the detail pane, bulk actions), not on every row. */
+const NOT_ON_ROWS: readonly OutboxAction[] = ['retarget']
+
 /**
- * What the user can do with an item in this state (OUTBOX_TRANSITIONS), in button order. Undo in the
- * snackbar covers a slip; Restore covers the user who noticed later.
+ * What the user can do with an item in this state (OUTBOX_TRANSITIONS) from its row, in button order.
+ * Undo in the snackbar covers a slip; Restore covers the user who noticed later.
  */
 export function allowedActions(state: OutboxState): readonly OutboxAction[] {
-  return actionsFor(state)
+  return actionsFor(state).filter((action) => !NOT_ON_ROWS.includes(action))
 }
 
 /** A button's name. */
