@@ -117,15 +117,18 @@ export const REFUSED_IN: Record<OutboxState, string> = {
   discarded: 'This contact was discarded. Restore it first.',
 }
 
+/** The host an item is addressed to, for words; the stored text when it does not read as a URL. */
+export function targetHost(target: OutboxTarget): string {
+  try {
+    return new URL(target.baseUrl).host
+  } catch {
+    return target.baseUrl
+  }
+}
+
 /** Why Send now refuses an item saved for another connection than the one in Settings. */
 export function otherTargetWords(target: OutboxTarget): string {
-  let host = target.baseUrl
-  try {
-    host = new URL(target.baseUrl).host
-  } catch {
-    // Keep the stored text; it is only shown.
-  }
-  return `This contact was saved for organization ${target.organizationId} at ${host}, not the connection in Settings now. Use “${OUTBOX_ACTION_LABELS.retarget}”, or edit and save it, to send it with the current settings.`
+  return `This contact was saved for organization ${target.organizationId} at ${targetHost(target)}, not the connection in Settings now. Use “${OUTBOX_ACTION_LABELS.retarget}”, or edit and save it, to send it with the current settings.`
 }
 
 /** Saving or editing needs a connection to address the item to; the API key may come later. */

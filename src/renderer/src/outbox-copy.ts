@@ -2,12 +2,17 @@ import { itemErrorWords } from '../../shared/item-error-words.ts'
 import {
   OUTBOX_ACTION_LABELS,
   actionsFor,
+  contactCount,
+  targetHost,
+  type AttemptOutcome,
+  type BulkAction,
   type OutboxAction,
   type OutboxItem,
   type OutboxState,
+  type OutboxTarget,
   type SyncStatus,
 } from '../../shared/outbox.ts'
-import { formatPhone } from './phone-loader.ts'
+import { formatPhone, phoneKit } from './phone-loader.ts'
 
 /** Offered only where the item's target is compared with Settings (the detail pane, bulk actions), not on every row. */
 const NOT_ON_ROWS: readonly OutboxAction[] = ['retarget']
@@ -90,13 +95,24 @@ const dateAndTime = new Intl.DateTimeFormat(undefined, {
   hour: 'numeric',
   minute: '2-digit',
 })
+const fullDateAndTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+})
 
-/** A time of day for today, a date and time otherwise; '' for a missing or unreadable time. */
+/**
+ * The app's one time format, in the user's locale: a time of day for today, with the date otherwise
+ * (and the year when it is not this year); '' for a missing or unreadable time.
+ */
 export function formatWhen(iso: string | null | undefined, now = new Date()): string {
   if (!iso) return ''
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return ''
-  return date.toDateString() === now.toDateString() ? timeOnly.format(date) : dateAndTime.format(date)
+  if (date.toDateString() === now.toDateString()) return timeOnly.format(date)
+  return (date.getFullYear() === now.getFullYear() ? dateAndTime : fullDateAndTime).format(date)
 }
 
 /** "3 attempts · next try 14:05": only what is relevant to the state. */
@@ -191,4 +207,96 @@ function queuedNotice(
     return notice('warn', title, lastError ? `${lastError} ${kept}` : kept)
   }
   return notice('pending', 'Saved — sending…', `${name} is saved on this computer.`)
+}
+
+/**
+ * Every phone of an item in international format: the server's numbers once sent, else each typed
+ * number read with the draft's country (as typed when it does not read, or before the phone module is in).
+ */
+export function itemPhones(item: OutboxItem): string[] {
+  const sent = item.contact?.contact_phones
+  if (sent) return sent.map((phone) => formatPhone(phone.number))
+  const kit = phoneKit()
+  const country = kit && item.draft.country && kit.isCountryCode(item.draft.country) ? item.draft.country : undefined
+  return item.draft.phones
+    .map((phone) => phone.number.trim())
+    .filter(Boolean)
+    .map((number) => {
+      const read = kit?.normalizePhone(number, country)
+      return read?.ok ? kit!.formatPhone(read.e164) : number
+    })
+}
+
+/** "organization 42 at cloud.cloverhound.com". */
+export function targetWords(target: OutboxTarget): string {
+  return `organization ${target.organizationId} at ${targetHost(target)}`
+}
+
+/** How an attempt ended, in the list's words. */
+export const ATTEMPT_OUTCOME_WORDS: Record<AttemptOutcome, string> = {
+  sent: 'Created',
+  retry: 'Failed — tried again later',
+  pause_auth: 'Refused credentials — waiting for Settings',
+  needs_fix: 'Refused — needs a fix',
+  unconfirmed: 'Not confirmed — may have been created',
+  interrupted: 'Cut off — the app stopped',
+}
+
+/** What a confirmation dialog asks. */
+export interface Confirmation {
+  title: string
+  body: string
+  confirmLabel: string
+  /** The action removes or claims something: its button says so. */
+  danger?: boolean
+}
+
+export function sendAgainConfirmation(item: OutboxItem): Confirmation {
+  return {
+    title: 'Send again?',
+    body: `The server may already have created “${itemName(item)}”: the last attempt was cut off after it was sent. Sending again can create a duplicate. Check the organization first if you can.`,
+    confirmLabel: 'Yes, send again',
+  }
+}
+
+const numberFormat = new Intl.NumberFormat()
+
+/** "Send 40 contacts again?": the question names the count, the body what follows. */
+export function bulkConfirmation(action: BulkAction, count: number, current: OutboxTarget | null): Confirmation {
+  const contacts = contactCount(count, (n) => numberFormat.format(n))
+  const them = count === 1 ? 'it' : 'them'
+  switch (action) {
+    case 'sendAgain':
+      return {
+        title: `Send ${contacts} again?`,
+        body: `The server may already have created ${them}: the last attempts were cut off after sending. Sending again can create duplicates. Check the organization first if you can.`,
+        confirmLabel: 'Yes, send again',
+      }
+    case 'markAsSent':
+      return {
+        title: `Mark ${contacts} as sent?`,
+        body: `Only if Cloverhound has ${them}: ${count === 1 ? 'it is' : 'they are'} then never sent again.`,
+        confirmLabel: 'Yes, mark as sent',
+        danger: true,
+      }
+    case 'retarget':
+      return {
+        title: `Move ${contacts} to the current organization?`,
+        body: `${count === 1 ? 'It was' : 'They were'} saved for another Base URL or organization and will be sent to ${current ? targetWords(current) : 'the connection in Settings'} instead.`,
+        confirmLabel: 'Yes, move',
+      }
+    case 'discard':
+      return {
+        title: `Discard ${contacts}?`,
+        body: `${count === 1 ? 'It is' : 'They are'} not sent. You can undo this right after, or restore ${them} later from Discarded.`,
+        confirmLabel: 'Yes, discard',
+        danger: true,
+      }
+    case 'restore':
+      return {
+        title: `Restore ${contacts}?`,
+        body: `${count === 1 ? 'It goes' : 'They go'} back to where ${count === 1 ? 'it was' : 'they were'} before being discarded.`,
+        confirmLabel: 'Yes, restore',
+      }
+  }
 }
