@@ -50,7 +50,7 @@ function row(view: VueWrapper, name: string): DOMWrapper<Element> {
   if (found.length !== 1) throw new Error(`Expected one row for "${name}", found ${found.length}`)
   return found[0]!
 }
-const pane = (view: VueWrapper) => view.find('aside')
+const pane = (view: VueWrapper) => view.find('.odetail')
 const dialog = (view: VueWrapper) => view.find('dialog')
 const dialogOpen = (view: VueWrapper) => (dialog(view).element as HTMLDialogElement).open
 const bulkBar = (view: VueWrapper) => view.find('[role="group"][aria-label="Selection"]')
