@@ -33,6 +33,11 @@ function wholeNumber(text: string, name: string, min: number, max: number): numb
   return value
 }
 
+/** A word the shell passes through as is: quoted only when it must be. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
+}
+
 let options: SandboxOptions
 try {
   options = readOptions()
@@ -52,6 +57,19 @@ console.log(`Sandbox API: ${sandbox.url}`)
 console.log(`Organization ID: ${sandbox.organizationId}`)
 console.log(`API key ID: ${sandbox.apiKeyId}`)
 console.log(`API key: ${sandbox.apiKey}`)
+// Without these the next start makes a new key pair, and settings saved in the app stop working.
+const keep = [
+  '--port',
+  String(sandbox.port),
+  '--org',
+  String(sandbox.organizationId),
+  '--key-id',
+  sandbox.apiKeyId,
+  '--key',
+  sandbox.apiKey,
+]
+console.log(`To keep these across restarts: npm run sandbox -- ${keep.map(shellWord).join(' ')}`)
+console.log(`Switches (faults, request log, reset): ${sandbox.url}/__sandbox/… — see the README.`)
 
 const stop = (): void => {
   sandbox.close().then(() => process.exit(0))

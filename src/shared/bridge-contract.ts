@@ -4,6 +4,7 @@ import type { CommandName, EventName } from './bridge-names.ts'
 import { contactDraftSchema } from './contact.ts'
 import { contactsExportSchema, outboxAccessSchema } from './contacts-export.ts'
 import { diagnosticsReportSchema } from './diagnostics.ts'
+import { saveDraftInputSchema, savedDraftSchema } from './draft.ts'
 import {
   bulkCountsInputSchema,
   bulkCountsSchema,
@@ -20,7 +21,7 @@ import {
   syncStatusSchema,
   updateItemInputSchema,
 } from './outbox.ts'
-import { settingsInputSchema, settingsViewSchema } from './settings.ts'
+import { connectionTestSchema, settingsInputSchema, settingsViewSchema } from './settings.ts'
 
 export * from './bridge-names.ts'
 
@@ -64,6 +65,16 @@ export const bridgeContract = {
   countOutboxBulk: { input: bulkCountsInputSchema, output: bulkCountsSchema },
   /** One bulk action on up to BULK_BATCH_MAX ids, or on the next batch of a filter: one transaction. */
   applyOutboxBulk: { input: bulkInputSchema, output: bulkResultSchema },
+  /** The form's unsaved draft and last phone country, as main last wrote them. */
+  getDraft: { input: noInput, output: savedDraftSchema },
+  /** Replaces the unsaved draft (written durably before it answers). */
+  saveDraft: { input: saveDraftInputSchema, output: savedDraftSchema },
+  /** Drops the unsaved draft; the last phone country stays. */
+  discardDraft: { input: noInput, output: savedDraftSchema },
+  /** sent (marked by the user) → unconfirmed: undoes Mark as sent. */
+  undoMarkAsSent: { input: itemIdInputSchema, output: outboxItemSchema },
+  /** Asks the server whether the saved Base URL, organization and key work, creating nothing (connection-test.ts). */
+  testConnection: { input: noInput, output: connectionTestSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {

@@ -23,6 +23,11 @@ export const commandNames = [
   'listOutboxAttempts',
   'countOutboxBulk',
   'applyOutboxBulk',
+  'getDraft',
+  'saveDraft',
+  'discardDraft',
+  'undoMarkAsSent',
+  'testConnection',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

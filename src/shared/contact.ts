@@ -3,21 +3,29 @@ import { z } from 'zod'
 import { E164_PATTERN } from './e164.ts'
 import { LIMITS } from './limits.ts'
 import { hasControlChars } from './text.ts'
-import { isCountryCode, normalizePhone, type PhoneNormalization } from './phone.ts'
+import { isCountryCode, normalizePhone, type PhoneNormalization, type PhoneReadingOptions } from './phone.ts'
 
 /** What the form holds: text exactly as typed, phones not yet normalised. */
 export const contactDraftSchema = z.object({
   fullName: z.string().max(LIMITS.description * 4),
   email: z.string().max(LIMITS.description * 4),
   description: z.string().max(LIMITS.description * 4),
-  phones: z.array(z.object({ number: z.string().max(LIMITS.description) })).max(LIMITS.phones * 5),
-  /** ISO 3166 region used to read numbers typed without a country code. */
+  phones: z
+    .array(
+      z.object({
+        number: z.string().max(LIMITS.description),
+        /** ISO 3166 region this row's number is read in when typed without + and a country code. */
+        country: z.string().max(2).optional(),
+      }),
+    )
+    .max(LIMITS.phones * 5),
+  /** The region for rows without their own: drafts saved before each row had one. */
   country: z.string().max(2).optional(),
 })
 export type ContactDraft = z.infer<typeof contactDraftSchema>
 
-export function emptyDraft(country?: string): ContactDraft {
-  return { fullName: '', email: '', description: '', phones: [], country }
+export function emptyDraft(): ContactDraft {
+  return { fullName: '', email: '', description: '', phones: [] }
 }
 
 const fullNameSchema = z
@@ -67,7 +75,7 @@ function messagesOf(result: z.ZodSafeParseResult<unknown>): string[] | undefined
 /** What validation needs from the phone library (see phone.ts). */
 export interface PhoneRules {
   isCountryCode(value: string): value is CountryCode
-  normalizePhone(input: string, defaultCountry?: CountryCode): PhoneNormalization
+  normalizePhone(input: string, country?: CountryCode, options?: PhoneReadingOptions): PhoneNormalization
 }
 
 /**
@@ -95,18 +103,27 @@ export function validateContactDraftWith(draft: ContactDraft, phone: PhoneRules)
   const description = contactRequestSchema.shape.description.safeParse(descriptionText || undefined)
   errors.description = messagesOf(description)
 
-  const country = draft.country && phone.isCountryCode(draft.country) ? draft.country : undefined
-  const numbers: string[] = []
+  const countries = draft.phones.map((row) => {
+    const code = row.country ?? draft.country
+    return code && phone.isCountryCode(code) ? code : undefined
+  })
+  // "Looks like a number in …": the other rows' countries are the likeliest.
+  const hintCountries = countries.filter((code) => code !== undefined)
+  /** Each number's row, in the order typed. */
+  const rows = new Map<string, number>()
   const phoneErrors = draft.phones.map((row, index) => {
-    const normalized = phone.normalizePhone(row.number, country)
+    // A row left empty (the form always offers one) is no number, not a mistake.
+    if (row.number.trim() === '') return []
+    const normalized = phone.normalizePhone(row.number, countries[index], { hintCountries })
     if (!normalized.ok) return [normalized.message]
-    if (numbers.includes(normalized.e164))
-      return [`This number is already in row ${numbers.indexOf(normalized.e164) + 1}.`]
-    numbers[index] = normalized.e164
+    const earlier = rows.get(normalized.e164)
+    if (earlier !== undefined) return [`This number is already in row ${earlier + 1}.`]
+    rows.set(normalized.e164, index)
     return []
   })
   if (phoneErrors.some((e) => e.length > 0)) errors.phones = phoneErrors
-  if (draft.phones.length > LIMITS.phones) errors.general = [`Add at most ${LIMITS.phones} phone numbers.`]
+  if (draft.phones.filter((row) => row.number.trim() !== '').length > LIMITS.phones)
+    errors.general = [`Add at most ${LIMITS.phones} phone numbers.`]
 
   const failed = Object.values(errors).some((v) => v !== undefined)
   if (failed || !fullName.success) return { ok: false, errors: pruneErrors(errors) }
@@ -114,7 +131,7 @@ export function validateContactDraftWith(draft: ContactDraft, phone: PhoneRules)
   const request: ContactRequest = { full_name: fullName.data }
   if (emailText !== '') request.email = emailText
   if (descriptionText !== '') request.description = descriptionText
-  if (numbers.length > 0) request.contact_phones_attributes = numbers.map((number) => ({ number }))
+  if (rows.size > 0) request.contact_phones_attributes = [...rows.keys()].map((number) => ({ number }))
   return { ok: true, request }
 }
 

@@ -25,6 +25,8 @@ const ITEM_ERROR_WORDS: { [C in ItemErrorCode]: (params: ItemErrorParams<C>) => 
   timeout: ({ host }) => `${host} took too long to answer. ${MAY_EXIST}`,
   unexpected_reply: ({ host, reason, mayExist }) =>
     mayExist ? `Unexpected reply from ${host}: ${reason}. ${MAY_EXIST}` : `Unexpected reply from ${host}: ${reason}.`,
+  mark_as_sent_undone: () =>
+    `You undid “${OUTBOX_ACTION_LABELS.markAsSent}”: this contact may or may not be in Cloverhound. ${MAY_EXIST}`,
   interrupted: () => `The app closed while this contact was being sent. ${MAY_EXIST}`,
   unreadable: () =>
     'Part of this contact could not be read back from the outbox file. It is kept exactly as it was saved; check it and save it again, or discard it.',

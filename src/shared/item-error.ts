@@ -25,6 +25,8 @@ export const itemErrorSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('connection_lost'), params: z.object({ host }) }),
   z.object({ code: z.literal('timeout'), params: z.object({ host }) }),
   z.object({ code: z.literal('unexpected_reply'), params: z.object({ host, reason, mayExist: z.boolean() }) }),
+  /** The user undid Mark as sent: the choice is theirs again. */
+  z.object({ code: z.literal('mark_as_sent_undone'), params: noParams }),
   /** The app closed or stopped while the request was in flight. */
   z.object({ code: z.literal('interrupted'), params: noParams }),
   /** Part of the row no longer reads back from the file (never stored: found on reading). */

@@ -7,6 +7,7 @@ import {
   type ContactFieldErrors,
 } from './contact.ts'
 import { itemErrorSchema } from './item-error.ts'
+import { connectionHealthSchema } from './settings.ts'
 
 /** An item's life; see docs/architecture.md "The outbox". */
 export const outboxStates = ['queued', 'sending', 'sent', 'needs_fix', 'unconfirmed', 'discarded'] as const
@@ -21,8 +22,8 @@ export const HISTORY_STATES: readonly OutboxState[] = outboxStates.filter((state
 export const RESTORED = 'discarded_from'
 
 interface Transition {
-  /** Who makes the move: the user (a button), the sync worker, or the app starting up. */
-  by: 'user' | 'worker' | 'startup'
+  /** Who makes the move: the user (a button), the user's Undo of a move just made, the sync worker, or the app starting up. */
+  by: 'user' | 'undo' | 'worker' | 'startup'
   from: readonly OutboxState[]
   to: OutboxState | typeof RESTORED
 }
@@ -44,6 +45,8 @@ export const OUTBOX_TRANSITIONS = {
   retarget: { by: 'user', from: ['queued', 'needs_fix'], to: 'queued' },
   discard: { by: 'user', from: ['queued', 'needs_fix', 'unconfirmed'], to: 'discarded' },
   restore: { by: 'user', from: ['discarded'], to: RESTORED },
+  /** Undo of Mark as sent (the snackbar): only for an item the user marked, which has no server contact. */
+  undoMarkAsSent: { by: 'undo', from: ['sent'], to: 'unconfirmed' },
 
   markSending: { by: 'worker', from: ['queued'], to: 'sending' },
   markSent: { by: 'worker', from: ['sending'], to: 'sent' },
@@ -147,11 +150,12 @@ export function invalidDraftError(errors: ContactFieldErrors): AppError {
 }
 
 /** Why an action does not apply to an item in this state (undefined: the item is gone), in words a user can act on. */
-export function refusalWords(action: OutboxAction | 'get', state: OutboxState | undefined): string {
+export function refusalWords(action: OutboxAction | 'undoMarkAsSent' | 'get', state: OutboxState | undefined): string {
   if (state === undefined) return GONE
   // Only one state allows it, so say which rather than what the item is.
   if (action === 'restore') return 'Only a discarded contact can be restored.'
   if (action === 'retarget' && canMove(action, state)) return ALREADY_CURRENT
+  if (action === 'undoMarkAsSent') return 'Only a contact you marked as sent yourself can be put back as not confirmed.'
   return REFUSED_IN[state]
 }
 
@@ -234,6 +238,7 @@ export const syncStatusSchema = z.object({
   /** queued + sending + needs_fix + unconfirmed. */
   waiting: z.number().int().nonnegative(),
   overdue: z.number().int().nonnegative(),
+  connection: connectionHealthSchema,
 })
 export type SyncStatus = z.infer<typeof syncStatusSchema>
 

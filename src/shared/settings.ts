@@ -57,10 +57,13 @@ export const apiKeyIdSchema = z
   .refine((v) => !v.includes(':'), 'An API key ID cannot contain a colon (:).')
   .refine((v) => !hasControlChars(v), 'Remove the invisible control characters.')
 
+/** Said at the API key field when it is blank and no key is stored to keep. */
+export const ENTER_API_KEY = 'Enter the API key.'
+
 export const apiKeySchema = z
   .string()
   .max(LIMITS.apiKey, 'This API key is too long.')
-  .refine((v) => v.trim().length > 0, 'Enter the API key.')
+  .refine((v) => v.trim().length > 0, ENTER_API_KEY)
   .refine((v) => !hasControlChars(v), 'Remove the invisible control characters.')
 
 /** A saved connection profile; the API key is never part of it. */
@@ -151,6 +154,13 @@ export const settingsInputSchema = z.object({
 })
 export type SettingsInput = z.infer<typeof settingsInputSchema>
 
+/**
+ * Where the API key is kept: the OS keychain, or this process's memory only (the web preview's
+ * `--in-memory-secrets`, tests), where it is gone when the process ends.
+ */
+export const keyStorages = ['keychain', 'memory'] as const
+export type KeyStorage = (typeof keyStorages)[number]
+
 export const keychainStateSchema = z.discriminatedUnion('available', [
   z.object({ available: z.literal(true) }),
   z.object({ available: z.literal(false), message: z.string() }),
@@ -165,6 +175,7 @@ export const settingsViewSchema = z.object({
   }),
   configured: z.boolean(),
   hasApiKey: z.boolean(),
+  keyStorage: z.enum(keyStorages),
   keychain: keychainStateSchema,
   /** The outbox windows in force; not always whole days when createAppCore was given other defaults. */
   retention: z.object({
@@ -173,3 +184,47 @@ export const settingsViewSchema = z.object({
   }),
 })
 export type SettingsView = z.infer<typeof settingsViewSchema>
+
+const isoTime = z.string().max(40)
+
+/**
+ * What the server last said about the connection itself (not about one contact), for Settings: part of
+ * the sync status, so it follows every send. Forgotten when the settings change.
+ */
+export const connectionHealthSchema = z.object({
+  /** When the server last accepted the key and organization: a contact created or a Test connection passed (ISO 8601). */
+  lastSuccessAt: isoTime.nullable(),
+  /** What the server refused since then: the key (401) or the organization (403). */
+  refused: z.enum(['key', 'organization']).nullable(),
+})
+export type ConnectionHealth = z.infer<typeof connectionHealthSchema>
+
+/** Nothing heard from the server yet for these settings. */
+export const NEVER_CHECKED: ConnectionHealth = { lastSuccessAt: null, refused: null }
+
+/**
+ * Test connection's findings (see src/main/core/connection-test.ts): `working` is the 422 the spec promises,
+ * `created` a server that made a contact of the blank probe instead; the rest are why it does not work.
+ */
+export const connectionTestVerdicts = [
+  'working',
+  'created',
+  'key_refused',
+  'organization_refused',
+  'unreachable',
+  'waiting',
+  'server_error',
+  'unexpected',
+] as const
+export type ConnectionTestVerdict = (typeof connectionTestVerdicts)[number]
+
+export const connectionTestSchema = z.object({
+  verdict: z.enum(connectionTestVerdicts),
+  /** What was found, in a sentence or two the user can act on. */
+  message: z.string(),
+  /** The saved settings that were tested. */
+  host: z.string(),
+  organizationId: z.number(),
+  testedAt: isoTime,
+})
+export type ConnectionTest = z.infer<typeof connectionTestSchema>

@@ -248,6 +248,10 @@ export async function configure(window: Page, values: ConnectionValues): Promise
 export async function removeKeyThroughSettings(window: Page): Promise<void> {
   await window.getByRole('button', { name: 'Settings', exact: true }).click()
   await window.getByRole('button', { name: 'Remove key' }).click()
+  await window
+    .getByRole('dialog', { name: 'Remove the API key?' })
+    .getByRole('button', { name: 'Yes, remove key' })
+    .click()
   await expect(window.getByText(/No key is stored yet/i)).toBeVisible()
   await expect(window.getByRole('button', { name: 'Remove key' })).toBeDisabled()
 }

@@ -38,7 +38,8 @@ test('the stored API key never follows a change of host made through the bridge'
     await app.getByRole('button', { name: 'Save contact' }).click()
     await expect(app.getByRole('status')).toContainText(/Created #\d+/)
     const basic = `Basic ${Buffer.from(`${sandbox.apiKeyId}:${sandbox.apiKey}`).toString('base64')}`
-    expect(sandbox.requests.map((request) => request.headers.authorization)).toEqual([basic])
+    // Save settings' connection test, then the contact: both home, nothing anywhere else.
+    expect(sandbox.requests.map((request) => request.headers.authorization)).toEqual([basic, basic])
     expect(other.requests).toEqual([])
   } finally {
     await other.close()

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
 import { createAppCore, type AppCore } from '../../src/main/core/app-core.ts'
 import { silentLogger } from '../../src/main/core/logger.ts'
@@ -58,6 +59,8 @@ export { expect }
 export async function startPreview(options: {
   dataDir: string
   secrets: SecretStore
+  /** The same port again plays `npm run preview:web` restarted on its default port. */
+  port?: number
 }): Promise<{ url: string; core: AppCore; close(): Promise<void> }> {
   const relay: { server?: PreviewServer } = {}
   const core = await createAppCore({
@@ -67,7 +70,7 @@ export async function startPreview(options: {
     emit: (event, payload) => relay.server?.broadcast(event, payload),
     logger: silentLogger,
   })
-  const server = await startPreviewServer({ rendererDir, handlers: core.handlers })
+  const server = await startPreviewServer({ rendererDir, handlers: core.handlers, port: options.port })
   relay.server = server
   return {
     url: server.url,
@@ -100,6 +103,24 @@ export async function configure(
   await page.getByLabel('API key ID').fill(values.apiKeyId)
   await page.getByLabel('API key', { exact: true }).fill(values.apiKey)
   await page.getByRole('button', { name: 'Save settings' }).click()
+  await expect(page.getByText('Settings saved.')).toBeVisible()
   await expect(page.getByText(/key is stored/i)).toBeVisible()
+  // Saving tests the connection: its request is over before the test goes on.
+  await expect(page.getByText('Testing the connection…')).toHaveCount(0)
   await page.getByRole('button', { name: 'New contact', exact: true }).click()
+}
+
+/** Serious and critical axe findings on the page as it is, in light and dark; [] when there are none. */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const found: string[] = []
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    const results = await new AxeBuilder({ page }).analyze()
+    for (const v of results.violations) {
+      if (v.impact !== 'serious' && v.impact !== 'critical') continue
+      const nodes = v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')
+      found.push(`${scheme}: ${v.id} — ${v.help}: ${nodes}`)
+    }
+  }
+  return found
 }

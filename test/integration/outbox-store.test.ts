@@ -144,6 +144,24 @@ describe('transitions', () => {
     expect(store.markSentByUser(item.id, T0 + 9)).toMatchObject({ state: 'sent', contact: null, lastError: null })
   })
 
+  it('undoMarkSentByUser puts an item the user marked as sent back to unconfirmed, saying so', () => {
+    const { store } = freshStore()
+    const item = itemIn(store, 'unconfirmed')
+    must(store.markSentByUser(item.id, T0 + 9))
+    const undone = must(store.undoMarkSentByUser(item.id, T0 + 10))
+    expect(undone).toMatchObject({ state: 'unconfirmed', contact: null, idempotencyKey: item.idempotencyKey })
+    expect(undone.lastError).toEqual({ code: 'mark_as_sent_undone', params: {} })
+    expect(store.get(item.id, T0 + 10)).toEqual(undone)
+  })
+
+  it('undoMarkSentByUser leaves an item the server created alone', () => {
+    const { store } = freshStore()
+    const sent = itemIn(store, 'sent')
+    expect(sent.contact).not.toBeNull()
+    expect(store.undoMarkSentByUser(sent.id, T0 + 10)).toBeUndefined()
+    expect(store.get(sent.id, T0 + 10)).toEqual(store.get(sent.id, T0))
+  })
+
   it.each(['queued', 'needs_fix', 'unconfirmed'] as const)(
     'discard remembers that the item was %s and restore puts it back there',
     (from) => {
@@ -179,9 +197,12 @@ describe('transitions', () => {
   })
 })
 
-/** How each store method makes its move; which states it may start from comes from OUTBOX_TRANSITIONS alone. */
+/**
+ * How each store method makes its move; which states it may start from comes from OUTBOX_TRANSITIONS alone.
+ * Undoing Mark as sent also needs an item without the server's contact: its own tests above cover it.
+ */
 type Run = (store: OutboxStore, id: string) => StoredItem | undefined
-const runs: Record<Exclude<OutboxMove, 'sendNow' | 'holdUnreadable' | 'recoverInterrupted'>, Run> = {
+const runs: Record<Exclude<OutboxMove, 'sendNow' | 'holdUnreadable' | 'recoverInterrupted' | 'undoMarkAsSent'>, Run> = {
   markSending: (s, id) => s.markSending(id, T0 + 99),
   markSent: (s, id) => s.markSent(id, CREATED, T0 + 99),
   requeue: (s, id) => s.requeue(id, { nextAttemptAt: T0, lastError: OFFLINE }, T0 + 99),

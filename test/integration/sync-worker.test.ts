@@ -242,4 +242,20 @@ describe('may have reached the server', () => {
     const marked = value(await harness.core.handlers.markAsSent({ id: item.id }))
     expect(marked).toMatchObject({ state: 'sent', contact: null })
   })
+
+  it('Mark as sent undone: the item is unconfirmed again and Send again creates it', async () => {
+    sandbox.faults.set({ dropAfterRead: 1 })
+    const harness = await connected()
+    const item = await save(harness)
+    await untilState(harness, item.id, 'unconfirmed')
+    value(await harness.core.handlers.markAsSent({ id: item.id }))
+    const undone = value(await harness.core.handlers.undoMarkAsSent({ id: item.id }))
+    expect(undone).toMatchObject({ state: 'unconfirmed', contact: null })
+    // A second undo finds nothing to undo, and says so.
+    const again = await harness.core.handlers.undoMarkAsSent({ id: item.id })
+    expect(again).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+    value(await harness.core.handlers.sendAgain({ id: item.id }))
+    const sent = await untilState(harness, item.id, 'sent')
+    expect(sent.contact?.full_name).toBe(item.draft.fullName.trim())
+  })
 })

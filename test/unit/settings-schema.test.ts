@@ -105,6 +105,7 @@ describe('the outbox windows', () => {
       profile: { baseUrl: 'https://a.example', organizationId: null, apiKeyId: '' },
       configured: false,
       hasApiKey: false,
+      keyStorage: 'keychain',
       keychain: { available: true },
     }
     expect(settingsViewSchema.safeParse(view).success).toBe(false)

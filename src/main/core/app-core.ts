@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { CloverhoundClient, type FetchFunction } from './cloverhound-client.ts'
 import { createCommandHandlers } from './command-handlers.ts'
+import { ConnectionHealth } from './connection-health.ts'
 import { Credentials } from './credentials.ts'
 import { collectDiagnostics, type AppVersions } from './diagnostics.ts'
 import { errorName, type Logger } from './logger.ts'
@@ -11,6 +12,7 @@ import { OutboxUnavailableError, openOutboxStore, openReadOnlyOutboxStore } from
 import { SyncWorker } from './outbox/sync-worker.ts'
 import type { WorkerTimers } from './outbox/worker-timers.ts'
 import { RecentErrors, recordingLogger } from './recent-errors.ts'
+import { DraftStore } from './draft-store.ts'
 import { DEFAULT_RETENTION, type RetentionWindows } from './retention.ts'
 import type { SecretStore } from './secret-store.ts'
 import { SettingsStore } from './settings-store.ts'
@@ -22,7 +24,7 @@ export const DEFAULT_KEEP_SENT_MS = DEFAULT_RETENTION.keepHistoryMs
 export const OUTBOX_FILE_NAME = 'outbox.sqlite'
 
 export interface CoreOptions {
-  /** The app's own data folder: settings.json and outbox.sqlite. Opening the outbox creates it, owner-only. */
+  /** The app's own data folder: settings.json, outbox.sqlite and draft.json. Opening the outbox creates it, owner-only. */
   dataDir: string
   secrets: SecretStore
   fetch: FetchFunction
@@ -74,6 +76,7 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     return retentionDefaults
   })
   const client = new CloverhoundClient({ fetch: options.fetch, timeoutMs: options.requestTimeoutMs, now })
+  const health = new ConnectionHealth(now)
   const outbox = openOutbox(
     { path: join(options.dataDir, OUTBOX_FILE_NAME), flagAfterMs: retention.flagAfterMs },
     logger,
@@ -88,7 +91,8 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
 
   const worker = new SyncWorker({
     store: outbox,
-    client,
+    client: health.watch(client),
+    health,
     credentials,
     now,
     timers: options.timers,
@@ -105,6 +109,7 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     credentials,
     store: outbox,
     worker,
+    drafts: new DraftStore(options.dataDir, now),
     emit: options.emit,
     logger,
     diagnostics: () =>
@@ -116,6 +121,8 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
         recentErrors,
         now,
       }),
+    client,
+    health,
     now,
   })
   // Nothing is sent from a read-only outbox: a send could not be recorded, so it might go twice.

@@ -1,7 +1,11 @@
 import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EmitEvent, EventPayload } from '../../shared/bridge-contract.ts'
 import type { DiagnosticsReport } from '../../shared/diagnostics.ts'
+import type { CloverhoundClient } from './cloverhound-client.ts'
+import type { ConnectionHealth } from './connection-health.ts'
+import { testConnection } from './connection-test.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
+import type { DraftStore } from './draft-store.ts'
 import { createExportCommands } from './export-commands.ts'
 import { errorName, type Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
@@ -14,10 +18,15 @@ export interface CommandDependencies {
   credentials: Credentials
   store: OutboxCommandDependencies['store']
   worker: OutboxCommandDependencies['worker']
+  /** The form's unsaved draft (draft.json). */
+  drafts: DraftStore
   emit: EmitEvent
   logger: Logger
   /** The redacted report behind "Copy diagnostics" (see diagnostics.ts). */
   diagnostics: () => Promise<DiagnosticsReport>
+  /** For Test connection: the API client, and what the server last said about the connection. */
+  client: Pick<CloverhoundClient, 'createContact'>
+  health: ConnectionHealth
   now?: () => number
 }
 
@@ -31,6 +40,7 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
   const guard = <T>(name: string, run: () => Promise<Result<T>>) => guarded(name, deps.logger, run)
   // New settings may be the fix a paused or unconfigured queue was waiting for.
   const settingsChanged = (view: EventPayload<'settingsChanged'>): void => {
+    deps.health.reset()
     deps.emit('settingsChanged', view)
     deps.worker.kick('credentials')
   }
@@ -45,6 +55,11 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
     deps.emit('outboxChanged', { ids: [] })
     deps.worker.publishStatus()
   }
+
+  const outbox = createOutboxCommands(
+    { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },
+    guard,
+  )
 
   return {
     getSettings: () => guard('getSettings', async () => ok(await deps.credentials.view())),
@@ -67,12 +82,42 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
 
     getDiagnostics: () => guard('getDiagnostics', async () => ok(await deps.diagnostics())),
 
-    ...createOutboxCommands(
-      { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },
-      guard,
-    ),
+    testConnection: () =>
+      guard('testConnection', async () => {
+        const { credentials, health, client } = deps
+        const result = await testConnection({
+          client,
+          connection: () => credentials.connection(),
+          profile: () => credentials.profile(),
+          health,
+          now,
+        })
+        const accepted = result.ok && (result.value.verdict === 'working' || result.value.verdict === 'created')
+        // A queue paused by a refusal resumes once the server accepts the same settings again.
+        if (accepted && deps.worker.status().state === 'paused_auth') deps.worker.kick('credentials')
+        else deps.worker.publishStatus()
+        return result
+      }),
 
+    ...outbox,
     ...createExportCommands({ store: deps.store, now }, guard),
+    saveContact: async (draft) => draftSettled(await outbox.saveContact(draft), () => deps.drafts.contactSaved()),
+    updateOutboxItem: async (input) =>
+      draftSettled(await outbox.updateOutboxItem(input), () => deps.drafts.editSaved(input.id)),
+
+    getDraft: () => guard('getDraft', async () => ok(await deps.drafts.read())),
+    saveDraft: ({ draft, phoneCountry }) =>
+      guard('saveDraft', async () => ok(await deps.drafts.save(draft, phoneCountry))),
+    discardDraft: () => guard('discardDraft', async () => ok(await deps.drafts.discard())),
+  }
+
+  /** Once the contact is durable in the outbox its draft is not unsaved any more; failing to say so loses nothing. */
+  async function draftSettled<T>(result: Result<T>, settle: () => Promise<unknown>): Promise<Result<T>> {
+    if (!result.ok) return result
+    await settle().catch((error: unknown) => {
+      deps.logger.warn('The saved contact’s draft could not be cleared', { error: errorName(error) })
+    })
+    return result
   }
 }
 

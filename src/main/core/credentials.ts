@@ -94,6 +94,7 @@ export class Credentials {
       },
       configured: profile !== undefined && hasApiKey,
       hasApiKey,
+      keyStorage: this.#secrets.storage ?? 'keychain',
       keychain,
       retention: retentionView(await this.retention()),
     }

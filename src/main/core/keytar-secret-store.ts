@@ -3,9 +3,12 @@ import { KeychainUnavailableError, type SecretStore } from './secret-store.ts'
 
 type Keytar = typeof KeytarModule
 
+/** What a Linux user installs for a keyring; the README gives the same command. */
+export const LINUX_KEYRING_INSTALL = 'sudo apt install gnome-keyring libsecret-1-0'
+
 const LINUX_HELP =
   'No keychain is available. Install and unlock a Secret Service keyring (for example GNOME Keyring: ' +
-  '`sudo apt install gnome-keyring libsecret-1-0`), sign in to a desktop session, then try again. ' +
+  `\`${LINUX_KEYRING_INSTALL}\`), sign in to a desktop session, then try again. ` +
   'Your contacts stay on this computer until then.'
 const GENERIC_HELP =
   'The system keychain could not be reached. Unlock it (or allow Cloverhound Contacts to use it) and try again. ' +

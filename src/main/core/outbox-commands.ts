@@ -35,6 +35,7 @@ export type OutboxCommandNames =
   | 'updateOutboxItem'
   | 'sendAgain'
   | 'markAsSent'
+  | 'undoMarkAsSent'
   | 'discardOutboxItem'
   | 'restoreOutboxItem'
   | 'reportConnectivity'
@@ -69,7 +70,7 @@ export function createOutboxCommands(
   }
 
   /** A transition the store refused: say why, from the item's state now. */
-  const refused = (id: string, action: OutboxAction): Result<never> =>
+  const refused = (id: string, action: OutboxAction | 'undoMarkAsSent'): Result<never> =>
     fail('bad_request', refusalWords(action, store.get(id, deps.now())?.state))
 
   /** The connection in Settings, as Move to current organization addresses items; undefined without one. */
@@ -105,7 +106,7 @@ export function createOutboxCommands(
   }
 
   const transition =
-    (name: string, action: OutboxAction, run: (id: string, now: number) => StoredItem | undefined) =>
+    (name: string, action: OutboxAction | 'undoMarkAsSent', run: (id: string, now: number) => StoredItem | undefined) =>
     (input: { id: string }) =>
       guard(name, async () => {
         const item = run(input.id, deps.now())
@@ -172,6 +173,7 @@ export function createOutboxCommands(
 
     sendAgain: transition('sendAgain', 'sendAgain', (id, now) => store.sendAgain(id, now)),
     markAsSent: transition('markAsSent', 'markAsSent', (id, now) => store.markSentByUser(id, now)),
+    undoMarkAsSent: transition('undoMarkAsSent', 'undoMarkAsSent', (id, now) => store.undoMarkSentByUser(id, now)),
     discardOutboxItem: transition('discardOutboxItem', 'discard', (id, now) => store.discard(id, now)),
     restoreOutboxItem: transition('restoreOutboxItem', 'restore', (id, now) => store.restore(id, now)),
 

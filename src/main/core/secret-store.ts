@@ -1,8 +1,12 @@
+import type { KeyStorage } from '../../shared/settings.ts'
+
 /**
  * Where API keys live. The only implementation that touches disk is the OS keychain;
  * nothing here ever logs or returns a key except `get`, which only the API client calls.
  */
 export interface SecretStore {
+  /** Where the secrets live; a store that does not say is the OS keychain. */
+  readonly storage?: KeyStorage
   get(account: string): Promise<string | undefined>
   set(account: string, secret: string): Promise<void>
   delete(account: string): Promise<void>
@@ -15,6 +19,7 @@ export class KeychainUnavailableError extends Error {
 
 /** For tests and the web preview's `--in-memory-secrets`: forgets everything on exit. */
 export class MemorySecretStore implements SecretStore {
+  readonly storage = 'memory'
   readonly #secrets = new Map<string, string>()
 
   async get(account: string): Promise<string | undefined> {

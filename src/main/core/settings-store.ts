@@ -1,7 +1,8 @@
-import { open, readFile, rename } from 'node:fs/promises'
+import { readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { parseJson } from '../../shared/json.ts'
+import { writeFileAtomically } from './atomic-file.ts'
 import {
   connectionProfileSchema,
   flagAfterDaysSchema,
@@ -10,7 +11,7 @@ import {
   type RetentionDays,
 } from '../../shared/settings.ts'
 import { fileProblemOf, isErrnoError, type FileProblem } from './file-problems.ts'
-import { ensurePrivateFolder, PRIVATE_FILE_MODE, restrictToOwner } from './private-files.ts'
+import { restrictToOwner } from './private-files.ts'
 
 const FILE_NAME = 'settings.json'
 
@@ -116,24 +117,13 @@ export class SettingsStore {
   }
 
   async #write(next: SettingsFile): Promise<void> {
-    ensurePrivateFolder(this.#dir)
-    const temp = `${this.path}.${process.pid}.tmp`
-    const file = await open(temp, 'w', PRIVATE_FILE_MODE)
-    try {
-      // A temp file left by a crash keeps the mode it was made with; this one is the user's only.
-      await file.chmod(PRIVATE_FILE_MODE)
-      const body = {
-        version: SETTINGS_FILE_VERSION,
-        profile: next.profile,
-        ...(Object.keys(next.retention ?? {}).length > 0 ? { retention: next.retention } : {}),
-        apiKeyBound: next.apiKeyBound,
-      }
-      await file.writeFile(`${JSON.stringify(body, null, 2)}\n`)
-      await file.sync()
-    } finally {
-      await file.close()
+    const body = {
+      version: SETTINGS_FILE_VERSION,
+      profile: next.profile,
+      ...(Object.keys(next.retention ?? {}).length > 0 ? { retention: next.retention } : {}),
+      apiKeyBound: next.apiKeyBound,
     }
-    await rename(temp, this.path)
+    await writeFileAtomically(this.path, `${JSON.stringify(body, null, 2)}\n`)
   }
 
   async #read(): Promise<SettingsFile> {

@@ -36,6 +36,11 @@ export const bridge: BridgeApi = {
   listOutboxAttempts: (input) => api().listOutboxAttempts(input),
   countOutboxBulk: (input) => api().countOutboxBulk(input),
   applyOutboxBulk: (input) => api().applyOutboxBulk(input),
+  getDraft: () => api().getDraft(),
+  saveDraft: (input) => api().saveDraft(input),
+  discardDraft: () => api().discardDraft(),
+  undoMarkAsSent: (input) => api().undoMarkAsSent(input),
+  testConnection: () => api().testConnection(),
   on: (event, listener) => api().on(event, listener),
 }
 

@@ -3,8 +3,12 @@ import type { AppError } from '../../shared/app-error.ts'
 import type { ContactFieldErrors } from '../../shared/contact.ts'
 
 export type TextField = 'fullName' | 'email' | 'description'
-/** A phone row; the key keeps a row's DOM (and focus) with it when rows above are removed. */
-export type PhoneRow = { key: number; number: string }
+/**
+ * A phone row; the key keeps a row's DOM (and focus) with it when rows above are removed. `country`
+ * is the row's own (undefined: it follows the form's default until a number is typed; '' for none);
+ * `extensionNoted` is the extension line this row last added to Description.
+ */
+export type PhoneRow = { key: number; number: string; country?: string; extensionNoted?: string }
 
 const TEXT_FIELDS: readonly TextField[] = ['fullName', 'email', 'description']
 

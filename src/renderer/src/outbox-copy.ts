@@ -12,7 +12,7 @@ import {
   type OutboxTarget,
   type SyncStatus,
 } from '../../shared/outbox.ts'
-import { formatPhone, phoneKit } from './phone-loader.ts'
+import { formatPhone, formatTypedPhone, phoneKit } from './phone-loader.ts'
 
 /** Offered only where the item's target is compared with Settings (the detail pane, bulk actions), not on every row. */
 const NOT_ON_ROWS: readonly OutboxAction[] = ['retarget']
@@ -81,7 +81,9 @@ export function itemSummary(item: OutboxItem): string {
   const email = (item.contact?.email ?? item.draft.email).trim()
   const phones =
     item.contact?.contact_phones?.map((p) => formatPhone(p.number)) ??
-    item.draft.phones.map((p) => p.number.trim()).filter(Boolean)
+    item.draft.phones
+      .filter((p) => p.number.trim())
+      .map((p) => formatTypedPhone(p.number, p.country ?? item.draft.country))
   const parts: string[] = []
   if (email) parts.push(email)
   if (phones.length > 0) parts.push(phones.length > 1 ? `${phones[0]} and ${phones.length - 1} more` : phones[0]!)
@@ -256,6 +258,15 @@ export function sendAgainConfirmation(item: OutboxItem): Confirmation {
     title: 'Send again?',
     body: `The server may already have created “${itemName(item)}”: the last attempt was cut off after it was sent. Sending again can create a duplicate. Check the organization first if you can.`,
     confirmLabel: 'Yes, send again',
+  }
+}
+
+/** Mark as sent is a claim that the server has the contact: asked first. */
+export function markAsSentConfirmation(item: OutboxItem): Confirmation {
+  return {
+    title: 'Mark as sent?',
+    body: `Only if you have checked that “${itemName(item)}” is in Cloverhound: the app will not send it again. You can undo this right after.`,
+    confirmLabel: 'Yes, mark as sent',
   }
 }
 

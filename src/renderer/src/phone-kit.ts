@@ -3,7 +3,14 @@
 import { validateContactDraftWith, type ContactDraft, type DraftValidation } from '../../shared/contact.ts'
 import { isCountryCode, normalizePhone } from '../../shared/phone.ts'
 
-export { countryFromLocale, formatPhone, isCountryCode, normalizePhone } from '../../shared/phone.ts'
+export {
+  countryFromLocale,
+  countryOfTypedNumber,
+  extensionLine,
+  formatPhone,
+  isCountryCode,
+  normalizePhone,
+} from '../../shared/phone.ts'
 export { countryOptions } from './country-options.ts'
 
 /** The shared validation, with this module's phone rules. */

@@ -61,3 +61,16 @@ export function loadPhoneKitSoon(): void {
 export function formatPhone(e164: string): string {
   return loaded.value?.formatPhone(e164) ?? e164
 }
+
+/**
+ * A number as typed in a form row, in the same international form as a sent one ("+44 20 7946 0958");
+ * as typed when it does not read as a number, or until the phone module is in.
+ */
+export function formatTypedPhone(number: string, country: string | undefined): string {
+  const kit = loaded.value
+  const typed = number.trim()
+  if (!kit) return typed
+  const read = kit.normalizePhone(typed, country && kit.isCountryCode(country) ? country : undefined)
+  if (!read.ok) return typed
+  return read.extension ? kit.extensionLine(read.e164, read.extension) : kit.formatPhone(read.e164)
+}

@@ -14,7 +14,7 @@ import {
 import type { ContactDraft } from '../../../src/shared/contact.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
 import type { OutboxItem, SyncStatus } from '../../../src/shared/outbox.ts'
-import type { SettingsView } from '../../../src/shared/settings.ts'
+import type { ConnectionTest, SettingsView } from '../../../src/shared/settings.ts'
 import { isAppPageUrl, resolveAppPage } from '../../../src/main/core/app-page.ts'
 import { createAppCore } from '../../../src/main/core/app-core.ts'
 import { silentLogger } from '../../../src/main/core/logger.ts'
@@ -69,6 +69,7 @@ const view: SettingsView = {
   profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 7, apiKeyId: 'key-id' },
   configured: true,
   hasApiKey: true,
+  keyStorage: 'keychain',
   keychain: { available: true },
   retention: { flagAfterDays: 7, keepHistoryDays: 30 },
 }
@@ -96,6 +97,7 @@ const status: SyncStatus = {
   counts: { queued: 1, sending: 0, sent: 0, needs_fix: 0, unconfirmed: 0, discarded: 0 },
   waiting: 1,
   overdue: 0,
+  connection: { lastSuccessAt: null, refused: null },
 }
 
 const diagnostics: DiagnosticsReport = {
@@ -110,6 +112,15 @@ const diagnostics: DiagnosticsReport = {
     storage: { outboxSchemaVersion: 1, settingsFileVersion: 1 },
     recentErrors: [],
   },
+}
+
+const noDraft = { draft: null, savedAt: null, phoneCountry: null, problem: null }
+const connectionTest: ConnectionTest = {
+  verdict: 'working',
+  message: 'Connection works.',
+  host: 'cloud-staging.cloverhound.com',
+  organizationId: 7,
+  testedAt: '2030-01-01T00:00:00.000Z',
 }
 
 function fakeHandlers() {
@@ -138,6 +149,11 @@ function fakeHandlers() {
     applyOutboxBulk: vi.fn(async (_input: unknown) =>
       ok({ done: [], skipped: 0, nextBefore: null, message: 'No contacts needed this.' }),
     ),
+    getDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    saveDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    discardDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
+    undoMarkAsSent: vi.fn(async (_input: unknown) => ok(item)),
+    testConnection: vi.fn(async (_input: unknown) => ok(connectionTest)),
   } satisfies CommandHandlers
 }
 

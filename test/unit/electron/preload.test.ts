@@ -41,6 +41,7 @@ const view: SettingsView = {
   profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: null, apiKeyId: '' },
   configured: false,
   hasApiKey: false,
+  keyStorage: 'keychain',
   keychain: { available: true },
   retention: { flagAfterDays: 7, keepHistoryDays: 30 },
 }

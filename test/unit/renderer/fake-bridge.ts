@@ -52,11 +52,16 @@ import {
 } from '../../../src/shared/outbox.ts'
 import type { ContactsExport, OutboxAccess } from '../../../src/shared/contacts-export.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
+import type { FormDraft, SavedDraft } from '../../../src/shared/draft.ts'
 import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'
 import {
   apiKeyBinding,
   KEY_FOR_THIS_SERVER,
+  NEVER_CHECKED,
   sameApiKeyBinding,
+  type ConnectionHealth,
+  type ConnectionTest,
+  type ConnectionTestVerdict,
   type SettingsInput,
   type SettingsView,
 } from '../../../src/shared/settings.ts'
@@ -65,6 +70,7 @@ export const configuredView = (overrides: Partial<SettingsView> = {}): SettingsV
   profile: { baseUrl: 'https://cloud-staging.cloverhound.com', organizationId: 42, apiKeyId: 'key-id-1' },
   configured: true,
   hasApiKey: true,
+  keyStorage: 'keychain',
   keychain: { available: true },
   retention: { flagAfterDays: 7, keepHistoryDays: 30 },
   ...overrides,
@@ -107,7 +113,10 @@ export const fakeDiagnostics = (
 
 /** What a server would answer for a draft: ids, and each phone in E.164. */
 export function createdFrom(draft: ContactDraft, id = 1001): CreatedContact {
-  const country = draft.country && isCountryCode(draft.country) ? draft.country : undefined
+  const countryOf = (row: { country?: string }) => {
+    const code = row.country ?? draft.country
+    return code && isCountryCode(code) ? code : undefined
+  }
   return {
     id,
     organization_id: 42,
@@ -115,7 +124,7 @@ export function createdFrom(draft: ContactDraft, id = 1001): CreatedContact {
     email: draft.email.trim() || null,
     description: draft.description.trim() || null,
     contact_phones: draft.phones.map((phone, index) => {
-      const normalized = normalizePhone(phone.number, country)
+      const normalized = normalizePhone(phone.number, countryOf(phone))
       return {
         id: 5000 + index,
         contact_id: id,
@@ -146,7 +155,8 @@ const QUEUE_MESSAGES: Record<QueueState, (waiting: number) => string> = {
   not_configured: () => 'Set up the connection in Settings to send contacts.',
 }
 
-const isUserAction = (move: OutboxMove): move is OutboxAction => (outboxActions as OutboxMove[]).includes(move)
+const isUserAction = (move: OutboxMove): move is OutboxAction | 'undoMarkAsSent' =>
+  move === 'undoMarkAsSent' || (outboxActions as OutboxMove[]).includes(move)
 
 /**
  * A stand-in for `window.api` (main is tested on its own). It keeps an honest in-memory outbox:
@@ -169,10 +179,25 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
   let access: OutboxAccess = { readOnly: false, message: null }
   /** What main's save dialog answers (Electron); undefined plays the web preview, which hands the file over. */
   let saveDialog: ((csv: string) => ContactsExport) | undefined
+  /** What main's draft.json would hold. */
+  let kept: SavedDraft = {
+    draft: null,
+    savedAt: null,
+    phoneCountry: null,
+    problem: null,
+  }
   let queue: { state: QueueState; until: string | null; message: string | null } = {
     state: initial.configured ? 'running' : 'not_configured',
     until: null,
     message: null,
+  }
+
+  /** What the server last said about the connection, as main's ConnectionHealth keeps it. */
+  let health: ConnectionHealth = { ...NEVER_CHECKED }
+  /** How the fake server answers Test connection's probe. */
+  let probeAnswer: { verdict: ConnectionTestVerdict; message: string } = {
+    verdict: 'working',
+    message: 'Connection works: cloud-staging.cloverhound.com accepted the API key for organization 42.',
   }
 
   /** A clock that always moves forward, so updatedAt orders every change. */
@@ -199,6 +224,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       counts,
       waiting,
       overdue,
+      connection: { ...health },
     }
   }
 
@@ -393,10 +419,12 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         },
       }
       view = { ...view, configured: view.hasApiKey }
+      health = { ...NEVER_CHECKED }
       return { ok: true, value: view }
     }),
     removeApiKey: command('removeApiKey', (): Result<SettingsView> => {
       view = { ...view, hasApiKey: false, configured: false }
+      health = { ...NEVER_CHECKED }
       return { ok: true, value: view }
     }),
     saveContact: command('saveContact', (draft: ContactDraft): Result<OutboxItem> => {
@@ -405,6 +433,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       // Like main: an item needs a connection to go to, not a key (it waits for that).
       if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
       const item = enqueue(draft)
+      if (kept.draft && !kept.draft.editingId) kept = { ...kept, draft: null, savedAt: null }
       announce(item.id)
       return { ok: true, value: view_(item) }
     }),
@@ -436,7 +465,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         const invalid = checkDraft(draft)
         if (invalid) return { ok: false, error: invalid }
         if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
-        return change(id, 'edit', {
+        const result = change(id, 'edit', {
           draft,
           target: target(),
           attempts: 0,
@@ -444,6 +473,11 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
           fieldErrors: null,
           nextAttemptAt: now(),
         })
+        if (result.ok && kept.draft?.editingId === id) {
+          const aside = kept.draft.aside
+          kept = aside ? { ...kept, draft: { contact: aside } } : { ...kept, draft: null, savedAt: null }
+        }
+        return result
       },
     ),
     sendAgain: command('sendAgain', ({ id }: { id: string }) => change(id, 'sendAgain', userPatch(id, 'sendAgain'))),
@@ -482,6 +516,58 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       value: bulkCounts(filter),
     })),
     applyOutboxBulk: command('applyOutboxBulk', bulk),
+    getDraft: command('getDraft', (): Result<SavedDraft> => ({ ok: true, value: clone(kept) })),
+    saveDraft: command(
+      'saveDraft',
+      ({ draft, phoneCountry }: { draft: FormDraft | null; phoneCountry?: string }): Result<SavedDraft> => {
+        kept = {
+          draft,
+          savedAt: draft ? now() : null,
+          phoneCountry: phoneCountry ?? kept.phoneCountry,
+          problem: null,
+        }
+        return { ok: true, value: clone(kept) }
+      },
+    ),
+    discardDraft: command('discardDraft', (): Result<SavedDraft> => {
+      kept = { ...kept, draft: null, savedAt: null, problem: null }
+      return { ok: true, value: clone(kept) }
+    }),
+    // Only an item the user marked (sent without the server's contact) goes back to unconfirmed.
+    undoMarkAsSent: command('undoMarkAsSent', ({ id }: { id: string }) =>
+      byId.get(id)?.contact
+        ? failure('bad_request', refusalWords('undoMarkAsSent', byId.get(id)?.state))
+        : change(id, 'undoMarkAsSent', { lastError: itemError('mark_as_sent_undone', {}) }),
+    ),
+    // As main does: the saved settings only, and the answer becomes what the status says about the connection.
+    testConnection: command('testConnection', (): Result<ConnectionTest> => {
+      const { profile } = view
+      if (profile.organizationId === null) {
+        return failure(
+          'not_configured',
+          'Fill in the Base URL, Organization ID, API key ID and API key, save, then test again.',
+        )
+      }
+      if (!view.hasApiKey) {
+        const host = new URL(profile.baseUrl).host
+        return failure('not_configured', `No API key is stored for ${host}. Enter it, save, then test again.`)
+      }
+      const testedAt = now()
+      const { verdict } = probeAnswer
+      if (verdict === 'working' || verdict === 'created') health = { lastSuccessAt: testedAt, refused: null }
+      if (verdict === 'key_refused') health = { ...health, refused: 'key' }
+      if (verdict === 'organization_refused') health = { ...health, refused: 'organization' }
+      emit('syncStatusChanged', status())
+      return {
+        ok: true,
+        value: {
+          ...probeAnswer,
+          host: new URL(profile.baseUrl).host,
+          organizationId: profile.organizationId,
+          testedAt,
+        },
+      }
+    }),
     on: vi.fn(on),
   } satisfies BridgeApi
 
@@ -565,6 +651,15 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     answerSaveDialog(answer: (csv: string) => ContactsExport) {
       saveDialog = answer
     },
+    /** How the server will answer the next Test connection. */
+    answerProbe(verdict: ConnectionTestVerdict, message: string) {
+      probeAnswer = { verdict, message }
+    },
+    /** What main's ConnectionHealth would hold after the sender's answers (announced with the status). */
+    setHealth(next: ConnectionHealth) {
+      health = { ...next }
+      emit('syncStatusChanged', status())
+    },
     /** Fills the outbox quietly (no events), as if the app had started with it on disk. */
     seed(count: number, make: (n: number) => Partial<Stored> & { draft?: ContactDraft } = () => ({})) {
       const ids: string[] = []
@@ -575,6 +670,11 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         ids.push(item.id)
       }
       return ids
+    },
+    /** What main's draft.json holds now; set it to start the app with a draft kept from an earlier run. */
+    draft: () => clone(kept),
+    keepDraft(next: Partial<SavedDraft>) {
+      kept = { ...kept, ...clone(next) }
     },
     item: (id: string): OutboxItem | undefined => {
       const item = byId.get(id)

@@ -106,8 +106,10 @@ describe('Editing a saved contact', () => {
         fullName: 'Alan Turing',
         email: 'alan.turing@example.com',
         description: 'Bletchley',
-        phones: [{ number: '+1 415 555 0132' }, { number: '+1 212 555 0100' }],
-        country: 'US',
+        phones: [
+          { number: '+1 415 555 0132', country: 'US' },
+          { number: '+1 212 555 0100', country: 'US' },
+        ],
       },
     })
     expect(bridge.item(fixId)!.state).toBe('queued')

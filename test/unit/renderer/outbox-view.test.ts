@@ -156,16 +156,44 @@ describe('Outbox', () => {
     expect(row(view, 'Unsure U').find('.pill').text()).toBe('Waiting to send')
   })
 
-  it('marks a not-confirmed item as sent', async () => {
+  it('asks before Mark as sent (a claim that the server has it), and Undo takes it back', async () => {
     const [id] = bridge.seed(1, () => ({ draft: draft('Unsure U') }))
     bridge.worker.lose(id!)
     const view = await mountOutbox()
+    const openDialog = () => view.findAll('dialog').filter((d) => (d.element as HTMLDialogElement).open)
 
     await button(row(view, 'Unsure U'), 'Mark as sent').trigger('click')
+    await flushPromises()
+    expect(openDialog()).toHaveLength(1)
+    const dialog = openDialog()[0]!
+    expect(dialog.text()).toContain('Mark as sent?')
+    expect(dialog.text()).toContain('checked that “Unsure U” is in Cloverhound')
+    // The safe choice has focus; cancelling changes nothing.
+    expect(document.activeElement).toBe(button(dialog, 'Cancel').element)
+    await button(dialog, 'Cancel').trigger('click')
+    await settled()
+    expect(openDialog()).toHaveLength(0)
+    expect(bridge.api.markAsSent).not.toHaveBeenCalled()
+    expect(row(view, 'Unsure U').find('.pill').text()).toBe('Not confirmed — may have been created')
+    expect(document.activeElement).toBe(row(view, 'Unsure U').element)
+
+    await button(row(view, 'Unsure U'), 'Mark as sent').trigger('click')
+    await flushPromises()
+    await button(dialog, 'Yes, mark as sent').trigger('click')
     await settled()
     expect(bridge.api.markAsSent).toHaveBeenCalledWith({ id })
     expect(row(view, 'Unsure U').find('.pill').text()).toBe('Sent — marked by you')
     expect(actionsOf(row(view, 'Unsure U'))).toEqual([])
+    expect(view.find('.snackbar').text()).toContain('Marked “Unsure U” as sent.')
+    expect(document.activeElement).toBe(button(view, 'Undo').element)
+
+    await button(view, 'Undo').trigger('click')
+    await settled()
+    expect(bridge.api.undoMarkAsSent).toHaveBeenCalledWith({ id })
+    expect(bridge.item(id!)!.state).toBe('unconfirmed')
+    expect(row(view, 'Unsure U').find('.pill').text()).toBe('Not confirmed — may have been created')
+    expect(actionsOf(row(view, 'Unsure U'))).toEqual(['Send again', 'Mark as sent', 'Discard'])
+    expect(view.find('.snackbar').exists()).toBe(false)
     expect(document.activeElement).toBe(row(view, 'Unsure U').element)
   })
 

@@ -1,28 +1,13 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { SettingsView } from '../../../src/shared/settings.ts'
-import { useSettingsStore } from '../../../src/renderer/src/stores/settings.ts'
-import SettingsFormView from '../../../src/renderer/src/views/SettingsFormView.vue'
-import { configuredView, deferred, fakeDiagnostics, installFakeBridge } from './fake-bridge.ts'
+import { configuredView, deferred, fakeDiagnostics } from './fake-bridge.ts'
+import { mountSettings, unmountSettings } from './mount-settings.ts'
 import { button, byLabel, description } from './queries.ts'
 
 const SECRET = 'sk-live-very-secret-value'
-let wrapper: VueWrapper
-
-async function mountSettings(view: SettingsView = configuredView()) {
-  const bridge = installFakeBridge(view)
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  useSettingsStore().start()
-  wrapper = mount(SettingsFormView, { global: { plugins: [pinia] }, attachTo: document.body })
-  await flushPromises()
-  return { bridge, view: wrapper }
-}
-
 afterEach(() => {
-  wrapper?.unmount()
+  unmountSettings()
   Reflect.deleteProperty(navigator, 'clipboard')
 })
 
@@ -119,9 +104,11 @@ describe('Settings', () => {
     expect(description(view, byLabel(view, 'API key'))).toContain('No key is stored yet.')
   })
 
-  it('removes the stored key and says so', async () => {
+  it('removes the stored key once confirmed, and says so', async () => {
     const { bridge, view } = await mountSettings()
     await button(view, 'Remove key').trigger('click')
+    await flushPromises()
+    await button(view.find('dialog'), 'Yes, remove key').trigger('click')
     await flushPromises()
 
     expect(bridge.api.removeApiKey).toHaveBeenCalledTimes(1)
@@ -328,8 +315,9 @@ describe('Settings: the stored key stays with its server', () => {
     expect(bridge.api.saveSettings.mock.calls[0]![0]).not.toHaveProperty('apiKey')
   })
 
-  it('lets a new server be saved without a key when none is stored', async () => {
-    const { bridge, view } = await mountSettings(configuredView({ hasApiKey: false, configured: false }))
+  it('lets a new server be saved without a key while the keychain cannot store one', async () => {
+    const keychain = { available: false as const, message: 'No keychain is available.' }
+    const { bridge, view } = await mountSettings(configuredView({ hasApiKey: false, configured: false, keychain }))
     await byLabel(view, 'Base URL').setValue('https://collector.example.net')
     await button(view, 'Save settings').trigger('click')
     await flushPromises()
@@ -337,8 +325,9 @@ describe('Settings: the stored key stays with its server', () => {
   })
 
   it('shows main’s refusal at the API key field when the form’s own check is skipped', async () => {
-    // The form believes no key is stored (a stale view); main knows better and refuses.
-    const { bridge, view } = await mountSettings(configuredView({ hasApiKey: false }))
+    // The form believes no key is stored and none can be (a stale view); main knows better and refuses.
+    const keychain = { available: false as const, message: 'No keychain is available.' }
+    const { bridge, view } = await mountSettings(configuredView({ hasApiKey: false, keychain }))
     bridge.api.saveSettings.mockResolvedValueOnce({
       ok: false,
       error: {

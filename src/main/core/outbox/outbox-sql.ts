@@ -88,6 +88,9 @@ export const OUTBOX_SQL = {
     'markAsSent',
     `state = 'sent', contact_json = NULL, next_attempt_at = NULL, last_error = NULL, field_errors_json = NULL`,
   ),
+  // Undo of markSentByUser: only a sent item without the server's contact, i.e. one the user marked.
+  undoMarkSentByUser: `UPDATE outbox_items SET state = 'unconfirmed', last_error = :lastError, updated_at = :now
+    WHERE id = :id AND state IN (${from('undoMarkAsSent')}) AND contact_json IS NULL RETURNING ${STORED_COLUMNS}`,
   // SET reads the row as it was, so discarded_from gets the old state.
   discard: transition('discard', `discarded_from = state, state = 'discarded', next_attempt_at = NULL`),
   // Only back to where discard can come from; a queued item is due at once.
@@ -153,6 +156,7 @@ export const MOVE_STATEMENTS = {
   retarget: 'retarget',
   discard: 'discard',
   restore: 'restore',
+  undoMarkAsSent: 'undoMarkSentByUser',
   markSending: 'markSending',
   markSent: 'markSent',
   requeue: 'requeue',

@@ -105,6 +105,8 @@ export interface OutboxStore {
   markSentByUser(id: string, now: number): StoredItem | undefined
   /** queued | needs_fix → queued for the current target (not one it is already for), due now. */
   retarget(id: string, current: CurrentTarget, now: number): StoredItem | undefined
+  /** sent (by the user, so without a server contact) → unconfirmed: undoes markSentByUser. */
+  undoMarkSentByUser(id: string, now: number): StoredItem | undefined
   /** queued | needs_fix | unconfirmed → discarded (remembers where from). */
   discard(id: string, now: number): StoredItem | undefined
   /** discarded → the state it came from. */

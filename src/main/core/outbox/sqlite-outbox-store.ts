@@ -282,6 +282,14 @@ class SqliteOutboxStore implements OutboxStore {
     return this.#transition('retarget', { id, ...currentParams(current) }, now)
   }
 
+  undoMarkSentByUser(id: string, now: number): StoredItem | undefined {
+    return this.#transition(
+      'undoMarkSentByUser',
+      { id, lastError: storedItemError(itemError('mark_as_sent_undone', {})) },
+      now,
+    )
+  }
+
   discard(id: string, now: number): StoredItem | undefined {
     return this.#transition('discard', { id }, now)
   }

@@ -1,4 +1,5 @@
 import { outboxStates, type OutboxState, type SyncStatus } from '../../../shared/outbox.ts'
+import { NEVER_CHECKED, type ConnectionHealth } from '../../../shared/settings.ts'
 import type { OutboxCounts } from './outbox-store-types.ts'
 
 /** Why the queue is (not) sending, as the worker knows it; the words are made here. */
@@ -16,6 +17,8 @@ export interface StatusFacts {
   /** The earliest next attempt for the current connection, if any. */
   nextAttemptAt: number | undefined
   now: number
+  /** What the server last said about the connection (connection-health.ts); none heard when absent. */
+  connection?: ConnectionHealth
 }
 
 /** The queue's state and one line of words for the status bar. */
@@ -33,6 +36,7 @@ export function buildSyncStatus(condition: QueueCondition, facts: StatusFacts): 
     counts: stateCounts,
     waiting: pending + counts.needs_fix + counts.unconfirmed,
     overdue: counts.overdue,
+    connection: facts.connection ?? { ...NEVER_CHECKED },
   }
 }
 

@@ -1,5 +1,6 @@
 import type { OutboxTarget, SyncStatus } from '../../../shared/outbox.ts'
 import type { CloverhoundClient } from '../cloverhound-client.ts'
+import type { ConnectionHealth } from '../connection-health.ts'
 import type { Connection } from '../credentials.ts'
 import { errorName, silentLogger, type Logger } from '../logger.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
@@ -48,6 +49,8 @@ export interface SyncWorkerOptions {
   onChange?: (ids: string[]) => void
   /** Called when the status (state, words or counts) changes. */
   onStatus?: (status: SyncStatus) => void
+  /** What the server last said about the connection itself, carried in the status for Settings. */
+  health?: Pick<ConnectionHealth, 'view'>
   maxInFlight?: number
   stopGraceMs?: number
   backoff?: BackoffOptions
@@ -137,6 +140,7 @@ export class SyncWorker {
       held: target ? this.#store.heldForOtherTargets(target) : 0,
       nextAttemptAt: target ? this.#store.nextAttemptAt(target) : undefined,
       now,
+      connection: this.#options.health?.view(),
     })
   }
 

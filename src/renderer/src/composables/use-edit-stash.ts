@@ -8,18 +8,24 @@ export type StashedFields = {
   email: Ref<string>
   description: Ref<string>
   phones: Ref<PhoneRow[]>
-  country: Ref<string>
   errors: Ref<ContactFieldErrors>
 }
 
-type Snapshot = { [K in keyof StashedFields]: StashedFields[K]['value'] }
+export type StashSnapshot = { [K in keyof StashedFields]: StashedFields[K]['value'] }
 
 /**
  * Puts aside what the form holds for a new contact while it edits a saved item, so a contact typed
  * halfway survives the detour, and brings it back when the edit is saved or cancelled.
  */
-export function useEditStash(fields: StashedFields): { putAside(): void; bringBack(): boolean } {
-  let kept: Snapshot | null = null
+export function useEditStash(fields: StashedFields): {
+  putAside(): void
+  bringBack(): boolean
+  /** What is put aside (null: nothing), for the draft kept in main. */
+  kept(): Readonly<StashSnapshot> | null
+  /** Puts aside values that were not in the form, as a restored draft's. */
+  keep(snapshot: StashSnapshot): void
+} {
+  let kept: StashSnapshot | null = null
 
   /** Only the first call keeps anything: opening a second item while editing must not stash the first edit. */
   function putAside(): void {
@@ -28,7 +34,6 @@ export function useEditStash(fields: StashedFields): { putAside(): void; bringBa
       email: fields.email.value,
       description: fields.description.value,
       phones: fields.phones.value.map((row) => ({ ...row })),
-      country: fields.country.value,
       errors: copyErrors(fields.errors.value),
     }
   }
@@ -40,11 +45,10 @@ export function useEditStash(fields: StashedFields): { putAside(): void; bringBa
     fields.email.value = kept.email
     fields.description.value = kept.description
     fields.phones.value = kept.phones
-    fields.country.value = kept.country
     fields.errors.value = kept.errors
     kept = null
     return true
   }
 
-  return { putAside, bringBack }
+  return { putAside, bringBack, kept: () => kept, keep: (snapshot) => (kept = snapshot) }
 }

@@ -9,17 +9,21 @@ export type CommandTarget = {
   find(id: string): OutboxItem | undefined
 }
 
+/** A step the snackbar's Undo can take back. */
+export type Undoable = { item: OutboxItem; action: 'discard' | 'markAsSent' }
+
 /**
  * What the user does to one outbox item (Discard, Send again…): one command in flight per item,
- * whose buttons are disabled meanwhile; main's last refusal kept to show; Undo for a discard.
+ * whose buttons are disabled meanwhile; main's last refusal kept to show; Undo for a discard or a
+ * Mark as sent.
  */
 export function useItemCommands(target: CommandTarget) {
   /** Ids with a command in flight. */
   const pending = ref<ReadonlySet<string>>(new Set())
   /** Why main refused the last command; cleared when the next one starts. */
   const failure = ref<AppError | null>(null)
-  /** The item just discarded, offered for Undo. */
-  const lastDiscarded = ref<OutboxItem | null>(null)
+  /** The item just discarded or marked as sent, offered for Undo. */
+  const undoable = ref<Undoable | null>(null)
 
   function setPending(id: string, busy: boolean): void {
     const next = new Set(pending.value)
@@ -51,45 +55,59 @@ export function useItemCommands(target: CommandTarget) {
 
   /** The user accepts that the server may already have it: send it again (same Idempotency-Key). */
   const sendAgain = (id: string) => change(id, () => bridge.sendAgain({ id }))
-  const markAsSent = (id: string) => change(id, () => bridge.markAsSent({ id }))
-
-  async function discard(id: string): Promise<OutboxItem | null> {
-    const item = await change(id, () => bridge.discardOutboxItem({ id }))
-    if (item) lastDiscarded.value = item
+  /** A command whose effect Undo can take back. */
+  async function undoableChange(
+    id: string,
+    action: Undoable['action'],
+    command: () => Promise<Result<OutboxItem>>,
+  ): Promise<OutboxItem | null> {
+    const item = await change(id, command)
+    if (item) undoable.value = { item, action }
     return item
   }
 
-  async function restore(id: string): Promise<OutboxItem | null> {
-    const item = await change(id, () => bridge.restoreOutboxItem({ id }))
-    if (item && lastDiscarded.value?.id === id) lastDiscarded.value = null
+  /** A command that takes back the step offered for Undo, however the user reached it. */
+  async function undoingChange(id: string, command: () => Promise<Result<OutboxItem>>): Promise<OutboxItem | null> {
+    const item = await change(id, command)
+    if (item && undoable.value?.item.id === id) undoable.value = null
     return item
   }
 
-  function undoDiscard(): Promise<OutboxItem | null> {
-    const item = lastDiscarded.value
-    return item ? restore(item.id) : Promise.resolve(null)
+  /** The user has checked that the server has it (the view asks first): it will not be sent. */
+  const markAsSent = (id: string) => undoableChange(id, 'markAsSent', () => bridge.markAsSent({ id }))
+  const undoMarkAsSent = (id: string) => undoingChange(id, () => bridge.undoMarkAsSent({ id }))
+  const discard = (id: string) => undoableChange(id, 'discard', () => bridge.discardOutboxItem({ id }))
+  const restore = (id: string) => undoingChange(id, () => bridge.restoreOutboxItem({ id }))
+
+  function undo(): Promise<OutboxItem | null> {
+    const last = undoable.value
+    if (!last) return Promise.resolve(null)
+    return last.action === 'discard' ? restore(last.item.id) : undoMarkAsSent(last.item.id)
   }
 
   function dismissUndo(): void {
-    lastDiscarded.value = null
+    undoable.value = null
   }
 
-  /** After main's news reached the list: an item restored some other way is no longer offered for Undo. */
+  /** After main's news reached the list: an item that moved on some other way is no longer offered for Undo. */
   function listChanged(): void {
-    const current = lastDiscarded.value && target.find(lastDiscarded.value.id)
-    if (current && current.state !== 'discarded') lastDiscarded.value = null
+    const last = undoable.value
+    const current = last && target.find(last.item.id)
+    const expected = last?.action === 'discard' ? 'discarded' : 'sent'
+    if (current && current.state !== expected) undoable.value = null
   }
 
   return {
     pending,
     failure,
-    lastDiscarded,
+    undoable,
     run,
     sendAgain,
     markAsSent,
+    undoMarkAsSent,
     discard,
     restore,
-    undoDiscard,
+    undo,
     dismissUndo,
     listChanged,
   }

@@ -3,18 +3,23 @@ import { computed, ref, watch, type ComputedRef, type Ref } from 'vue'
 import { phoneKit } from '../phone-loader.ts'
 
 /**
- * The region numbers typed without +country code are read in ('' for none): the locale's once the
- * phone module is in, until the user or an item opened for editing picks one.
+ * The country new phone rows start in ('' for none): the one the user last chose (remembered by main
+ * across restarts), else the locale's once the phone module is in.
  */
 export function usePhoneCountry(): {
   country: Ref<string>
-  /** The region if the phone module knows it; undefined for none, and until the module is in. */
+  /** The country if the phone module knows it; undefined for none, and until the module is in. */
   countryCode: ComputedRef<CountryCode | undefined>
+  /** The user picked a country (in any row): new rows start there from now on. */
   choose(value: string | undefined): void
+  /** The country main remembered from an earlier run; the user's choice in this run wins over it. */
+  recall(value: string | null | undefined): void
+  /** Whether the user (now or in an earlier run) chose one, so it is worth remembering. */
+  chosen: Ref<boolean>
 } {
   const country = ref('')
   /** Once someone has picked, the locale's region must not replace theirs. */
-  let chosen = false
+  const chosen = ref(false)
 
   const countryCode = computed(() => {
     const kit = phoneKit()
@@ -25,7 +30,7 @@ export function usePhoneCountry(): {
     phoneKit,
     (kit) => {
       if (!kit) return
-      if (!chosen) country.value = kit.countryFromLocale(navigator.language) ?? ''
+      if (!chosen.value) country.value = kit.countryFromLocale(navigator.language) ?? ''
       // A region the phone library does not know reads as none, in the select too.
       else if (!kit.isCountryCode(country.value)) country.value = ''
     },
@@ -33,11 +38,15 @@ export function usePhoneCountry(): {
   )
 
   function choose(value: string | undefined): void {
-    chosen = true
+    chosen.value = true
     const kit = phoneKit()
     // Without the phone module the region cannot be checked yet; the watch above does it when it arrives.
     country.value = value && (!kit || kit.isCountryCode(value)) ? value : ''
   }
 
-  return { country, countryCode, choose }
+  function recall(value: string | null | undefined): void {
+    if (!chosen.value && value) choose(value)
+  }
+
+  return { country, countryCode, choose, recall, chosen }
 }

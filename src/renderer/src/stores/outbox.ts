@@ -234,7 +234,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     loadError,
     actionError: commands.failure,
     pending: commands.pending,
-    lastDiscarded: commands.lastDiscarded,
+    undoable: commands.undoable,
     selection,
     selectedCount,
     selectionCounts,
@@ -265,7 +265,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     markAsSent: commands.markAsSent,
     discard: commands.discard,
     restore: commands.restore,
-    undoDiscard: commands.undoDiscard,
+    undo: commands.undo,
     dismissUndo: commands.dismissUndo,
   }
 })

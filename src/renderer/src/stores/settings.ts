@@ -8,12 +8,14 @@ import {
   apiKeySchema,
   baseUrlSchema,
   DEFAULT_BASE_URL,
+  ENTER_API_KEY,
   flagAfterDaysSchema,
   keepHistoryDaysSchema,
   KEY_FOR_THIS_SERVER,
   numberFromInput,
   organizationIdSchema,
   sameApiKeyBinding,
+  type ConnectionTest,
   type SettingsInput,
   type SettingsView,
 } from '../../../shared/settings.ts'
@@ -30,6 +32,16 @@ const FIELDS: readonly SettingsField[] = ['baseUrl', 'organizationId', 'apiKeyId
 
 /** Where "Copy diagnostics" stands: `manual` when the clipboard refused and the text is shown to copy by hand. */
 export type DiagnosticsState = 'idle' | 'loading' | 'copied' | 'manual'
+
+/** The last Test connection: `untested` when the form held changes not saved yet (only saved settings are tested). */
+export interface ConnectionTestState {
+  state: 'idle' | 'testing' | 'done'
+  result: ConnectionTest | null
+  failure: AppError | null
+  untested: boolean
+}
+
+const NO_TEST: ConnectionTestState = { state: 'idle', result: null, failure: null, untested: false }
 
 export const useSettingsStore = defineStore('settings', () => {
   const view = ref<SettingsView | null>(null)
@@ -53,6 +65,9 @@ export const useSettingsStore = defineStore('settings', () => {
     text: '',
     failure: null,
   })
+  const connectionTest = ref<ConnectionTestState>({ ...NO_TEST })
+  /** Bumped per test, so only the newest one's answer is shown (a save starts another). */
+  let testRun = 0
 
   /** What the form was last filled with, so news from main never overwrites unsaved typing. */
   let filled: Omit<SettingsForm, 'apiKey'> = {
@@ -114,12 +129,18 @@ export const useSettingsStore = defineStore('settings', () => {
     notice.value = ''
     failure.value = null
     // A window the user did not touch is not sent, so it keeps following the app's default.
-    const checked = checkForm(form.value, filled, view.value?.hasApiKey)
+    const checked = checkForm(form.value, filled, {
+      stored: view.value?.hasApiKey ?? false,
+      storable: view.value?.keychain.available ?? false,
+    })
     if (!checked.ok) {
       fieldErrors.value = checked.fields
       return false
     }
     fieldErrors.value = {}
+    // The last test was of the settings being replaced; the save tests the new ones.
+    testRun += 1
+    connectionTest.value = { ...NO_TEST }
     saving.value = true
     try {
       const result = await callBridge(() => bridge.saveSettings(checked.input))
@@ -131,6 +152,9 @@ export const useSettingsStore = defineStore('settings', () => {
       form.value.apiKey = ''
       applyView(result.value, { force: true })
       notice.value = 'Settings saved.'
+      // Saved settings are proven at once; incomplete ones have nothing to test yet.
+      if (result.value.configured) void testConnection()
+      else connectionTest.value = { ...NO_TEST }
       return true
     } finally {
       saving.value = false
@@ -149,11 +173,27 @@ export const useSettingsStore = defineStore('settings', () => {
         return false
       }
       applyView(result.value)
-      notice.value = 'The API key was removed from the system keychain.'
+      connectionTest.value = { ...NO_TEST }
+      notice.value =
+        result.value.keyStorage === 'memory'
+          ? 'The API key was removed.'
+          : 'The API key was removed from the system keychain.'
       return true
     } finally {
       removing.value = false
     }
+  }
+
+  /** Asks main to prove the saved settings against the server; the answer stays shown until the next test. */
+  async function testConnection(): Promise<void> {
+    const run = ++testRun
+    const untested = isDirty() || form.value.apiKey !== ''
+    connectionTest.value = { state: 'testing', result: null, failure: null, untested }
+    const result = await callBridge(() => bridge.testConnection())
+    if (run !== testRun) return
+    connectionTest.value = result.ok
+      ? { state: 'done', result: result.value, failure: null, untested }
+      : { state: 'done', result: null, failure: result.error, untested }
   }
 
   /** Fetches the redacted report from main and puts it on the clipboard, or on screen when the clipboard refuses. */
@@ -192,12 +232,14 @@ export const useSettingsStore = defineStore('settings', () => {
     saving,
     removing,
     diagnostics,
+    connectionTest,
     setField,
     load,
     start,
     stop,
     save,
     removeKey,
+    testConnection,
     copyDiagnostics,
     clearDiagnostics,
   }
@@ -205,15 +247,22 @@ export const useSettingsStore = defineStore('settings', () => {
 
 type CheckedForm = { ok: true; input: SettingsInput } | { ok: false; fields: SettingsFieldErrors }
 
+/** Whether a key is stored, and whether one could be (the keychain works). */
+export interface KeyState {
+  stored: boolean
+  storable: boolean
+}
+
 /**
  * The same checks main makes, so most mistakes show at their field without a round trip. A retention
- * window equal to `unchanged` (what the form was filled with) is neither checked nor sent; with a key
- * stored, a blank API key is refused when the server or key ID differs from `unchanged`'s.
+ * window equal to `unchanged` (what the form was filled with) is neither checked nor sent. A blank API key
+ * keeps the stored one, so it is refused when none is stored (and the keychain could take one), and when the
+ * server or key ID differs from `unchanged`'s.
  */
 export function checkForm(
   form: SettingsForm,
   unchanged: Partial<Omit<SettingsForm, 'apiKey'>> = {},
-  keyStored = false,
+  key: KeyState = { stored: false, storable: false },
 ): CheckedForm {
   const fields: SettingsFieldErrors = {}
   const organizationText = form.organizationId.trim()
@@ -235,7 +284,8 @@ export function checkForm(
   }
   const next = apiKeyBinding(form)
   const saved = apiKeyBinding({ baseUrl: unchanged.baseUrl ?? '', apiKeyId: unchanged.apiKeyId ?? '' })
-  if (form.apiKey === '' && keyStored && next && !sameApiKeyBinding(saved, next)) fields.apiKey = [KEY_FOR_THIS_SERVER]
+  if (form.apiKey === '' && key.stored && next && !sameApiKeyBinding(saved, next)) fields.apiKey = [KEY_FOR_THIS_SERVER]
+  if (form.apiKey === '' && !key.stored && key.storable) fields.apiKey = [ENTER_API_KEY]
   if (Object.keys(fields).length > 0) return { ok: false, fields }
   return {
     ok: true,

@@ -1,0 +1,44 @@
+// The built renderer in Chromium through the web preview, wired to a bench core: what a user sees,
+// with every bridge call the page makes counted on the way in.
+import { chromium, type Browser, type Page } from '@playwright/test'
+import type { AppCore } from '../src/main/core/app-core.ts'
+import { startPreviewServer, type PreviewServer } from '../tools/web-preview/preview-server.ts'
+import { CHROMIUM_ARGS, chromiumExecutable } from '../tools/chromium.ts'
+import { countCalls, type CountedHandlers, type EventRelay } from './bench-core.ts'
+
+/** Long enough for a loaded machine, short enough that a stuck page fails the bench instead of hanging it. */
+const UI_TIMEOUT_MS = 60_000
+const VIEWPORT = { width: 1280, height: 800 }
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS })
+}
+
+export interface ServedApp {
+  server: PreviewServer
+  calls: CountedHandlers
+}
+
+/** The preview server in front of `core`, receiving its events through `relay`. */
+export async function serveApp(core: AppCore, relay: EventRelay, rendererDir: string): Promise<ServedApp> {
+  const calls = countCalls(core.handlers)
+  const server = await startPreviewServer({ rendererDir, handlers: calls.handlers })
+  relay.attach((event, payload) => server.broadcast(event, payload))
+  return { server, calls }
+}
+
+export type FilterLabel = 'Waiting' | 'Sent' | 'Discarded' | 'All'
+
+/** A new page on the app, switched to the Outbox (and to `filter`), with its list on screen. */
+export async function openOutbox(browser: Browser, url: string, filter: FilterLabel = 'Waiting'): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT })
+  const page = await context.newPage()
+  page.setDefaultTimeout(UI_TIMEOUT_MS)
+  await page.goto(url)
+  await page.getByRole('heading', { name: 'New contact' }).waitFor()
+  await page.getByRole('button', { name: /^Outbox/ }).click()
+  // The view opens on Waiting; another filter is one click away.
+  if (filter !== 'Waiting') await page.getByRole('button', { name: filter, exact: true }).click()
+  await page.getByRole('list', { name: `${filter} contacts` }).waitFor()
+  return page
+}
