@@ -6,11 +6,16 @@ import { contactsExportSchema, outboxAccessSchema } from './contacts-export.ts'
 import { diagnosticsReportSchema } from './diagnostics.ts'
 import { saveDraftInputSchema, savedDraftSchema } from './draft.ts'
 import {
+  bulkCountsInputSchema,
+  bulkCountsSchema,
+  bulkInputSchema,
+  bulkResultSchema,
   connectivityInputSchema,
   itemIdInputSchema,
   outboxChangedSchema,
   outboxItemSchema,
   outboxPageRequestSchema,
+  outboxAttemptsSchema,
   outboxPageSchema,
   sendNowInputSchema,
   syncStatusSchema,
@@ -54,6 +59,12 @@ export const bridgeContract = {
   getOutboxAccess: { input: noInput, output: outboxAccessSchema },
   /** Every item that still reads, as CSV: a file to save (Electron asks where) or to download (web preview). */
   exportContacts: { input: noInput, output: contactsExportSchema },
+  /** An item's attempts, newest first, each with its outcome. */
+  listOutboxAttempts: { input: itemIdInputSchema, output: outboxAttemptsSchema },
+  /** How many items of a filter each bulk action would move now: the count its confirmation names. */
+  countOutboxBulk: { input: bulkCountsInputSchema, output: bulkCountsSchema },
+  /** One bulk action on up to BULK_BATCH_MAX ids, or on the next batch of a filter: one transaction. */
+  applyOutboxBulk: { input: bulkInputSchema, output: bulkResultSchema },
   /** The form's unsaved draft and last phone country, as main last wrote them. */
   getDraft: { input: noInput, output: savedDraftSchema },
   /** Replaces the unsaved draft (written durably before it answers). */

@@ -46,6 +46,8 @@ export const OUTBOX_TRANSITIONS = {
   /** The user accepts that the server may already have it; same idempotency key. */
   sendAgain: { by: 'user', from: ['unconfirmed'], to: 'queued' },
   markAsSent: { by: 'user', from: ['unconfirmed'], to: 'sent' },
+  /** Saved for an older Base URL or organization: addressed to the connection in Settings now, due at once. */
+  retarget: { by: 'user', from: ['queued', 'needs_fix'], to: 'queued' },
   discard: { by: 'user', from: ['queued', 'needs_fix', 'unconfirmed'], to: 'discarded' },
   restore: { by: 'user', from: ['discarded'], to: RESTORED },
   /** Undo of Mark as sent (the snackbar): only for an item the user marked, which has no server contact. */
@@ -103,11 +105,14 @@ export const OUTBOX_ACTION_LABELS: Record<OutboxAction, string> = {
   edit: 'Edit',
   sendAgain: 'Send again',
   markAsSent: 'Mark as sent',
+  retarget: 'Move to current organization',
   discard: 'Discard',
   restore: 'Restore',
 }
 
 const GONE = 'This contact is no longer in the outbox. Reload the list.'
+/** Why Move to current organization leaves an item as it is although its state allows the move. */
+const ALREADY_CURRENT = 'This contact is already for the organization in Settings.'
 
 const quoted = (action: OutboxAction): string => `“${OUTBOX_ACTION_LABELS[action]}”`
 /** What a refused action says about the state the item is in now; any label quoted is one the table allows there. */
@@ -118,6 +123,20 @@ export const REFUSED_IN: Record<OutboxState, string> = {
   needs_fix: 'This contact needs fixing first: edit it and save; it is sent after that.',
   unconfirmed: `This contact may already exist in Cloverhound. Choose ${quoted('sendAgain')} or ${quoted('markAsSent')} (or discard it) first.`,
   discarded: 'This contact was discarded. Restore it first.',
+}
+
+/** The host an item is addressed to, for words; the stored text when it does not read as a URL. */
+export function targetHost(target: OutboxTarget): string {
+  try {
+    return new URL(target.baseUrl).host
+  } catch {
+    return target.baseUrl
+  }
+}
+
+/** Why Send now refuses an item saved for another connection than the one in Settings. */
+export function otherTargetWords(target: OutboxTarget): string {
+  return `This contact was saved for organization ${target.organizationId} at ${targetHost(target)}, not the connection in Settings now. Use “${OUTBOX_ACTION_LABELS.retarget}”, or edit and save it, to send it with the current settings.`
 }
 
 /** Saving or editing needs a connection to address the item to; the API key may come later. */
@@ -140,6 +159,7 @@ export function refusalWords(action: OutboxAction | 'undoMarkAsSent' | 'get', st
   if (state === undefined) return GONE
   // Only one state allows it, so say which rather than what the item is.
   if (action === 'restore') return 'Only a discarded contact can be restored.'
+  if (action === 'retarget' && canMove(action, state)) return ALREADY_CURRENT
   if (action === 'undoMarkAsSent') return 'Only a contact you marked as sent yourself can be put back as not confirmed.'
   return REFUSED_IN[state]
 }
@@ -255,3 +275,113 @@ export const outboxChangedSchema = z.object({
   /** Items whose row changed; empty means "reload the list". */
   ids: z.array(itemId),
 })
+
+/** How an attempt ended: the sync worker's decision, or the app stopping mid-request (found at start-up). */
+export const attemptOutcomes = ['sent', 'retry', 'pause_auth', 'needs_fix', 'unconfirmed', 'interrupted'] as const
+export type AttemptOutcome = (typeof attemptOutcomes)[number]
+
+/** One request for an item, as the outbox recorded it with the state change it caused. */
+export const outboxAttemptSchema = z.object({
+  /** 1 for the item's first attempt; keeps counting across edits. */
+  n: z.number().int().positive(),
+  startedAt: isoTime,
+  /** Null while the request is in flight. */
+  endedAt: isoTime.nullable(),
+  /** Null while in flight, or when the stored code is not one this app knows. */
+  outcome: z.enum(attemptOutcomes).nullable(),
+  /** Why it failed, as the item's lastError was then. */
+  error: itemErrorSchema.nullable(),
+})
+export type OutboxAttempt = z.infer<typeof outboxAttemptSchema>
+
+/** Attempts kept per item are unbounded (no attempt limit); the newest this many cross the bridge. */
+export const ATTEMPTS_SHOWN_MAX = 200
+
+export const outboxAttemptsSchema = z.object({
+  /** Newest first. */
+  attempts: z.array(outboxAttemptSchema).max(ATTEMPTS_SHOWN_MAX),
+  /** How many there are in all. */
+  total: z.number().int().nonnegative(),
+})
+export type OutboxAttempts = z.infer<typeof outboxAttemptsSchema>
+
+/** The user's moves that apply to many items at once; each takes items only from its from-states. */
+export const bulkActions = [
+  'sendAgain',
+  'markAsSent',
+  'retarget',
+  'discard',
+  'restore',
+] as const satisfies readonly OutboxAction[]
+export type BulkAction = (typeof bulkActions)[number]
+
+/** Items per bulk batch: one transaction each, all or nothing. */
+export const BULK_BATCH_MAX = 500
+
+/** Up to BULK_BATCH_MAX ids, or everything in a filter one batch at a time (newest first, below `before`). */
+export const bulkInputSchema = z.union([
+  z.strictObject({ action: z.enum(bulkActions), ids: z.array(itemId).min(1).max(BULK_BATCH_MAX) }),
+  z.strictObject({
+    action: z.enum(bulkActions),
+    filter: z.enum(outboxFilters),
+    before: z.number().int().nonnegative().optional(),
+  }),
+])
+export type BulkInput = z.infer<typeof bulkInputSchema>
+
+export const bulkResultSchema = z.object({
+  /** The items the action moved, for Undo. */
+  done: z.array(itemId).max(BULK_BATCH_MAX),
+  /** Ids given that the action no longer applied to (they had moved on, or are gone). */
+  skipped: z.number().int().nonnegative(),
+  /** For a filter: pass as `before` for the next batch; null when the filter has no more. */
+  nextBefore: z.number().int().nullable(),
+  /** bulkResultWords for this batch. */
+  message: z.string(),
+})
+export type BulkResult = z.infer<typeof bulkResultSchema>
+
+export const bulkCountsInputSchema = z.object({ filter: z.enum(outboxFilters) })
+/** How many items of a filter each bulk action would move now. */
+export const bulkCountsSchema = z.object(
+  Object.fromEntries(bulkActions.map((action) => [action, z.number().int().nonnegative()])) as Record<
+    BulkAction,
+    z.ZodNumber
+  >,
+)
+export type BulkCounts = z.infer<typeof bulkCountsSchema>
+
+/** "40 contacts", "1 contact". */
+export function contactCount(n: number, format: (n: number) => string = String): string {
+  return `${format(n)} ${n === 1 ? 'contact' : 'contacts'}`
+}
+
+const BULK_DONE_WORDS: Record<BulkAction, (contacts: string) => string> = {
+  sendAgain: (contacts) => `${contacts} will be sent again`,
+  markAsSent: (contacts) => `${contacts} marked as sent`,
+  retarget: (contacts) => `${contacts} moved to the current organization`,
+  discard: (contacts) => `${contacts} discarded`,
+  restore: (contacts) => `${contacts} restored`,
+}
+
+const changedMeanwhile = (one: boolean): string => `${one ? 'it' : 'they'} had changed meanwhile`
+const BULK_SKIPPED_WHY: Record<BulkAction, (one: boolean) => string> = {
+  sendAgain: changedMeanwhile,
+  markAsSent: changedMeanwhile,
+  retarget: (one) => `${changedMeanwhile(one)} or ${one ? 'was' : 'were'} already for the current organization`,
+  discard: changedMeanwhile,
+  restore: (one) => `${one ? 'it was' : 'they were'} no longer discarded`,
+}
+
+/** What a bulk action did, in words: how many were done and how many skipped, and why. */
+export function bulkResultWords(
+  action: BulkAction,
+  done: number,
+  skipped: number,
+  format: (n: number) => string = String,
+): string {
+  const skippedWords = `${format(skipped)} skipped because ${BULK_SKIPPED_WHY[action](skipped === 1)}`
+  if (done === 0) return skipped > 0 ? `No contacts changed: ${skippedWords}.` : 'No contacts needed this.'
+  const doneWords = BULK_DONE_WORDS[action](contactCount(done, format))
+  return skipped > 0 ? `${doneWords}; ${skippedWords}.` : `${doneWords}.`
+}

@@ -10,9 +10,18 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Result } from '../../src/shared/app-error.ts'
-import { commandNames, type CommandName } from '../../src/shared/bridge-contract.ts'
+import { bridgeContract, commandNames, type CommandName } from '../../src/shared/bridge-contract.ts'
 import type { ContactDraft } from '../../src/shared/contact.ts'
-import { nextState, outboxFilters, type OutboxItem, type OutboxPage, type SyncStatus } from '../../src/shared/outbox.ts'
+import {
+  bulkActions,
+  nextState,
+  outboxFilters,
+  type BulkResult,
+  type OutboxAttempts,
+  type OutboxItem,
+  type OutboxPage,
+  type SyncStatus,
+} from '../../src/shared/outbox.ts'
 import type { CreateContactOutcome } from '../../src/main/core/cloverhound-client.ts'
 import { dispatchCommand } from '../../src/main/core/command-dispatch.ts'
 import { decideOutcome } from '../../src/main/core/outbox/decide-outcome.ts'
@@ -67,12 +76,24 @@ function statusFacts(status: SyncStatus) {
   return { state, reason, counts, waiting, toSend, needsYou, held, sendable, overdue }
 }
 
-function answerFacts(result: Result<unknown>) {
+/** `order` names an item by its place in saving order, the same on both sides (ids are each side's own). */
+function answerFacts(result: Result<unknown>, order: readonly string[] = []) {
   if (!result.ok) return { error: result.error }
   const answer = result.value as object
   if ('items' in answer)
     return { page: (answer as OutboxPage).items.map(itemFacts), total: (answer as OutboxPage).total }
   if ('counts' in answer) return { status: statusFacts(answer as SyncStatus) }
+  if ('attempts' in answer && Array.isArray(answer.attempts)) {
+    const { attempts, total } = answer as OutboxAttempts
+    const facts = attempts.map((a) => ({ n: a.n, ended: a.endedAt !== null, outcome: a.outcome, error: a.error }))
+    return { attempts: facts, total }
+  }
+  if ('done' in answer) {
+    const bulk = answer as BulkResult
+    const done = bulk.done.map((id) => order.indexOf(id)).sort((a, b) => a - b)
+    return { bulk: { done, skipped: bulk.skipped, more: bulk.nextBefore !== null, message: bulk.message } }
+  }
+  if ('sendAgain' in answer) return { bulkCounts: answer }
   return { item: itemFacts(answer as OutboxItem) }
 }
 
@@ -106,6 +127,9 @@ const ITEM_COMMANDS = [
   'reportConnectivity',
   'getOutboxAccess',
   'undoMarkAsSent',
+  'listOutboxAttempts',
+  'countOutboxBulk',
+  'applyOutboxBulk',
 ] as const satisfies readonly CommandName[]
 /** The rest, each for a reason: its own step, not the outbox's, or an answer that differs by design (ids in a file). */
 const OTHER_COMMANDS: readonly CommandName[] = [
@@ -123,8 +147,11 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   // It asks the server, and this test sends nothing; settings-connection.test.ts plays its answers.
   'testConnection',
 ]
+
 type Step =
   | { kind: 'save'; draft: ContactDraft }
+  /** Settings name another organization (or the first one again): older items are for another target. */
+  | { kind: 'switch'; organizationId: number }
   | { kind: 'command'; name: CommandName; pick: number; draft: ContactDraft }
   | { kind: 'start'; pick: number }
   | { kind: 'finish'; pick: number; outcome: number | 'created' }
@@ -143,6 +170,10 @@ const draft: fc.Arbitrary<ContactDraft> = fc.record({
 })
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('save' as const), draft }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('switch' as const), organizationId: fc.constantFrom(42, 43) }),
+  },
   {
     weight: 6,
     arbitrary: fc.record({
@@ -178,7 +209,11 @@ async function run(steps: Step[]): Promise<void> {
 
   for (const [index, current] of steps.entries()) {
     const where = `step ${index}: ${JSON.stringify(current)}`
-    if (current.kind === 'save') {
+    if (current.kind === 'switch') {
+      const settings = { ...PROFILE, organizationId: current.organizationId }
+      value(await core.core.handlers.saveSettings(settings))
+      value(await fake.api.saveSettings(settings))
+    } else if (current.kind === 'save') {
       const [real, fakeAnswer] = [
         await core.core.handlers.saveContact(current.draft),
         await fake.api.saveContact(current.draft),
@@ -190,24 +225,34 @@ async function run(steps: Step[]): Promise<void> {
       }
     } else if (current.kind === 'command') {
       const [coreId, fakeId] = chosen(current.pick)
-      const input = (id: string): unknown => {
+      const [coreOther, fakeOther] = chosen(current.pick + 1)
+      const { pick } = current
+      const input = (id: string, other: string): unknown => {
+        if (bridgeContract[current.name].input.safeParse(undefined).success) return undefined
         switch (current.name) {
-          case 'getSyncStatus':
-          case 'getOutboxAccess':
-            return undefined
           case 'reportConnectivity':
-            return { online: current.pick % 2 === 0 }
+            return { online: pick % 2 === 0 }
           case 'sendNow':
-            return current.pick % 3 === 0 ? {} : { id }
+            return pick % 3 === 0 ? {} : { id }
           case 'updateOutboxItem':
             return { id, draft: current.draft }
+          case 'countOutboxBulk':
+            return { filter: outboxFilters[pick % outboxFilters.length] }
+          case 'applyOutboxBulk': {
+            const action = bulkActions[pick % bulkActions.length]
+            // Ids (a repeated one among them) or a whole filter.
+            return pick % 3 === 0
+              ? { action, filter: outboxFilters[pick % outboxFilters.length] }
+              : { action, ids: [id, other, id] }
+          }
           default:
             return { id }
         }
       }
-      const real = await dispatchCommand(core.core.handlers, current.name, input(coreId))
+      const real = await dispatchCommand(core.core.handlers, current.name, input(coreId, coreOther))
       const call = fake.api[current.name] as (input: unknown) => Promise<Result<unknown>>
-      expect(answerFacts(await call(input(fakeId))), where).toEqual(answerFacts(real))
+      const fakeAnswer = await call(input(fakeId, fakeOther))
+      expect(answerFacts(fakeAnswer, fakeIds), where).toEqual(answerFacts(real, coreIds))
     } else {
       const [coreId, fakeId] = chosen(current.pick)
       const now = Date.now()
@@ -234,7 +279,7 @@ async function run(steps: Step[]): Promise<void> {
         if (decision.kind === 'sent') fake.worker.deliver(fakeId, contactId)
         else if (decision.kind === 'needs_fix') fake.worker.reject(fakeId, decision.fieldErrors, decision.lastError)
         else if (decision.kind === 'unconfirmed') fake.worker.lose(fakeId, decision.lastError)
-        else fake.worker.retry(fakeId, decision.lastError, new Date(now + 1_000).toISOString())
+        else fake.worker.retry(fakeId, decision.lastError, new Date(now + 1_000).toISOString(), decision.kind)
       }
     }
     await expectSameOutbox(core, fake, where)
@@ -287,6 +332,23 @@ describe('the fake bridge and the real core', () => {
       { kind: 'command', name: 'discardOutboxItem', pick: 1, draft: valid },
       { kind: 'command', name: 'getOutboxItem', pick: 10, draft: valid },
       { kind: 'command', name: 'reportConnectivity', pick: 1, draft: valid },
+      { kind: 'command', name: 'listOutboxAttempts', pick: 1, draft: valid },
+      // Bulk, by pick: 0 Send again on Waiting, 1 Mark as sent on ids, 2 Move to current organization on ids,
+      // 3 Discard everything, 54 Restore every discarded one.
+      { kind: 'save', draft: valid },
+      { kind: 'send', pick: 2, outcome: 7 },
+      { kind: 'command', name: 'countOutboxBulk', pick: 0, draft: valid },
+      { kind: 'command', name: 'applyOutboxBulk', pick: 0, draft: valid },
+      { kind: 'send', pick: 2, outcome: 6 },
+      { kind: 'command', name: 'applyOutboxBulk', pick: 1, draft: valid },
+      { kind: 'switch', organizationId: 43 },
+      { kind: 'save', draft: valid },
+      { kind: 'command', name: 'countOutboxBulk', pick: 0, draft: valid },
+      { kind: 'command', name: 'sendNow', pick: 1, draft: valid },
+      { kind: 'command', name: 'applyOutboxBulk', pick: 2, draft: valid },
+      { kind: 'command', name: 'applyOutboxBulk', pick: 3, draft: valid },
+      { kind: 'command', name: 'applyOutboxBulk', pick: 54, draft: valid },
+      { kind: 'command', name: 'listOutboxAttempts', pick: 2, draft: valid },
     ]
     await run(steps)
   })

@@ -22,6 +22,7 @@ import {
   requestFor,
 } from './support/outbox-store-fixtures.ts'
 
+const OTHER_TARGET = { baseUrl: 'https://other.example.test', organizationId: 7 }
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 describe('enqueue and get', () => {
@@ -209,6 +210,7 @@ const runs: Record<Exclude<OutboxMove, 'sendNow' | 'holdUnreadable' | 'recoverIn
   markUnconfirmed: (s, id) => s.markUnconfirmed(id, TIMED_OUT, T0 + 99),
   edit: (s, id) => s.updateDraft(id, newItem('Changed'), T0 + 99),
   sendAgain: (s, id) => s.sendAgain(id, T0 + 99),
+  retarget: (s, id) => s.retarget(id, { target: OTHER_TARGET, profileId: 'default' }, T0 + 99),
   markAsSent: (s, id) => s.markSentByUser(id, T0 + 99),
   discard: (s, id) => s.discard(id, T0 + 99),
   restore: (s, id) => s.restore(id, T0 + 99),

@@ -93,10 +93,10 @@ describe('what the table decides', () => {
   it('offers the user’s actions in button order', () => {
     const offered = Object.fromEntries(outboxStates.map((state) => [state, actionsFor(state)]))
     expect(offered).toEqual({
-      queued: ['sendNow', 'edit', 'discard'],
+      queued: ['sendNow', 'edit', 'retarget', 'discard'],
       sending: [],
       sent: [],
-      needs_fix: ['edit', 'discard'],
+      needs_fix: ['edit', 'retarget', 'discard'],
       unconfirmed: ['sendAgain', 'markAsSent', 'discard'],
       discarded: ['restore'],
     })

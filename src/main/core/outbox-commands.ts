@@ -2,17 +2,26 @@ import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { validateContactDraft, type ContactDraft, type ContactRequest } from '../../shared/contact.ts'
 import {
+  ATTEMPTS_SHOWN_MAX,
+  BULK_BATCH_MAX,
   NO_CONNECTION_WORDS,
+  OUTBOX_TRANSITIONS,
+  otherTargetWords,
+  RESTORED,
+  bulkActions,
+  bulkResultWords,
   canMove,
   invalidDraftError,
   refusalWords,
+  type BulkAction,
+  type BulkInput,
+  type BulkResult,
   type OutboxAction,
   type OutboxItem,
-  type OutboxTarget,
 } from '../../shared/outbox.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
 import { OUTBOX_FULL_MESSAGE, outboxIsFull } from './outbox/outbox-capacity.ts'
-import type { OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
+import type { BulkBatch, CurrentTarget, OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
 import { publicItem, publicPage } from './outbox/public-item.ts'
 import type { SyncWorker } from './outbox/sync-worker.ts'
 import { sameTarget, targetOf } from './outbox/worker-connection.ts'
@@ -30,6 +39,9 @@ export type OutboxCommandNames =
   | 'discardOutboxItem'
   | 'restoreOutboxItem'
   | 'reportConnectivity'
+  | 'listOutboxAttempts'
+  | 'countOutboxBulk'
+  | 'applyOutboxBulk'
 
 export interface OutboxCommandDependencies {
   store: OutboxStore
@@ -60,6 +72,38 @@ export function createOutboxCommands(
   /** A transition the store refused: say why, from the item's state now. */
   const refused = (id: string, action: OutboxAction | 'undoMarkAsSent'): Result<never> =>
     fail('bad_request', refusalWords(action, store.get(id, deps.now())?.state))
+
+  /** The connection in Settings, as Move to current organization addresses items; undefined without one. */
+  const current = async (): Promise<CurrentTarget | undefined> => {
+    const profile = await deps.credentials.profile()
+    return profile && { target: targetOf(profile), profileId: deps.credentials.profileId }
+  }
+
+  const applyBulk = async (input: BulkInput): Promise<Result<BulkResult>> => {
+    const here = await current()
+    if (input.action === 'retarget' && !here) return fail('not_configured', NO_CONNECTION_WORDS)
+    const now = deps.now()
+    const batch: BulkBatch & { nextBefore?: number | null } =
+      'ids' in input
+        ? store.bulk(input.action, input.ids, now, here)
+        : store.bulkInFilter(
+            input.action,
+            { filter: input.filter, before: input.before, limit: BULK_BATCH_MAX },
+            now,
+            here,
+          )
+    if (batch.done.length > 0) {
+      deps.emit('outboxChanged', { ids: batch.done })
+      worker.publishStatus()
+      if (LEADS_TO_QUEUED.includes(input.action)) worker.kick('enqueue')
+    }
+    return ok({
+      done: batch.done,
+      skipped: batch.skipped,
+      nextBefore: batch.nextBefore ?? null,
+      message: bulkResultWords(input.action, batch.done.length, batch.skipped),
+    })
+  }
 
   const transition =
     (name: string, action: OutboxAction | 'undoMarkAsSent', run: (id: string, now: number) => StoredItem | undefined) =>
@@ -138,8 +182,27 @@ export function createOutboxCommands(
         worker.reportConnectivity(online)
         return ok(worker.status())
       }),
+
+    listOutboxAttempts: ({ id }) =>
+      guard('listOutboxAttempts', async () => {
+        if (!store.get(id, deps.now())) return fail('bad_request', refusalWords('get', undefined))
+        return ok(store.attempts(id, ATTEMPTS_SHOWN_MAX))
+      }),
+
+    countOutboxBulk: ({ filter }) =>
+      guard('countOutboxBulk', async () => {
+        const here = await current()
+        return ok(store.bulkCounts(filter, here?.target))
+      }),
+
+    applyOutboxBulk: (input) => guard('applyOutboxBulk', () => applyBulk(input)),
   }
 }
+
+/** Bulk actions after which items are queued again: the worker looks at once. */
+const LEADS_TO_QUEUED: readonly BulkAction[] = bulkActions.filter((action) =>
+  ['queued', RESTORED].includes(OUTBOX_TRANSITIONS[action].to),
+)
 
 type CheckedDraft = { ok: true; request: ContactRequest } | { ok: false; result: Result<never> }
 
@@ -148,14 +211,4 @@ function checkDraft(draft: ContactDraft): CheckedDraft {
   const validation = validateContactDraft(draft)
   if (validation.ok) return { ok: true, request: validation.request }
   return { ok: false, result: { ok: false, error: invalidDraftError(validation.errors) } }
-}
-
-function otherTargetWords(target: OutboxTarget): string {
-  let host = target.baseUrl
-  try {
-    host = new URL(target.baseUrl).host
-  } catch {
-    // Keep the stored text; it is only shown.
-  }
-  return `This contact was saved for organization ${target.organizationId} at ${host}, not the connection in Settings now. Edit and save it to send it with the current settings.`
 }

@@ -2,20 +2,28 @@ import { itemErrorWords } from '../../shared/item-error-words.ts'
 import {
   OUTBOX_ACTION_LABELS,
   actionsFor,
+  contactCount,
+  targetHost,
+  type AttemptOutcome,
+  type BulkAction,
   type OutboxAction,
   type OutboxItem,
   type OutboxState,
+  type OutboxTarget,
   type SyncStatus,
 } from '../../shared/outbox.ts'
 import { countWords } from './count-words.ts'
-import { formatPhone, formatTypedPhone } from './phone-loader.ts'
+import { formatPhone, formatTypedPhone, phoneKit } from './phone-loader.ts'
+
+/** Offered only where the item's target is compared with Settings (the detail pane, bulk actions), not on every row. */
+const NOT_ON_ROWS: readonly OutboxAction[] = ['retarget']
 
 /**
- * What the user can do with an item in this state (OUTBOX_TRANSITIONS), in button order. Undo in the
- * snackbar covers a slip; Restore covers the user who noticed later.
+ * What the user can do with an item in this state (OUTBOX_TRANSITIONS) from its row, in button order.
+ * Undo in the snackbar covers a slip; Restore covers the user who noticed later.
  */
 export function allowedActions(state: OutboxState): readonly OutboxAction[] {
-  return actionsFor(state)
+  return actionsFor(state).filter((action) => !NOT_ON_ROWS.includes(action))
 }
 
 /** A button's name. */
@@ -209,4 +217,105 @@ function queuedNotice(
     return notice('warn', title, lastError ? `${lastError} ${kept}` : kept)
   }
   return notice('pending', 'Saved — sending…', `${name} is saved on this computer.`)
+}
+
+/**
+ * Every phone of an item in international format: the server's numbers once sent, else each typed
+ * number read with the draft's country (as typed when it does not read, or before the phone module is in).
+ */
+export function itemPhones(item: OutboxItem): string[] {
+  const sent = item.contact?.contact_phones
+  if (sent) return sent.map((phone) => formatPhone(phone.number))
+  const kit = phoneKit()
+  const country = kit && item.draft.country && kit.isCountryCode(item.draft.country) ? item.draft.country : undefined
+  return item.draft.phones
+    .map((phone) => phone.number.trim())
+    .filter(Boolean)
+    .map((number) => {
+      const read = kit?.normalizePhone(number, country)
+      return read?.ok ? kit!.formatPhone(read.e164) : number
+    })
+}
+
+/** "organization 42 at cloud.cloverhound.com". */
+export function targetWords(target: OutboxTarget): string {
+  return `organization ${target.organizationId} at ${targetHost(target)}`
+}
+
+/** How an attempt ended, in the list's words. */
+export const ATTEMPT_OUTCOME_WORDS: Record<AttemptOutcome, string> = {
+  sent: 'Created',
+  retry: 'Failed — tried again later',
+  pause_auth: 'Refused credentials — waiting for Settings',
+  needs_fix: 'Refused — needs a fix',
+  unconfirmed: 'Not confirmed — may have been created',
+  interrupted: 'Cut off — the app stopped',
+}
+
+/** What a confirmation dialog asks. */
+export interface Confirmation {
+  title: string
+  body: string
+  confirmLabel: string
+  /** The action removes or claims something: its button says so. */
+  danger?: boolean
+}
+
+export function sendAgainConfirmation(item: OutboxItem): Confirmation {
+  return {
+    title: 'Send again?',
+    body: `The server may already have created “${itemName(item)}”: the last attempt was cut off after it was sent. Sending again can create a duplicate. Check the organization first if you can.`,
+    confirmLabel: 'Yes, send again',
+  }
+}
+
+/** Mark as sent is a claim that the server has the contact: asked first. */
+export function markAsSentConfirmation(item: OutboxItem): Confirmation {
+  return {
+    title: 'Mark as sent?',
+    body: `Only if you have checked that “${itemName(item)}” is in Cloverhound: the app will not send it again. You can undo this right after.`,
+    confirmLabel: 'Yes, mark as sent',
+  }
+}
+
+const numberFormat = new Intl.NumberFormat()
+
+/** "Send 40 contacts again?": the question names the count, the body what follows. */
+export function bulkConfirmation(action: BulkAction, count: number, current: OutboxTarget | null): Confirmation {
+  const contacts = contactCount(count, (n) => numberFormat.format(n))
+  const them = count === 1 ? 'it' : 'them'
+  switch (action) {
+    case 'sendAgain':
+      return {
+        title: `Send ${contacts} again?`,
+        body: `The server may already have created ${them}: the last attempts were cut off after sending. Sending again can create duplicates. Check the organization first if you can.`,
+        confirmLabel: 'Yes, send again',
+      }
+    case 'markAsSent':
+      return {
+        title: `Mark ${contacts} as sent?`,
+        body: `Only if Cloverhound has ${them}: ${count === 1 ? 'it is' : 'they are'} then never sent again.`,
+        confirmLabel: 'Yes, mark as sent',
+        danger: true,
+      }
+    case 'retarget':
+      return {
+        title: `Move ${contacts} to the current organization?`,
+        body: `${count === 1 ? 'It was' : 'They were'} saved for another Base URL or organization and will be sent to ${current ? targetWords(current) : 'the connection in Settings'} instead.`,
+        confirmLabel: 'Yes, move',
+      }
+    case 'discard':
+      return {
+        title: `Discard ${contacts}?`,
+        body: `${count === 1 ? 'It is' : 'They are'} not sent. You can undo this right after, or restore ${them} later from Discarded.`,
+        confirmLabel: 'Yes, discard',
+        danger: true,
+      }
+    case 'restore':
+      return {
+        title: `Restore ${contacts}?`,
+        body: `${count === 1 ? 'It goes' : 'They go'} back to where ${count === 1 ? 'it was' : 'they were'} before being discarded.`,
+        confirmLabel: 'Yes, restore',
+      }
+  }
 }

@@ -153,6 +153,13 @@ function fakeHandlers() {
     getDiagnostics: vi.fn(async (_input: unknown) => ok(diagnostics)),
     getOutboxAccess: vi.fn(async (_input: unknown) => ok({ readOnly: false, message: null })),
     exportContacts: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
+    listOutboxAttempts: vi.fn(async (_input: unknown) => ok({ attempts: [], total: 0 })),
+    countOutboxBulk: vi.fn(async (_input: unknown) =>
+      ok({ sendAgain: 0, markAsSent: 0, retarget: 0, discard: 0, restore: 0 }),
+    ),
+    applyOutboxBulk: vi.fn(async (_input: unknown) =>
+      ok({ done: [], skipped: 0, nextBefore: null, message: 'No contacts needed this.' }),
+    ),
     getDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
     saveDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
     discardDraft: vi.fn(async (_input: unknown) => ok(noDraft)),

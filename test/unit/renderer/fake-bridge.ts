@@ -19,17 +19,32 @@ import {
 import { itemError, type ItemError } from '../../../src/shared/item-error.ts'
 import { queueReason, type QueueReason } from '../../../src/shared/queue-reason.ts'
 import {
+  ATTEMPTS_SHOWN_MAX,
+  BULK_BATCH_MAX,
   NO_CONNECTION_WORDS,
+  OUTBOX_FILTER_STATES,
+  OUTBOX_TRANSITIONS,
+  bulkActions,
+  bulkResultWords,
   invalidDraftError,
   matchesFilter,
   nextState,
+  otherTargetWords,
   outboxActions,
   outboxStates,
   refusalWords,
   NEEDS_YOU_STATES,
   TO_SEND_STATES,
   WAITING_STATES,
+  type AttemptOutcome,
+  type BulkAction,
+  type BulkCounts,
+  type BulkInput,
+  type BulkResult,
   type OutboxAction,
+  type OutboxAttempt,
+  type OutboxAttempts,
+  type OutboxFilter,
   type OutboxItem,
   type OutboxMove,
   type OutboxPage,
@@ -150,6 +165,8 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
   let view = initial
   const listeners = new Map<EventName, Set<(payload: never) => void>>()
   const byId = new Map<string, Stored>()
+  /** Each item's attempts, oldest first, as main's outbox_attempts keeps them (and prunes them with the item). */
+  const attemptsOf = new Map<string, OutboxAttempt[]>()
   /** Every item in saving order (seq ascending). */
   const order: Stored[] = []
   let nextSeq = 1
@@ -234,17 +251,94 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
 
   /** One move of OUTBOX_TRANSITIONS: refused in main's words when the table does not allow it. */
   function change(id: string, move: OutboxMove, patch: Partial<Stored> = {}): Result<OutboxItem> {
+    const result = moveQuietly(id, move, patch)
+    if (result.ok) announce(id)
+    return result
+  }
+
+  /** The move without its announcement: a bulk batch announces once for all of its items. */
+  function moveQuietly(id: string, move: OutboxMove, patch: Partial<Stored> = {}): Result<OutboxItem> {
     const item = byId.get(id)
     const to = item && nextState(move, item)
-    if (!item || !to) {
+    // As main's guard: an item already for the connection in Settings is not moved to it.
+    const stays = move === 'retarget' && item && sameTarget(item.target, target())
+    if (!item || !to || stays) {
       const words = isUserAction(move)
         ? refusalWords(move, item?.state)
         : `fake worker: ${move} cannot start from ${item?.state ?? 'nowhere'}`
       return failure('bad_request', words)
     }
     Object.assign(item, patch, { state: to, updatedAt: now() })
-    announce(id)
     return { ok: true, value: view_(item) }
+  }
+
+  /** What each user move changes besides the state, as main's statements do. */
+  function userPatch(id: string, action: BulkAction): Partial<Stored> {
+    switch (action) {
+      case 'sendAgain':
+        return { nextAttemptAt: now(), lastError: null }
+      case 'markAsSent':
+        return { contact: null, nextAttemptAt: null, lastError: null, fieldErrors: null }
+      case 'retarget':
+        return { target: target(), attempts: 0, nextAttemptAt: now(), lastError: null, fieldErrors: null }
+      case 'discard':
+        return { discardedFrom: byId.get(id)?.state ?? null, nextAttemptAt: null }
+      case 'restore':
+        return { discardedFrom: null, nextAttemptAt: byId.get(id)?.discardedFrom === 'queued' ? now() : null }
+    }
+  }
+
+  /** The states a bulk action takes from within a filter. */
+  const bulkStates = (action: BulkAction, filter: OutboxFilter): readonly OutboxState[] =>
+    OUTBOX_FILTER_STATES[filter].filter((state) =>
+      (OUTBOX_TRANSITIONS[action].from as readonly string[]).includes(state),
+    )
+
+  function bulk(input: BulkInput): Result<BulkResult> {
+    const { action } = input
+    if (action === 'retarget' && !hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
+    let asked: string[]
+    let nextBefore: number | null = null
+    if ('ids' in input) asked = [...new Set(input.ids)]
+    else {
+      const states = bulkStates(action, input.filter)
+      const candidates = [...order]
+        .reverse()
+        .filter((item) => states.includes(item.state) && item.seq < (input.before ?? Number.MAX_SAFE_INTEGER))
+        .filter((item) => action !== 'retarget' || !sameTarget(item.target, target()))
+      asked = candidates.slice(0, BULK_BATCH_MAX).map((item) => item.id)
+      if (candidates.length > BULK_BATCH_MAX) nextBefore = candidates[BULK_BATCH_MAX - 1]!.seq
+    }
+    const done = asked.filter((id) => moveQuietly(id, action, userPatch(id, action)).ok)
+    if (done.length > 0) announce(...done)
+    const skipped = asked.length - done.length
+    return {
+      ok: true,
+      value: { done, skipped, nextBefore, message: bulkResultWords(action, done.length, skipped) },
+    }
+  }
+
+  function bulkCounts(filter: OutboxFilter): BulkCounts {
+    const count = (action: BulkAction): number =>
+      action === 'retarget' && !hasProfile()
+        ? 0
+        : order.filter(
+            (item) =>
+              bulkStates(action, filter).includes(item.state) &&
+              (action !== 'retarget' || !sameTarget(item.target, target())),
+          ).length
+    return Object.fromEntries(bulkActions.map((action) => [action, count(action)])) as BulkCounts
+  }
+
+  function attempts(id: string): OutboxAttempts {
+    const all = attemptsOf.get(id) ?? []
+    return { attempts: clone(all.slice(-ATTEMPTS_SHOWN_MAX).reverse()), total: all.length }
+  }
+
+  /** Closes the item's open attempt, as main does in the transaction of its outcome. */
+  function endAttempt(id: string, outcome: AttemptOutcome, error: ItemError | null): void {
+    const open = attemptsOf.get(id)?.find((attempt) => attempt.endedAt === null)
+    if (open) Object.assign(open, { endedAt: now(), outcome, error })
   }
 
   function enqueue(draft: ContactDraft, state: OutboxState = 'queued', extra: Partial<Stored> = {}): Stored {
@@ -372,6 +466,8 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       }
       const item = byId.get(id)
       if (!item || !nextState('sendNow', item)) return failure('bad_request', refusalWords('sendNow', item?.state))
+      if (hasProfile() && !sameTarget(item.target, target()))
+        return failure('bad_request', otherTargetWords(item.target))
       item.nextAttemptAt = at
       return { ok: true, value: status() }
     }),
@@ -396,20 +492,16 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         return result
       },
     ),
-    sendAgain: command('sendAgain', ({ id }: { id: string }) =>
-      change(id, 'sendAgain', { nextAttemptAt: now(), lastError: null }),
-    ),
+    sendAgain: command('sendAgain', ({ id }: { id: string }) => change(id, 'sendAgain', userPatch(id, 'sendAgain'))),
     markAsSent: command('markAsSent', ({ id }: { id: string }) =>
-      change(id, 'markAsSent', { contact: null, nextAttemptAt: null, lastError: null, fieldErrors: null }),
+      change(id, 'markAsSent', userPatch(id, 'markAsSent')),
     ),
-    discardOutboxItem: command('discardOutboxItem', ({ id }: { id: string }) => {
-      const from = byId.get(id)?.state ?? null
-      return change(id, 'discard', { discardedFrom: from, nextAttemptAt: null })
-    }),
-    restoreOutboxItem: command('restoreOutboxItem', ({ id }: { id: string }) => {
-      const back = byId.get(id)?.discardedFrom
-      return change(id, 'restore', { discardedFrom: null, nextAttemptAt: back === 'queued' ? now() : null })
-    }),
+    discardOutboxItem: command('discardOutboxItem', ({ id }: { id: string }) =>
+      change(id, 'discard', userPatch(id, 'discard')),
+    ),
+    restoreOutboxItem: command('restoreOutboxItem', ({ id }: { id: string }) =>
+      change(id, 'restore', userPatch(id, 'restore')),
+    ),
     reportConnectivity: command('reportConnectivity', ({ online }: { online: boolean }): Result<SyncStatus> => {
       // As main's QueueState: no network outranks an unreachable server, and coming back ends both.
       if (queue.state === 'running' || queue.state === 'offline' || queue.state === 'unreachable') {
@@ -429,6 +521,14 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       const file = { kind: 'file' as const, fileName: 'cloverhound-contacts-2025-01-01.csv', csv }
       return { ok: true, value: saveDialog ? saveDialog(csv) : { ...file, count: order.length, complete: true } }
     }),
+    listOutboxAttempts: command('listOutboxAttempts', ({ id }: { id: string }): Result<OutboxAttempts> =>
+      byId.has(id) ? { ok: true, value: attempts(id) } : failure('bad_request', refusalWords('get', undefined)),
+    ),
+    countOutboxBulk: command('countOutboxBulk', ({ filter }: { filter: OutboxFilter }): Result<BulkCounts> => ({
+      ok: true,
+      value: bulkCounts(filter),
+    })),
+    applyOutboxBulk: command('applyOutboxBulk', bulk),
     getDraft: command('getDraft', (): Result<SavedDraft> => ({ ok: true, value: clone(kept) })),
     saveDraft: command(
       'saveDraft',
@@ -491,13 +591,19 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
   const worker = {
     /** queued → sending (an attempt starts). */
     start(id: string): OutboxItem {
-      return must(change(id, 'markSending', { attempts: (byId.get(id)?.attempts ?? 0) + 1, nextAttemptAt: null }))
+      const started = must(
+        change(id, 'markSending', { attempts: (byId.get(id)?.attempts ?? 0) + 1, nextAttemptAt: null }),
+      )
+      const log = attemptsOf.get(id) ?? []
+      attemptsOf.set(id, log)
+      log.push({ n: log.length + 1, startedAt: started.updatedAt, endedAt: null, outcome: null, error: null })
+      return started
     },
     /** → sent with the server's contact (starting the attempt first if it was still queued). */
     deliver(id: string, contactId = nextContactId++): OutboxItem {
       if (byId.get(id)?.state === 'queued') worker.start(id)
       const item = byId.get(id)!
-      return must(
+      const sent = must(
         change(id, 'markSent', {
           contact: createdFrom(item.draft, contactId),
           lastError: null,
@@ -505,6 +611,8 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
           nextAttemptAt: null,
         }),
       )
+      endAttempt(id, 'sent', null)
+      return sent
     },
     /** → needs_fix with the server's messages per field. */
     reject(
@@ -513,17 +621,23 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       lastError: ItemError = itemError('rejected', { messages: [] }),
     ) {
       if (byId.get(id)?.state === 'queued') worker.start(id)
-      return must(change(id, 'markNeedsFix', { fieldErrors, lastError, nextAttemptAt: null }))
+      const refused = must(change(id, 'markNeedsFix', { fieldErrors, lastError, nextAttemptAt: null }))
+      endAttempt(id, 'needs_fix', lastError)
+      return refused
     },
-    /** → queued again after a transient failure. */
-    retry(id: string, lastError: ItemError, nextAttemptAt: string) {
+    /** → queued again after a transient failure (or, `pause_auth`, refused credentials). */
+    retry(id: string, lastError: ItemError, nextAttemptAt: string, outcome: 'retry' | 'pause_auth' = 'retry') {
       if (byId.get(id)?.state === 'queued') worker.start(id)
-      return must(change(id, 'requeue', { lastError, nextAttemptAt }))
+      const queued = must(change(id, 'requeue', { lastError, nextAttemptAt }))
+      endAttempt(id, outcome, lastError)
+      return queued
     },
     /** → unconfirmed: the request may have reached the server. */
     lose(id: string, lastError: ItemError = itemError('connection_lost', { host: host() })) {
       if (byId.get(id)?.state === 'queued') worker.start(id)
-      return must(change(id, 'markUnconfirmed', { lastError, nextAttemptAt: null }))
+      const lost = must(change(id, 'markUnconfirmed', { lastError, nextAttemptAt: null }))
+      endAttempt(id, 'unconfirmed', lastError)
+      return lost
     },
   }
 
@@ -593,6 +707,10 @@ export function installFakeBridge(initial: SettingsView = configuredView()): Fak
   const { window } = globalThis as unknown as { window: object }
   Object.defineProperty(window, 'api', { value: fake.api, configurable: true, writable: true })
   return fake
+}
+
+function sameTarget(a: OutboxItem['target'], b: OutboxItem['target']): boolean {
+  return a.baseUrl === b.baseUrl && a.organizationId === b.organizationId
 }
 
 function failure(code: AppError['code'], message: string): Result<never> {

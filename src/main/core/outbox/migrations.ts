@@ -12,6 +12,7 @@ export interface Migration {
 }
 
 export const OUTBOX_TABLE = 'outbox_items'
+export const ATTEMPTS_TABLE = 'outbox_attempts'
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -56,6 +57,23 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE outbox_items
         SET last_error = json_object('code', 'legacy', 'params', json_object('text', last_error))
         WHERE last_error IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    // Each attempt of an item with how it ended, written in the transaction that moves the item. `n`
+    // keeps counting across edits (the item's own count starts again). Deleting an item (pruning)
+    // deletes its attempts. No CHECK on outcome_code: the codes are the app's, read through a schema.
+    sql: `
+      CREATE TABLE outbox_attempts (
+        item_id TEXT NOT NULL REFERENCES outbox_items (id) ON DELETE CASCADE,
+        n INTEGER NOT NULL CHECK (n > 0),
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        outcome_code TEXT,
+        error_json TEXT,
+        PRIMARY KEY (item_id, n)
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ]

@@ -169,6 +169,9 @@ function hasSchemaObjects(db: DatabaseSync): boolean {
 }
 
 function hasOutboxTable(db: DatabaseSync): boolean {
-  const row = db.prepare("SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = ?").get(OUTBOX_TABLE)
-  return row !== undefined
+  return hasTable(db, OUTBOX_TABLE)
+}
+
+export function hasTable(db: DatabaseSync, name: string): boolean {
+  return db.prepare("SELECT 1 AS found FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined
 }

@@ -10,7 +10,14 @@ import {
 import { itemError, itemErrorSchema, type ItemError } from '../../../shared/item-error.ts'
 import { isRecord, parseJson } from '../../../shared/json.ts'
 import { LIMITS } from '../../../shared/limits.ts'
-import { WAITING_STATES, outboxStates, type OutboxItem, type OutboxState } from '../../../shared/outbox.ts'
+import {
+  WAITING_STATES,
+  attemptOutcomes,
+  outboxStates,
+  type OutboxAttempt,
+  type OutboxItem,
+  type OutboxState,
+} from '../../../shared/outbox.ts'
 import type { StoredItem } from './outbox-store-types.ts'
 
 /** One row as node:sqlite returns it (a null-prototype object, so a column named `__proto__` could not pollute). */
@@ -96,6 +103,18 @@ function readItem(row: Row, now: number, flagAfterMs: number): { item: OutboxIte
     updatedAt: isoTime(integer(row.updated_at)),
   }
   return { item, readable }
+}
+
+/** One row of outbox_attempts; an outcome code this app does not know reads as null, its error as words. */
+export function toOutboxAttempt(row: Row): OutboxAttempt {
+  const ended = row.ended_at
+  return {
+    n: integer(row.n),
+    startedAt: isoTime(integer(row.started_at)),
+    endedAt: ended === null || ended === undefined ? null : isoTime(integer(ended)),
+    outcome: attemptOutcomes.find((outcome) => outcome === row.outcome_code) ?? null,
+    error: readItemError(row.error_json),
+  }
 }
 
 /** The last_error column: an ItemError as JSON (schema 2 on; migration 2 turned older words into `legacy`). */

@@ -77,6 +77,13 @@ export const OUTBOX_SQL = {
       field_errors_json = NULL`,
   ),
   sendAgain: transition('sendAgain', `state = 'queued', next_attempt_at = :now, last_error = NULL`),
+  // Like an edit without a new draft: the new target's backoff starts again; the attempts table keeps the history.
+  retarget: `UPDATE outbox_items SET state = 'queued', target_base_url = :baseUrl,
+      target_organization_id = :organizationId, profile_id = :profileId, attempts = 0, next_attempt_at = :now,
+      last_error = NULL, field_errors_json = NULL, updated_at = :now
+    WHERE id = :id AND state IN (${from('retarget')})
+      AND (target_base_url <> :baseUrl OR target_organization_id <> :organizationId)
+    RETURNING ${STORED_COLUMNS}`,
   markSentByUser: transition(
     'markAsSent',
     `state = 'sent', contact_json = NULL, next_attempt_at = NULL, last_error = NULL, field_errors_json = NULL`,
@@ -103,9 +110,41 @@ export const OUTBOX_SQL = {
   vacuum: 'VACUUM',
   // Moves the WAL's pages (old versions of deleted rows among them) into the file and empties the WAL.
   checkpoint: 'PRAGMA wal_checkpoint(TRUNCATE)',
+  // Their attempts go with them (ON DELETE CASCADE), looked up by the attempts' primary key.
   pruneHistory: `DELETE FROM outbox_items INDEXED BY outbox_items_by_state
     WHERE state IN (${list(HISTORY_STATES)}) AND updated_at < :cut`,
+
+  // A bulk action on a filter takes its items one state at a time, newest first, like a page.
+  bulkCandidates: `SELECT id, seq FROM outbox_items INDEXED BY outbox_items_by_state
+    WHERE state = :state AND seq < :before ORDER BY seq DESC LIMIT :limit`,
+  bulkCandidatesElsewhere: `SELECT id, seq FROM outbox_items INDEXED BY outbox_items_by_state
+    WHERE state = :state AND seq < :before
+      AND (target_base_url <> :baseUrl OR target_organization_id <> :organizationId)
+    ORDER BY seq DESC LIMIT :limit`,
+  countStateAt: `SELECT count(*) AS n FROM outbox_items INDEXED BY outbox_items_due
+    WHERE state = :state AND target_base_url = :baseUrl AND target_organization_id = :organizationId`,
 } as const
+
+/**
+ * The attempts table's statements (schema 3). Apart from OUTBOX_SQL because a damaged file opened
+ * read-only may be older and lack the table: it then shows no attempts rather than nothing at all.
+ */
+export const ATTEMPT_SQL = {
+  // n follows the item's last attempt, whatever the item's own count says (an edit starts that again).
+  start: `INSERT INTO outbox_attempts (item_id, n, started_at)
+    SELECT :id, coalesce(max(n), 0) + 1, :now FROM outbox_attempts WHERE item_id = :id`,
+  end: `UPDATE outbox_attempts SET ended_at = :now, outcome_code = :outcome, error_json = :error
+    WHERE item_id = :id AND ended_at IS NULL`,
+  // At start-up, before those items leave `sending`: their open attempts were cut off by the app stopping.
+  endInterrupted: `UPDATE outbox_attempts SET ended_at = :now, outcome_code = 'interrupted', error_json = :error
+    WHERE ended_at IS NULL AND item_id IN (SELECT id FROM outbox_items INDEXED BY outbox_items_by_state
+      WHERE state IN (${from('recoverInterrupted')}))`,
+  list: `SELECT n, started_at, ended_at, outcome_code, error_json FROM outbox_attempts
+    WHERE item_id = :id ORDER BY n DESC LIMIT :limit`,
+  count: 'SELECT count(*) AS n FROM outbox_attempts WHERE item_id = :id',
+} as const
+
+export type AttemptStatementName = keyof typeof ATTEMPT_SQL
 
 export type OutboxStatementName = keyof typeof OUTBOX_SQL
 
@@ -114,6 +153,7 @@ export const MOVE_STATEMENTS = {
   edit: 'updateDraft',
   sendAgain: 'sendAgain',
   markAsSent: 'markSentByUser',
+  retarget: 'retarget',
   discard: 'discard',
   restore: 'restore',
   undoMarkAsSent: 'undoMarkSentByUser',

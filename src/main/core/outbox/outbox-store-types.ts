@@ -1,6 +1,16 @@
 import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
 import type { ItemError } from '../../../shared/item-error.ts'
-import type { OutboxItem, OutboxPage, OutboxPageRequest, OutboxState, OutboxTarget } from '../../../shared/outbox.ts'
+import type {
+  BulkAction,
+  BulkCounts,
+  OutboxAttempts,
+  OutboxFilter,
+  OutboxItem,
+  OutboxPage,
+  OutboxPageRequest,
+  OutboxState,
+  OutboxTarget,
+} from '../../../shared/outbox.ts'
 
 /** What the sender needs beyond what the renderer sees. Never leaves main. */
 export interface StoredItem extends OutboxItem {
@@ -28,6 +38,18 @@ export interface OutboxReadout {
 
 export type OutboxCounts = Record<OutboxState, number> & { overdue: number }
 
+/** Where Move to current organization sends items: the connection in Settings now. */
+export interface CurrentTarget {
+  target: OutboxTarget
+  profileId: string
+}
+
+/** What one bulk batch did: the ids moved, and how many of those asked for had moved on. */
+export interface BulkBatch {
+  done: string[]
+  skipped: number
+}
+
 /**
  * The durable outbox. Every method is one SQLite transaction, synchronous (node:sqlite), and
  * durable when it returns. A transition names the state it expects: when the item is not in it
@@ -50,12 +72,19 @@ export interface OutboxStore {
   /** Queued items saved for another target than this one (held until the user edits them). */
   heldForOtherTargets(target: OutboxTarget): number
 
-  /** queued → sending; counts the attempt. */
+  /** queued → sending; counts the attempt and opens its record in the attempts history. */
   markSending(id: string, now: number): StoredItem | undefined
   /** sending → sent with the server's contact. */
   markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined
-  /** sending → queued after a transient failure. */
-  requeue(id: string, change: { nextAttemptAt: number; lastError: ItemError }, now: number): StoredItem | undefined
+  /**
+   * sending → queued after a transient failure (`retry`, the default) or refused credentials (`pause_auth`).
+   * This and the other outcomes below close the attempt's record in the same transaction.
+   */
+  requeue(
+    id: string,
+    change: { nextAttemptAt: number; lastError: ItemError; outcome?: 'retry' | 'pause_auth' },
+    now: number,
+  ): StoredItem | undefined
   /** sending → needs_fix (422 and other permanent refusals). */
   markNeedsFix(
     id: string,
@@ -74,13 +103,34 @@ export interface OutboxStore {
   sendAgain(id: string, now: number): StoredItem | undefined
   /** unconfirmed → sent, without a server contact. */
   markSentByUser(id: string, now: number): StoredItem | undefined
+  /** queued | needs_fix → queued for the current target (not one it is already for), due now. */
+  retarget(id: string, current: CurrentTarget, now: number): StoredItem | undefined
   /** sent (by the user, so without a server contact) → unconfirmed: undoes markSentByUser. */
   undoMarkSentByUser(id: string, now: number): StoredItem | undefined
   /** queued | needs_fix | unconfirmed → discarded (remembers where from). */
   discard(id: string, now: number): StoredItem | undefined
   /** discarded → the state it came from. */
   restore(id: string, now: number): StoredItem | undefined
-  /** At start-up: every `sending` left by a crash becomes `unconfirmed`. Returns how many. */
+  /**
+   * One action on these ids in one transaction: all or nothing; ids it no longer applies to are skipped.
+   * Move to current organization needs `current`; without it nothing moves.
+   */
+  bulk(action: BulkAction, ids: readonly string[], now: number, current?: CurrentTarget): BulkBatch
+  /**
+   * One action on the next `limit` items of a filter it applies to, newest first below `before`, in one
+   * transaction. `nextBefore` continues with the next batch; null when there are no more.
+   */
+  bulkInFilter(
+    action: BulkAction,
+    request: { filter: OutboxFilter; before?: number; limit: number },
+    now: number,
+    current?: CurrentTarget,
+  ): BulkBatch & { nextBefore: number | null }
+  /** How many items of a filter each bulk action would move now (Move to current organization: none without a target). */
+  bulkCounts(filter: OutboxFilter, current: OutboxTarget | undefined): BulkCounts
+  /** An item's attempts, newest first (at most `limit`), and how many there are. */
+  attempts(id: string, limit: number): OutboxAttempts
+  /** At start-up: every `sending` left by a crash becomes `unconfirmed` (its attempt `interrupted`). Returns how many. */
   recoverInterrupted(now: number): number
   /**
    * Deletes sent and discarded items last changed before `olderThan`, then compacts the file so their

@@ -20,8 +20,8 @@ export interface RecordOptions {
 }
 
 /**
- * Writes a send's decision to the item (one transaction, from `sending`) and returns its effect
- * on the queue. `attempts` counts this attempt; the backoff exponent starts at 0 for the first retry.
+ * Writes a send's decision to the item and its attempt's record (one transaction, from `sending`) and
+ * returns its effect on the queue. `attempts` counts this attempt; the backoff exponent starts at 0 for the first retry.
  */
 export function recordDecision(
   store: OutboxStore,
@@ -37,7 +37,7 @@ export function recordDecision(
       return { reached: true }
     case 'retry': {
       const delay = retryDelay(attempts - 1, decision.retryAfterMs, options.random, options.backoff)
-      store.requeue(id, { nextAttemptAt: now + delay, lastError: decision.lastError }, now)
+      store.requeue(id, { nextAttemptAt: now + delay, lastError: decision.lastError, outcome: 'retry' }, now)
       const waiting = decision.queue === 'waiting' && decision.retryAfterMs !== undefined
       return {
         reached: decision.queue !== 'unreachable',
@@ -46,7 +46,7 @@ export function recordDecision(
     }
     case 'pause_auth':
       // Not the item's fault: due again as soon as the credentials change, with no backoff.
-      store.requeue(id, { nextAttemptAt: now, lastError: decision.lastError }, now)
+      store.requeue(id, { nextAttemptAt: now, lastError: decision.lastError, outcome: 'pause_auth' }, now)
       return { reached: true, pauseReason: decision.queueReason }
     case 'needs_fix':
       store.markNeedsFix(id, { lastError: decision.lastError, fieldErrors: decision.fieldErrors }, now)

@@ -4,17 +4,42 @@ import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact }
 import { itemError, type ItemError } from '../../../shared/item-error.ts'
 import {
   OUTBOX_FILTER_STATES,
+  OUTBOX_TRANSITIONS,
+  bulkActions,
   outboxStates,
+  type AttemptOutcome,
+  type BulkAction,
+  type BulkCounts,
+  type OutboxAttempts,
+  type OutboxFilter,
   type OutboxPage,
   type OutboxPageRequest,
+  type OutboxState,
   type OutboxTarget,
 } from '../../../shared/outbox.ts'
-import { openOutboxDatabase, openReadOnlyOutboxDatabase } from './open-outbox-database.ts'
+import { ATTEMPTS_TABLE } from './migrations.ts'
+import { hasTable, openOutboxDatabase, openReadOnlyOutboxDatabase } from './open-outbox-database.ts'
 import { operationFailure, outboxUnavailable, readOnlyOutbox, sqliteCodeOf } from './outbox-errors.ts'
 import type { Row } from './outbox-rows.ts'
-import { isoTime, readStoredItem, storedItemError, storedTime, toOutboxItem, toStoredItem } from './outbox-rows.ts'
-import { OUTBOX_SQL, type OutboxStatementName } from './outbox-sql.ts'
+import {
+  isoTime,
+  readStoredItem,
+  storedItemError,
+  storedTime,
+  toOutboxAttempt,
+  toOutboxItem,
+  toStoredItem,
+} from './outbox-rows.ts'
+import {
+  ATTEMPT_SQL,
+  MOVE_STATEMENTS,
+  OUTBOX_SQL,
+  type AttemptStatementName,
+  type OutboxStatementName,
+} from './outbox-sql.ts'
 import type {
+  BulkBatch,
+  CurrentTarget,
   NewOutboxItem,
   OpenOutboxOptions,
   OutboxCounts,
@@ -52,6 +77,8 @@ class SqliteOutboxStore implements OutboxStore {
   flagAfterMs: number
   readonly #db: DatabaseSync
   readonly #statements: Record<OutboxStatementName, StatementSync>
+  /** Null only for a read-only file from before the attempts table (schema 3). */
+  readonly #attemptStatements: Record<AttemptStatementName, StatementSync> | null
   #closed = false
 
   constructor(path: string, db: DatabaseSync, flagAfterMs: number, readOnly: boolean) {
@@ -61,8 +88,8 @@ class SqliteOutboxStore implements OutboxStore {
     this.flagAfterMs = flagAfterMs
     try {
       // Prepared once and reused; preparing also proves at open that the schema is what we expect.
-      const entries = Object.entries(OUTBOX_SQL).map(([name, sql]) => [name, db.prepare(sql)])
-      this.#statements = Object.fromEntries(entries) as Record<OutboxStatementName, StatementSync>
+      this.#statements = prepareAll(db, OUTBOX_SQL)
+      this.#attemptStatements = readOnly && !hasTable(db, ATTEMPTS_TABLE) ? null : prepareAll(db, ATTEMPT_SQL)
     } catch (error) {
       db.close()
       // The version said "current" but a table or index is missing or different: not a file we can trust.
@@ -182,20 +209,26 @@ class SqliteOutboxStore implements OutboxStore {
   }
 
   markSending(id: string, now: number): StoredItem | undefined {
-    return this.#transition('markSending', { id }, now)
+    return this.#transition('markSending', { id }, now, () => this.#attempt('start').run({ id, now: storedTime(now) }))
   }
 
   markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined {
-    return this.#transition('markSent', { id, contact: JSON.stringify(contact) }, now)
+    return this.#transition(
+      'markSent',
+      { id, contact: JSON.stringify(contact) },
+      now,
+      this.#endAttempt(id, 'sent', null, now),
+    )
   }
 
-  requeue(id: string, change: { nextAttemptAt: number; lastError: ItemError }, now: number): StoredItem | undefined {
-    const params = {
-      id,
-      nextAttemptAt: storedTime(change.nextAttemptAt),
-      lastError: storedItemError(change.lastError),
-    }
-    return this.#transition('requeue', params, now)
+  requeue(
+    id: string,
+    change: { nextAttemptAt: number; lastError: ItemError; outcome?: 'retry' | 'pause_auth' },
+    now: number,
+  ): StoredItem | undefined {
+    const lastError = storedItemError(change.lastError)
+    const params = { id, nextAttemptAt: storedTime(change.nextAttemptAt), lastError }
+    return this.#transition('requeue', params, now, this.#endAttempt(id, change.outcome ?? 'retry', lastError, now))
   }
 
   markNeedsFix(
@@ -204,11 +237,23 @@ class SqliteOutboxStore implements OutboxStore {
     now: number,
   ): StoredItem | undefined {
     const fieldErrors = change.fieldErrors === null ? null : JSON.stringify(change.fieldErrors)
-    return this.#transition('markNeedsFix', { id, lastError: storedItemError(change.lastError), fieldErrors }, now)
+    const lastError = storedItemError(change.lastError)
+    return this.#transition(
+      'markNeedsFix',
+      { id, lastError, fieldErrors },
+      now,
+      this.#endAttempt(id, 'needs_fix', lastError, now),
+    )
   }
 
   markUnconfirmed(id: string, lastError: ItemError, now: number): StoredItem | undefined {
-    return this.#transition('markUnconfirmed', { id, lastError: storedItemError(lastError) }, now)
+    const stored = storedItemError(lastError)
+    return this.#transition(
+      'markUnconfirmed',
+      { id, lastError: stored },
+      now,
+      this.#endAttempt(id, 'unconfirmed', stored, now),
+    )
   }
 
   updateDraft(
@@ -233,6 +278,10 @@ class SqliteOutboxStore implements OutboxStore {
     return this.#transition('markSentByUser', { id }, now)
   }
 
+  retarget(id: string, current: CurrentTarget, now: number): StoredItem | undefined {
+    return this.#transition('retarget', { id, ...currentParams(current) }, now)
+  }
+
   undoMarkSentByUser(id: string, now: number): StoredItem | undefined {
     return this.#transition(
       'undoMarkSentByUser',
@@ -249,9 +298,71 @@ class SqliteOutboxStore implements OutboxStore {
     return this.#transition('restore', { id }, now)
   }
 
+  bulk(action: BulkAction, ids: readonly string[], now: number, current?: CurrentTarget): BulkBatch {
+    const unique = [...new Set(ids)]
+    const done = this.#write(() => unique.filter((id) => this.#bulkMove(action, id, current, now)))
+    return { done, skipped: unique.length - done.length }
+  }
+
+  bulkInFilter(
+    action: BulkAction,
+    request: { filter: OutboxFilter; before?: number; limit: number },
+    now: number,
+    current?: CurrentTarget,
+  ): BulkBatch & { nextBefore: number | null } {
+    if (action === 'retarget' && !current) return { done: [], skipped: 0, nextBefore: null }
+    const limit = Math.min(Math.max(Math.trunc(request.limit), 1), PAGE_LIMIT_MAX)
+    const params: Params = { before: request.before ?? Number.MAX_SAFE_INTEGER, limit: limit + 1 }
+    const statement = this.#statements[action === 'retarget' ? 'bulkCandidatesElsewhere' : 'bulkCandidates']
+    if (action === 'retarget' && current) Object.assign(params, targetParams(current.target))
+    // Chosen and moved in one transaction, so nothing can move on in between.
+    return this.#write(() => {
+      const rows = bulkStates(action, request.filter).flatMap((state) => statement.all({ ...params, state }))
+      rows.sort((a, b) => Number(b.seq) - Number(a.seq))
+      const batch = rows.slice(0, limit)
+      const done = batch.map((row) => String(row.id)).filter((id) => this.#bulkMove(action, id, current, now))
+      const last = batch.at(-1)
+      return {
+        done,
+        skipped: batch.length - done.length,
+        nextBefore: rows.length > limit && last ? Number(last.seq) : null,
+      }
+    })
+  }
+
+  bulkCounts(filter: OutboxFilter, current: OutboxTarget | undefined): BulkCounts {
+    return this.#read(() => {
+      const count = (action: BulkAction): number =>
+        action === 'retarget' && !current
+          ? 0
+          : bulkStates(action, filter).reduce((sum, state) => {
+              const inState = this.#count('countState', { state })
+              // Move to current organization leaves what is already for the current target.
+              const here =
+                action === 'retarget' && current ? this.#count('countStateAt', { state, ...targetParams(current) }) : 0
+              return sum + inState - here
+            }, 0)
+      return Object.fromEntries(bulkActions.map((action) => [action, count(action)])) as BulkCounts
+    })
+  }
+
+  attempts(id: string, limit: number): OutboxAttempts {
+    const statements = this.#attemptStatements
+    if (!statements) return { attempts: [], total: 0 }
+    return this.#read(() => ({
+      attempts: statements.list.all({ id, limit: Math.max(Math.trunc(limit), 0) }).map(toOutboxAttempt),
+      total: Number(statements.count.get({ id })?.n ?? 0),
+    }))
+  }
+
   recoverInterrupted(now: number): number {
     const params = { now: storedTime(now), lastError: storedItemError(itemError('interrupted', {})) }
-    return Number(this.#write(() => this.#statements.recoverInterrupted.run(params)).changes)
+    return Number(
+      this.#write(() => {
+        this.#attempt('endInterrupted').run({ now: params.now, error: params.lastError })
+        return this.#statements.recoverInterrupted.run(params)
+      }).changes,
+    )
   }
 
   pruneHistory(olderThan: number): number {
@@ -281,9 +392,35 @@ class SqliteOutboxStore implements OutboxStore {
     this.#db.close()
   }
 
-  #transition(name: OutboxStatementName, params: Params, now: number): StoredItem | undefined {
-    const row = this.#write(() => this.#statements[name].get({ ...params, now: storedTime(now) }))
+  /** One guarded UPDATE and, when it moved the item, `then` (its attempt record) in the same transaction. */
+  #transition(name: OutboxStatementName, params: Params, now: number, then?: () => void): StoredItem | undefined {
+    const row = this.#write(() => {
+      const moved = this.#statements[name].get({ ...params, now: storedTime(now) })
+      if (moved && then) then()
+      return moved
+    })
     return row && toStoredItem(row, now, this.flagAfterMs)
+  }
+
+  #endAttempt(id: string, outcome: AttemptOutcome, error: string | null, now: number): () => void {
+    return () => this.#attempt('end').run({ id, now: storedTime(now), outcome, error })
+  }
+
+  /** Inside a bulk transaction: one item's move with the statement the table's move has; false when its guard refused. */
+  #bulkMove(action: BulkAction, id: string, current: CurrentTarget | undefined, now: number): boolean {
+    if (action === 'retarget' && !current) return false
+    const params: Params = {
+      id,
+      now: storedTime(now),
+      ...(action === 'retarget' && current ? currentParams(current) : {}),
+    }
+    return this.#statements[MOVE_STATEMENTS[action]].get(params) !== undefined
+  }
+
+  #attempt(name: AttemptStatementName): StatementSync {
+    // A writable store always has the table (migration 3); only a read-only one can lack it, and it never writes.
+    if (!this.#attemptStatements) throw readOnlyOutbox(this.path)
+    return this.#attemptStatements[name]
   }
 
   /**
@@ -360,4 +497,21 @@ function readUntilFailure(statement: StatementSync, params: Params, into: Row[])
 
 function targetParams(target: OutboxTarget): Params {
   return { baseUrl: target.baseUrl, organizationId: target.organizationId }
+}
+
+function currentParams(current: CurrentTarget): Params {
+  return { ...targetParams(current.target), profileId: current.profileId }
+}
+
+/** The states a bulk action takes items from within a filter: both the filter's and the move's. */
+function bulkStates(action: BulkAction, filter: OutboxFilter): OutboxState[] {
+  const from: readonly OutboxState[] = OUTBOX_TRANSITIONS[action].from
+  return OUTBOX_FILTER_STATES[filter].filter((state) => from.includes(state))
+}
+
+function prepareAll<N extends string>(db: DatabaseSync, sql: Record<N, string>): Record<N, StatementSync> {
+  return Object.fromEntries(Object.entries<string>(sql).map(([name, text]) => [name, db.prepare(text)])) as Record<
+    N,
+    StatementSync
+  >
 }

@@ -1,16 +1,30 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
-import { matchesFilter, type OutboxFilter, type OutboxItem } from '../../../shared/outbox.ts'
+import {
+  bulkActions,
+  canMove,
+  matchesFilter,
+  type BulkAction,
+  type BulkCounts,
+  type OutboxFilter,
+  type OutboxItem,
+  type OutboxTarget,
+} from '../../../shared/outbox.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import { useBridgeEvents } from '../composables/use-bridge-events.ts'
+import { useBulkActions } from '../composables/use-bulk-actions.ts'
 import { useChangeBatches, type ChangeBatch } from '../composables/use-change-batches.ts'
 import { useItemCommands } from '../composables/use-item-commands.ts'
 import { useNewestFirst } from '../composables/use-newest-first.ts'
+import { useSelection } from '../composables/use-selection.ts'
+import { useSettingsStore } from './settings.ts'
 import { useSyncStore } from './sync.ts'
 
 /** Rows per `listOutbox` call: a few screens' worth, so scrolling rarely waits. */
 export const PAGE_SIZE = 100
+const zeroCounts = (): BulkCounts => Object.fromEntries(bulkActions.map((action) => [action, 0])) as BulkCounts
+
 /** Ids the list has not loaded are fetched only to see whether they belong in it; cap that per burst. */
 const UNKNOWN_FETCH_CAP = PAGE_SIZE
 
@@ -39,9 +53,47 @@ export const useOutboxStore = defineStore('outbox', () => {
   const changes = useChangeBatches(applyChanges)
   const events = useBridgeEvents({ outboxChanged: ({ ids }) => changes.add(ids) })
   const commands = useItemCommands({ place, find: (id) => list.items.value[list.indexOf(id)] })
+  const selection = useSelection()
+  const bulk = useBulkActions()
+  /** The item open in the detail pane: kept here too, so it stays open when it leaves the filter. */
+  const opened = ref<OutboxItem | null>(null)
+  /** For "select all": what main counted in the filter per action, when it was asked last. */
+  const filterCounts = ref<BulkCounts | null>(null)
+
+  /** Where Move to current organization sends items: the connection in Settings now. */
+  const currentTarget = computed<OutboxTarget | null>(() => {
+    const profile = useSettingsStore().view?.profile
+    return profile && profile.organizationId !== null
+      ? { baseUrl: profile.baseUrl, organizationId: profile.organizationId }
+      : null
+  })
+
+  /** Whether `action` would move this item now (the table's from-states; Move: saved for another target). */
+  function appliesTo(action: BulkAction, item: OutboxItem): boolean {
+    if (!canMove(action, item.state)) return false
+    if (action !== 'retarget') return true
+    const here = currentTarget.value
+    return here !== null && (item.target.baseUrl !== here.baseUrl || item.target.organizationId !== here.organizationId)
+  }
+
+  /** How many selected items each bulk action would move: counted here for checked rows, by main for "all". */
+  const selectionCounts = computed<BulkCounts>(() => {
+    if (selection.all.value) return filterCounts.value ?? zeroCounts()
+    const counts = zeroCounts()
+    for (const id of selection.ids.value) {
+      const item = list.items.value[list.indexOf(id)]
+      if (item) for (const action of bulkActions) if (appliesTo(action, item)) counts[action] += 1
+    }
+    return counts
+  })
+
+  const selectedCount = computed(() =>
+    selection.all.value ? Math.max(list.total.value, list.items.value.length) : selection.ids.value.size,
+  )
 
   /** A row main reports is added when it matches the filter, in the part of the list loaded so far. */
   function place(item: OutboxItem): void {
+    if (opened.value?.id === item.id) opened.value = item
     list.place(item, (last) => {
       // Below the last loaded row, an item arrives with its page instead.
       const inLoadedPart = nextBefore.value === null || !last || item.seq > last.seq
@@ -86,6 +138,8 @@ export const useOutboxStore = defineStore('outbox', () => {
   function setFilter(next: OutboxFilter): Promise<void> {
     if (next === filter.value && loaded.value) return Promise.resolve()
     filter.value = next
+    selection.clear()
+    filterCounts.value = null
     list.clear()
     nextBefore.value = null
     loaded.value = false
@@ -111,9 +165,15 @@ export const useOutboxStore = defineStore('outbox', () => {
   /** Re-reads the items main says changed; one at a time through here, so answers never arrive out of order. */
   async function applyChanges({ reload: everything, ids }: ChangeBatch): Promise<void> {
     if (!loaded.value) return
-    if (everything) return reload()
-    const known = ids.filter((id) => list.has(id))
-    const unknown = ids.filter((id) => !list.has(id)).slice(0, UNKNOWN_FETCH_CAP)
+    // A bulk batch reports up to hundreds of ids: one page read beats one read per row.
+    if (everything || ids.length > PAGE_SIZE) {
+      await reload()
+      await refreshOpened()
+      return
+    }
+    const isOpened = (id: string): boolean => id === opened.value?.id && !list.has(id)
+    const known = ids.filter((id) => list.has(id) || isOpened(id))
+    const unknown = ids.filter((id) => !list.has(id) && !isOpened(id)).slice(0, UNKNOWN_FETCH_CAP)
     const ticket = generation
     const results = await Promise.all(
       [...known, ...unknown].map((id) => callBridge(() => bridge.getOutboxItem({ id }))),
@@ -125,6 +185,43 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   /** Tries one queued item now. A queue command: the sync store takes main's answer, the row shows it in flight. */
   const sendNow = (id: string) => commands.run(id, () => useSyncStore().sendNow(id))
+
+  async function refreshOpened(): Promise<void> {
+    const id = opened.value?.id
+    if (!id) return
+    const result = await callBridge(() => bridge.getOutboxItem({ id }))
+    if (result.ok && opened.value?.id === id) opened.value = result.value
+  }
+
+  function open(item: OutboxItem): void {
+    opened.value = item
+  }
+
+  function close(): void {
+    opened.value = null
+  }
+
+  /** Checks every item of the filter, loaded or not, and asks main how many each action would move. */
+  async function selectAll(): Promise<void> {
+    selection.selectAll()
+    await refreshFilterCounts()
+  }
+
+  async function refreshFilterCounts(): Promise<BulkCounts | null> {
+    const asked = filter.value
+    const counts = await bulk.counts(asked)
+    if (counts && asked === filter.value) filterCounts.value = counts
+    return counts
+  }
+
+  /** Runs `action` on the selection (or on one item, from its detail pane); the selection is cleared once it ran. */
+  async function runBulk(action: BulkAction, ids?: readonly string[]) {
+    const scope = ids ? { ids } : selection.all.value ? { filter: filter.value } : { ids: [...selection.ids.value] }
+    commands.dismissUndo()
+    const notice = await bulk.run(action, scope)
+    if (notice && !ids) selection.clear()
+    return notice
+  }
 
   return {
     filter,
@@ -138,6 +235,22 @@ export const useOutboxStore = defineStore('outbox', () => {
     actionError: commands.failure,
     pending: commands.pending,
     undoable: commands.undoable,
+    selection,
+    selectedCount,
+    selectionCounts,
+    currentTarget,
+    appliesTo,
+    opened,
+    open,
+    close,
+    selectAll,
+    refreshFilterCounts,
+    runBulk,
+    bulkBusy: bulk.busy,
+    bulkFailure: bulk.failure,
+    bulkNotice: bulk.notice,
+    undoBulk: bulk.undo,
+    dismissBulk: bulk.dismiss,
     scrollTop,
     indexOf: list.indexOf,
     start,
