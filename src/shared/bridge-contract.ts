@@ -4,6 +4,7 @@ import type { CommandName, EventName } from './bridge-names.ts'
 import { contactDraftSchema } from './contact.ts'
 import { contactsExportSchema, outboxAccessSchema } from './contacts-export.ts'
 import { diagnosticsReportSchema } from './diagnostics.ts'
+import { duplicatesSchema, findDuplicatesInputSchema } from './duplicates.ts'
 import { saveDraftInputSchema, savedDraftSchema } from './draft.ts'
 import {
   bulkCountsInputSchema,
@@ -75,6 +76,8 @@ export const bridgeContract = {
   undoMarkAsSent: { input: itemIdInputSchema, output: outboxItemSchema },
   /** Asks the server whether the saved Base URL, organization and key work, creating nothing (connection-test.ts). */
   testConnection: { input: noInput, output: connectionTestSchema },
+  /** Earlier items of the current organization with the form's email or any of its numbers (possible duplicates). */
+  findDuplicates: { input: findDuplicatesInputSchema, output: duplicatesSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {

@@ -28,6 +28,7 @@ export const commandNames = [
   'discardDraft',
   'undoMarkAsSent',
   'testConnection',
+  'findDuplicates',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

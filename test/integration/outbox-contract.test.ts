@@ -146,6 +146,8 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   'discardDraft',
   // It asks the server, and this test sends nothing; settings-connection.test.ts plays its answers.
   'testConnection',
+  // An index lookup with no state of its own; outbox-search.test.ts checks it on real files.
+  'findDuplicates',
 ]
 
 type Step =

@@ -19,8 +19,11 @@ import {
   type OutboxAction,
   type OutboxItem,
 } from '../../shared/outbox.ts'
+import type { FindDuplicatesInput } from '../../shared/duplicates.ts'
+import { isCountryCode, normalizePhone } from '../../shared/phone.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
 import { OUTBOX_FULL_MESSAGE, outboxIsFull } from './outbox/outbox-capacity.ts'
+import type { DuplicateQuery } from './outbox/outbox-search.ts'
 import type { BulkBatch, CurrentTarget, OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
 import { publicItem, publicPage } from './outbox/public-item.ts'
 import type { SyncWorker } from './outbox/sync-worker.ts'
@@ -42,6 +45,7 @@ export type OutboxCommandNames =
   | 'listOutboxAttempts'
   | 'countOutboxBulk'
   | 'applyOutboxBulk'
+  | 'findDuplicates'
 
 export interface OutboxCommandDependencies {
   store: OutboxStore
@@ -196,6 +200,15 @@ export function createOutboxCommands(
       }),
 
     applyOutboxBulk: (input) => guard('applyOutboxBulk', () => applyBulk(input)),
+
+    findDuplicates: (input) =>
+      guard('findDuplicates', async () => {
+        const here = await current()
+        // Without a connection there is no organization to compare with.
+        if (!here) return ok({ keys: [] })
+        const query = duplicateQueryOf(input)
+        return ok({ keys: store.findDuplicates(here.target, query, { excludeId: input.excludeId }) })
+      }),
   }
 }
 
@@ -203,6 +216,18 @@ export function createOutboxCommands(
 const LEADS_TO_QUEUED: readonly BulkAction[] = bulkActions.filter((action) =>
   ['queued', RESTORED].includes(OUTBOX_TRANSITIONS[action].to),
 )
+
+/** The form's email and numbers as keys: each row read in its country; what does not read as a number is no key. */
+function duplicateQueryOf(input: FindDuplicatesInput): DuplicateQuery {
+  const phones = input.phones.flatMap((row) => {
+    if (row.number.trim() === '') return []
+    const code = row.country ?? input.country
+    const read = normalizePhone(row.number, code && isCountryCode(code) ? code : undefined)
+    return read.ok ? [read.e164] : []
+  })
+  const email = input.email.trim()
+  return { emails: email ? [email] : [], phones }
+}
 
 type CheckedDraft = { ok: true; request: ContactRequest } | { ok: false; result: Result<never> }
 

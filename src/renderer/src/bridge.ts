@@ -41,6 +41,7 @@ export const bridge: BridgeApi = {
   discardDraft: () => api().discardDraft(),
   undoMarkAsSent: (input) => api().undoMarkAsSent(input),
   testConnection: () => api().testConnection(),
+  findDuplicates: (input) => api().findDuplicates(input),
   on: (event, listener) => api().on(event, listener),
 }
 

@@ -165,6 +165,7 @@ function fakeHandlers() {
     discardDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
     undoMarkAsSent: vi.fn(async (_input: unknown) => ok(item)),
     testConnection: vi.fn(async (_input: unknown) => ok(connectionTest)),
+    findDuplicates: vi.fn(async (_input: unknown) => ok({ keys: [] })),
   } satisfies CommandHandlers
 }
 
