@@ -18,11 +18,7 @@ import {
 } from '../../../src/shared/contact.ts'
 import { itemError, type ItemError } from '../../../src/shared/item-error.ts'
 import { emailKey, itemTerms, queryTokens } from '../../../src/shared/search-terms.ts'
-import {
-  DUPLICATE_MATCHES_MAX,
-  type Duplicates,
-  type FindDuplicatesInput,
-} from '../../../src/shared/duplicates.ts'
+import { DUPLICATE_MATCHES_MAX, type Duplicates, type FindDuplicatesInput } from '../../../src/shared/duplicates.ts'
 import { queueReason, type QueueReason } from '../../../src/shared/queue-reason.ts'
 import {
   ATTEMPTS_SHOWN_MAX,
@@ -420,7 +416,13 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     const candidates = [...order]
       .reverse()
       .filter((item) => item.state !== 'discarded' && item.id !== input.excludeId && sameTarget(item.target, here))
-    const asked = validateContactDraft({ fullName: "x", description: "", phones: input.phones, email: "", ...(input.country ? { country: input.country } : {}) })
+    const asked = validateContactDraft({
+      fullName: 'x',
+      description: '',
+      phones: input.phones,
+      email: '',
+      ...(input.country ? { country: input.country } : {}),
+    })
     const email = input.email.trim().toLowerCase()
     const phones = asked.ok ? (asked.request.contact_phones_attributes ?? []).map((phone) => phone.number) : []
     const keys: Duplicates['keys'] = []
