@@ -11,18 +11,20 @@ import { benchFlush } from './flush-bench.ts'
 import { benchOutbox } from './outbox-bench.ts'
 import { report, row } from './report.ts'
 import { benchScroll } from './scroll-bench.ts'
+import { benchSearch } from './search-bench.ts'
 import { benchStartup } from './startup-bench.ts'
 
 const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
   outbox: benchOutbox,
+  search: benchSearch,
   flush: benchFlush,
   startup: benchStartup,
   scroll: benchScroll,
 }
 
 const config = readConfig()
-// Every section but the outbox's serves the built renderer.
-if (config.ownBuild && config.sections.some((section) => section !== 'outbox'))
+// Every section but the outbox's and the search's serves the built renderer.
+if (config.ownBuild && config.sections.some((section) => section !== 'outbox' && section !== 'search'))
   buildIfStale(resolve(import.meta.dirname, '..'))
 
 const work = mkdtempSync(join(tmpdir(), 'cloverhound-bench-'))

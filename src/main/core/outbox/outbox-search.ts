@@ -15,6 +15,8 @@ type Params = Record<string, SQLInputValue>
 const DRIVER_MAX = 5_000
 /** Items per state a search of common tokens checks one by one before it narrows down by the index. */
 const WALK_BUDGET = 2_000
+/** How far common tokens are counted to choose the two rarest (an index range count: a few ms). */
+const RARE_COUNT_MAX = 50_000
 
 export interface SearchRequest {
   filter: OutboxFilter
@@ -114,7 +116,7 @@ export class OutboxSearch {
   /**
    * Every token is common. The newest WALK_BUDGET items of each state of the filter are checked first:
    * when matches are dense (one word being typed, a common name) that fills the page at once. Below
-   * what that walk covered, the items having both of the two longest tokens (an INTERSECT of two
+   * what that walk covered, the items having both of the two rarest tokens (an INTERSECT of two
    * index ranges) are checked for the rest: that finds sparse matches without checking every item.
    * Not counted to the end: `total` is what is known.
    */
@@ -134,8 +136,11 @@ export class OutboxSearch {
     }
     const complete = [...found.values()].filter((row) => Number(row.seq) >= floor)
     if (complete.length <= request.limit && floor > 0) {
-      const [a, b] = longestTwo(request.tokens)
-      const sparse = this.#sparse(tokens, a, b, OUTBOX_FILTER_STATES[request.filter]).all({ ...params, before: floor })
+      const [a, b] = this.#rarestTwo(request.tokens)
+      const sparse = this.#sparse(tokens, a, b, OUTBOX_FILTER_STATES[request.filter]).all({
+        ...params,
+        before: floor,
+      })
       for (const row of sparse as Row[]) found.set(Number(row.seq), row)
     } else if (floor > 0) {
       for (const [seq] of found) if (seq < floor) found.delete(seq)
@@ -165,7 +170,11 @@ export class OutboxSearch {
     )
   }
 
-  /** Below the walk: items with both token a and token b, checked for the others, the filter's states and the page. */
+  /**
+   * Below the walk: the items having both token a and token b (an INTERSECT of two index ranges, so
+   * its cost is bounded by those ranges, not by the items), checked for the others, the filter's
+   * states and the page. One token: a and b are the same.
+   */
   #sparse(tokens: number, a: number, b: number, states: readonly string[]): StatementSync {
     const others = Array.from({ length: tokens }, (_, k) => k).filter((k) => k !== a && k !== b)
     return this.#statement(
@@ -176,6 +185,20 @@ export class OutboxSearch {
           AND seq < :before AND state IN (${stateList(states)}) ${others.map(hasTerm).join(' ')}
         ORDER BY seq DESC LIMIT :limit`,
     )
+  }
+
+  /** The two tokens with the fewest terms (counted up to RARE_COUNT_MAX each; ties go to the longer). */
+  #rarestTwo(tokens: readonly string[]): [number, number] {
+    const estimate = this.#statement('estimate', ESTIMATE_SQL)
+    const order = tokens
+      .map((token, k) => ({
+        k,
+        length: token.length,
+        n: Number(estimate.get({ ...prefixRange(token), cap: RARE_COUNT_MAX })?.n ?? 0),
+      }))
+      .sort((x, y) => x.n - y.n || y.length - x.length)
+    const first = order[0]?.k ?? 0
+    return [first, order[1]?.k ?? first]
   }
 
   #statement(key: string, sql: string): StatementSync {
@@ -209,13 +232,6 @@ function windowOf(state: string | null): string {
     ? `SELECT seq FROM outbox_items WHERE seq < :before ORDER BY seq DESC LIMIT :budget`
     : `SELECT seq FROM outbox_items INDEXED BY outbox_items_by_state
         WHERE state = :state AND seq < :before ORDER BY seq DESC LIMIT :budget`
-}
-
-/** The two longest tokens' positions (the longer a prefix, the fewer terms it usually has); one token: itself twice. */
-function longestTwo(tokens: readonly string[]): [number, number] {
-  const order = tokens.map((token, k) => ({ k, length: token.length })).sort((x, y) => y.length - x.length)
-  const first = order[0]?.k ?? 0
-  return [first, order[1]?.k ?? first]
 }
 
 function stateList(states: readonly string[]): string {
