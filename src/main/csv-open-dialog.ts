@@ -42,7 +42,10 @@ export function withCsvOpenDialog(handlers: CommandHandlers): CommandHandlers {
         const parsed = parseCsvResult(await readFile(path), basename(path))
         return parsed.ok ? ok({ kind: 'table' as const, table: parsed.value }) : parsed
       } catch {
-        return fail('storage', `${basename(path)} could not be read. Check that it still exists and that you may open it.`)
+        return fail(
+          'storage',
+          `${basename(path)} could not be read. Check that it still exists and that you may open it.`,
+        )
       }
     },
   }

@@ -170,7 +170,10 @@ function main(): void {
           node: process.versions.node,
         },
       })
-      disposeIpc = registerIpcHandlers(withCsvOpenDialog(withContactsSaveDialog(core.handlers)), { isTrustedSender, logger })
+      disposeIpc = registerIpcHandlers(withCsvOpenDialog(withContactsSaveDialog(core.handlers)), {
+        isTrustedSender,
+        logger,
+      })
       const window = openWindow()
       if (selfCheckPath) {
         const checks = await runSelfCheck({ window, pageUrl: page.url, secrets, outbox: core.outbox })

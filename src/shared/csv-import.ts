@@ -61,7 +61,16 @@ export const csvRowsExportInputSchema = z.object({
 export type CsvRowsExportInput = z.infer<typeof csvRowsExportInputSchema>
 
 /** What a column of the file becomes in a contact; `ignore` leaves it out. */
-export const csvFields = ['ignore', 'fullName', 'firstName', 'lastName', 'email', 'description', 'phone', 'country'] as const
+export const csvFields = [
+  'ignore',
+  'fullName',
+  'firstName',
+  'lastName',
+  'email',
+  'description',
+  'phone',
+  'country',
+] as const
 export type CsvField = (typeof csvFields)[number]
 
 /** Headings each field is recognised by, compared without case, spaces or punctuation. */
@@ -72,8 +81,23 @@ const HEADER_ALIASES: Record<Exclude<CsvField, 'ignore'>, readonly string[]> = {
   email: ['email', 'emailaddress', 'mail', 'email1', 'primaryemail'],
   description: ['description', 'notes', 'note', 'comment', 'comments', 'memo'],
   phone: [
-    'phone', 'phones', 'phonenumber', 'phonenumbers', 'telephone', 'tel', 'mobile', 'mobilephone', 'cell',
-    'cellphone', 'work', 'workphone', 'businessphone', 'home', 'homephone', 'otherphone', 'fax',
+    'phone',
+    'phones',
+    'phonenumber',
+    'phonenumbers',
+    'telephone',
+    'tel',
+    'mobile',
+    'mobilephone',
+    'cell',
+    'cellphone',
+    'work',
+    'workphone',
+    'businessphone',
+    'home',
+    'homephone',
+    'otherphone',
+    'fax',
   ],
   country: ['phonecountry', 'country', 'countrycode'],
 }

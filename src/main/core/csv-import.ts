@@ -46,7 +46,9 @@ export function parseCsv(bytes: Uint8Array, fileName: string): CsvTable {
   })
   const [headers, ...rows] = parsed.data
   if (!headers || headers.every((cell) => cell.trim() === '')) {
-    throw new CsvImportError('The file has no rows. Its first row should name the columns, like “Full name, Email, Phone”.')
+    throw new CsvImportError(
+      'The file has no rows. Its first row should name the columns, like “Full name, Email, Phone”.',
+    )
   }
   if (rows.length > CSV_IMPORT_LIMITS.rows) {
     throw new CsvImportError(
@@ -54,7 +56,9 @@ export function parseCsv(bytes: Uint8Array, fileName: string): CsvTable {
     )
   }
   if (headers.length > CSV_IMPORT_LIMITS.columns) {
-    throw new CsvImportError(`The file has ${headers.length} columns; at most ${CSV_IMPORT_LIMITS.columns} can be read.`)
+    throw new CsvImportError(
+      `The file has ${headers.length} columns; at most ${CSV_IMPORT_LIMITS.columns} can be read.`,
+    )
   }
   const width = headers.length
   const fit = (cell: string): string => cell.slice(0, CSV_IMPORT_LIMITS.cell)

@@ -37,7 +37,10 @@ export function parseCsvResult(bytes: Uint8Array, fileName: string): Result<CsvT
  * Import CSV: reading a file into a table (the renderer maps and checks it in chunks) and Import N
  * contacts, which checks every draft again and writes them all to the outbox in one transaction.
  */
-export function createImportCommands(deps: ImportCommandDependencies, guard: Guard): Pick<CommandHandlers, ImportCommandNames> {
+export function createImportCommands(
+  deps: ImportCommandDependencies,
+  guard: Guard,
+): Pick<CommandHandlers, ImportCommandNames> {
   return {
     // Main has no dialog of its own here; Electron's edge replaces this (csv-open-dialog.ts).
     openCsvFile: () => guard('openCsvFile', async () => ok({ kind: 'use_file_input' as const })),

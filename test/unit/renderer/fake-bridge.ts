@@ -603,7 +603,10 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     }),
     saveCsvRows: command('saveCsvRows', ({ fileName, headers, rows }: CsvRowsExportInput): Result<ContactsExport> => {
       const csv = [headers, ...rows].map((row) => row.join(',')).join('\r\n')
-      return { ok: true, value: saveDialog ? saveDialog(csv) : { kind: 'file', fileName, csv, count: rows.length, complete: true } }
+      return {
+        ok: true,
+        value: saveDialog ? saveDialog(csv) : { kind: 'file', fileName, csv, count: rows.length, complete: true },
+      }
     }),
     on: vi.fn(on),
   } satisfies BridgeApi
