@@ -159,9 +159,11 @@ export function mapRow(cells: readonly string[], mapping: readonly CsvField[], d
   const phoneColumns: number[] = []
   mapping.forEach((field, column) => {
     if (field !== 'phone') return
-    for (const number of (cells[column] ?? '').split(PHONE_SEPARATOR)) {
-      if (number.trim() === '') continue
-      phones.push({ number: number.trim(), country })
+    // A leading apostrophe is Export CSV's formula guard (or a spreadsheet's "text" mark), never part of a number.
+    for (const typed of (cells[column] ?? '').replace(/^\s*'/, '').split(PHONE_SEPARATOR)) {
+      const number = typed.trim()
+      if (number === '') continue
+      phones.push({ number, country })
       phoneColumns.push(column)
     }
   })
