@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { buildIfStale } from '../tools/build-if-stale.ts'
 import { readConfig, type Section } from './bench-config.ts'
 import { createContext, type BenchContext } from './bench-context.ts'
+import { benchCsv } from './csv-bench.ts'
 import { benchFlush } from './flush-bench.ts'
 import { benchOutbox } from './outbox-bench.ts'
 import { report, row } from './report.ts'
@@ -20,11 +21,12 @@ const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
   flush: benchFlush,
   startup: benchStartup,
   scroll: benchScroll,
+  csv: benchCsv,
 }
 
 const config = readConfig()
-// Every section but the outbox's and the search's serves the built renderer.
-if (config.ownBuild && config.sections.some((section) => section !== 'outbox' && section !== 'search'))
+// Every section but the outbox's, the search's and the CSV import's serves the built renderer.
+if (config.ownBuild && config.sections.some((section) => !['outbox', 'search', 'csv'].includes(section)))
   buildIfStale(resolve(import.meta.dirname, '..'))
 
 const work = mkdtempSync(join(tmpdir(), 'cloverhound-bench-'))

@@ -29,6 +29,10 @@ export const commandNames = [
   'undoMarkAsSent',
   'testConnection',
   'findDuplicates',
+  'openCsvFile',
+  'parseCsvFile',
+  'importContacts',
+  'saveCsvRows',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

@@ -148,6 +148,11 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   'testConnection',
   // An index lookup with no state of its own; outbox-search.test.ts checks it on real files.
   'findDuplicates',
+  // Import CSV: files and a many-item transaction, tested on real files and SQLite in csv-import.test.ts.
+  'openCsvFile',
+  'parseCsvFile',
+  'importContacts',
+  'saveCsvRows',
 ]
 
 type Step =

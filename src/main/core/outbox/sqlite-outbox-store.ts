@@ -108,6 +108,17 @@ class SqliteOutboxStore implements OutboxStore {
   }
 
   enqueue(item: NewOutboxItem, now: number): StoredItem {
+    // One INSERT and its commit; the returned item is built from what was written, not read back.
+    return this.#write(() => this.#insert(item, now))
+  }
+
+  enqueueMany(items: readonly NewOutboxItem[], now: number): StoredItem[] {
+    // One transaction for the whole import: a failure on any row rolls back every row before it.
+    return this.#write(() => items.map((item) => this.#insert(item, now)))
+  }
+
+  /** Inside a write transaction: one new queued item with its own id and Idempotency-Key. */
+  #insert(item: NewOutboxItem, now: number): StoredItem {
     const at = storedTime(now)
     const id = randomUUID()
     const idempotencyKey = randomUUID()
@@ -121,12 +132,9 @@ class SqliteOutboxStore implements OutboxStore {
       request: JSON.stringify(item.request),
       now: at,
     }
-    // One INSERT, its terms and the commit; the returned item is built from what was written, not read back.
-    const result = this.#write(() => {
-      const inserted = this.#statements.insert.run(params)
-      this.#index({ seq: Number(inserted.lastInsertRowid), request_json: params.request, draft_json: params.draft })
-      return inserted
-    })
+    // The INSERT and its terms, in the caller's transaction; the item returned is built from what was written.
+    const result = this.#statements.insert.run(params)
+    this.#index({ seq: Number(result.lastInsertRowid), request_json: params.request, draft_json: params.draft })
     const time = isoTime(at)
     return {
       id,
