@@ -44,3 +44,10 @@ export const findDuplicatesInputSchema = z.object({
     .optional(),
 })
 export type FindDuplicatesInput = z.infer<typeof findDuplicatesInputSchema>
+
+/** What the store looks up: emails (any case) and E.164 numbers, as the form or an import has them. */
+export interface DuplicateQuery {
+  emails: readonly string[]
+  /** E.164 numbers. */
+  phones: readonly string[]
+}

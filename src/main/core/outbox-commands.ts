@@ -19,11 +19,10 @@ import {
   type OutboxAction,
   type OutboxItem,
 } from '../../shared/outbox.ts'
-import type { FindDuplicatesInput } from '../../shared/duplicates.ts'
+import type { DuplicateQuery, FindDuplicatesInput } from '../../shared/duplicates.ts'
 import { isCountryCode, normalizePhone } from '../../shared/phone.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
 import { OUTBOX_FULL_MESSAGE, outboxIsFull } from './outbox/outbox-capacity.ts'
-import type { DuplicateQuery } from './outbox/outbox-search.ts'
 import type { BulkBatch, CurrentTarget, OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
 import { publicItem, publicPage } from './outbox/public-item.ts'
 import type { SyncWorker } from './outbox/sync-worker.ts'

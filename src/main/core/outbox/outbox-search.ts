@@ -1,5 +1,10 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
-import { DUPLICATE_MATCHES_MAX, type DuplicateKey, type DuplicateMatch } from '../../../shared/duplicates.ts'
+import {
+  DUPLICATE_MATCHES_MAX,
+  type DuplicateKey,
+  type DuplicateMatch,
+  type DuplicateQuery,
+} from '../../../shared/duplicates.ts'
 import { isRecord, parseJson } from '../../../shared/json.ts'
 import { OUTBOX_FILTER_STATES, outboxStates, type OutboxFilter, type OutboxTarget } from '../../../shared/outbox.ts'
 import { ITEM_COLUMNS, type Row } from './outbox-rows.ts'
@@ -32,12 +37,6 @@ export interface SearchRows {
   total: number
   /** True when `total` is only a lower bound (a search too common to count at each keystroke). */
   totalAtLeast: boolean
-}
-
-export interface DuplicateQuery {
-  emails: readonly string[]
-  /** E.164 numbers. */
-  phones: readonly string[]
 }
 
 /**

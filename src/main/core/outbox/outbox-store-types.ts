@@ -1,5 +1,5 @@
 import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
-import type { DuplicateKey } from '../../../shared/duplicates.ts'
+import type { DuplicateKey, DuplicateQuery } from '../../../shared/duplicates.ts'
 import type { ItemError } from '../../../shared/item-error.ts'
 import type {
   BulkAction,
@@ -12,7 +12,6 @@ import type {
   OutboxState,
   OutboxTarget,
 } from '../../../shared/outbox.ts'
-import type { DuplicateQuery } from './outbox-search.ts'
 
 /** What the sender needs beyond what the renderer sees. Never leaves main. */
 export interface StoredItem extends OutboxItem {

@@ -17,7 +17,7 @@ import {
   type OutboxState,
   type OutboxTarget,
 } from '../../../shared/outbox.ts'
-import type { DuplicateKey } from '../../../shared/duplicates.ts'
+import type { DuplicateKey, DuplicateQuery } from '../../../shared/duplicates.ts'
 import { ATTEMPTS_TABLE, TERMS_TABLE } from './migrations.ts'
 import { hasTable, openOutboxDatabase, openReadOnlyOutboxDatabase } from './open-outbox-database.ts'
 import { operationFailure, outboxUnavailable, readOnlyOutbox, sqliteCodeOf } from './outbox-errors.ts'
@@ -38,7 +38,7 @@ import {
   type AttemptStatementName,
   type OutboxStatementName,
 } from './outbox-sql.ts'
-import { OutboxSearch, type DuplicateQuery } from './outbox-search.ts'
+import { OutboxSearch } from './outbox-search.ts'
 import { TERM_SQL, writeTerms, type ItemRow, type TermStatements } from './outbox-terms.ts'
 import { queryTokens } from '../../../shared/search-terms.ts'
 import type {
