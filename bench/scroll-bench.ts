@@ -1,6 +1,6 @@
 // A fast scroll down the Outbox at 100k items in Chromium (the real renderer over the web preview):
 // how often the end of the viewport shows "Loading more…" (the list outran its pages), how many
-// frames were dropped, and the long tasks the page ran.
+// frames were dropped, and the long tasks the page ran; then filter switches and typing (ui-interactions.ts).
 import type { Page } from '@playwright/test'
 import type { BenchContext } from './bench-context.ts'
 import { eventRelay, NOWHERE, saveConnection, startBenchCore } from './bench-core.ts'
@@ -8,6 +8,7 @@ import { openOutbox, serveApp } from './app-in-chromium.ts'
 import { DeadlineError, withDeadline } from './deadline.ts'
 import { format, row } from './report.ts'
 import { round } from './stats.ts'
+import { benchInteractions } from './ui-interactions.ts'
 
 /** OutboxView's ROW_HEIGHT (px). */
 const ROW_HEIGHT = 76
@@ -41,6 +42,7 @@ export async function benchScroll(ctx: BenchContext): Promise<void> {
     const marks = await scrollFast(page, items)
     const listCalls = app.calls.calls.listOutbox ?? 0
     report(ctx, items, marks, listCalls)
+    await benchInteractions(ctx, page, items)
   } finally {
     await page?.context().close()
     await app.server.close()

@@ -24,6 +24,8 @@ import { useSyncStore } from './sync.ts'
 
 /** Rows per `listOutbox` call: a few screens' worth, so scrolling rarely waits. */
 export const PAGE_SIZE = 100
+/** Loaded rows the list keeps below the viewport once scrolled: at 20 rows a frame, ~15 frames for a page to arrive. */
+export const PREFETCH_ROWS = 3 * PAGE_SIZE
 const zeroCounts = (): BulkCounts => Object.fromEntries(bulkActions.map((action) => [action, 0])) as BulkCounts
 
 /**
