@@ -22,9 +22,12 @@ import { useSelection } from '../composables/use-selection.ts'
 import { useSettingsStore } from './settings.ts'
 import { useSyncStore } from './sync.ts'
 
-/** Rows per `listOutbox` call: a few screens' worth, so scrolling rarely waits. */
+/** Rows of the first `listOutbox` call: a few screens' worth, quick to show. */
 export const PAGE_SIZE = 100
-/** Loaded rows the list keeps below the viewport once scrolled: at 20 rows a frame, ~15 frames for a page to arrive. */
+/**
+ * Loaded rows the list keeps below the viewport once scrolled, and the rows of each later call: a call
+ * costs about the same for 100 rows as for 300, so at 20 rows a frame a slow answer still keeps ahead.
+ */
 export const PREFETCH_ROWS = 3 * PAGE_SIZE
 const zeroCounts = (): BulkCounts => Object.fromEntries(bulkActions.map((action) => [action, 0])) as BulkCounts
 
@@ -108,7 +111,10 @@ export const useOutboxStore = defineStore('outbox', () => {
     loading.value = true
     loadError.value = null
     try {
-      const request = { filter: filter.value, limit: PAGE_SIZE, ...(before === undefined ? {} : { before }) }
+      const request =
+        before === undefined
+          ? { filter: filter.value, limit: PAGE_SIZE }
+          : { filter: filter.value, limit: PREFETCH_ROWS, before }
       const result = await callBridge(() => bridge.listOutbox(request))
       if (ticket !== generation) return
       if (!result.ok) {
