@@ -29,6 +29,10 @@ export const commandNames = [
   'discardDraft',
   'undoMarkAsSent',
   'testConnection',
+  'openCsvFile',
+  'parseCsvFile',
+  'importContacts',
+  'saveCsvRows',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

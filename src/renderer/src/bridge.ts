@@ -33,7 +33,7 @@ export const bridge: BridgeApi = {
   reportConnectivity: (input) => api().reportConnectivity(input),
   getDiagnostics: () => api().getDiagnostics(),
   getOutboxAccess: () => api().getOutboxAccess(),
-  exportContacts: () => api().exportContacts(),
+  exportContacts: (input) => api().exportContacts(input),
   listOutboxAttempts: (input) => api().listOutboxAttempts(input),
   countOutboxBulk: (input) => api().countOutboxBulk(input),
   applyOutboxBulk: (input) => api().applyOutboxBulk(input),
@@ -42,6 +42,10 @@ export const bridge: BridgeApi = {
   discardDraft: () => api().discardDraft(),
   undoMarkAsSent: (input) => api().undoMarkAsSent(input),
   testConnection: () => api().testConnection(),
+  openCsvFile: () => api().openCsvFile(),
+  parseCsvFile: (input) => api().parseCsvFile(input),
+  importContacts: (input) => api().importContacts(input),
+  saveCsvRows: (input) => api().saveCsvRows(input),
   on: (event, listener) => api().on(event, listener),
 }
 

@@ -166,6 +166,12 @@ function fakeHandlers() {
     discardDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
     undoMarkAsSent: vi.fn(async (_input: unknown) => ok(item)),
     testConnection: vi.fn(async (_input: unknown) => ok(connectionTest)),
+    openCsvFile: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
+    parseCsvFile: vi.fn(async (_input: unknown) =>
+      ok({ fileName: 'a.csv', encoding: 'utf-8' as const, delimiter: ',', headers: ['Name'], rows: [] }),
+    ),
+    importContacts: vi.fn(async (_input: unknown) => ok({ count: 0 })),
+    saveCsvRows: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
   } satisfies CommandHandlers
 }
 
