@@ -74,6 +74,8 @@ export interface OutboxStore {
 
   /** queued → sending; counts the attempt and opens its record in the attempts history. */
   markSending(id: string, now: number): StoredItem | undefined
+  /** markSending for several items in one transaction (one durable commit); those a guard refused are left out. */
+  markSendingAll(ids: readonly string[], now: number): StoredItem[]
   /** sending → sent with the server's contact. */
   markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined
   /**

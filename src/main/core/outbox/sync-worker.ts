@@ -9,6 +9,7 @@ import type { OutboxStore, StoredItem } from './outbox-store-types.ts'
 import { QueueState } from './queue-state.ts'
 import { recordDecision } from './record-decision.ts'
 import { buildSyncStatus } from './sync-status.ts'
+import { TurnBatch } from './turn-batch.ts'
 import {
   noKeyForServer,
   requestCredentials,
@@ -88,6 +89,12 @@ export class SyncWorker {
   /** Bumped when credentials change, so an old request's 401 cannot pause the new ones. */
   #credentialsVersion = 0
   #lastStatus = ''
+  /** Changed items and the status go out once per turn of the event loop, not once per item. */
+  readonly #batch = new TurnBatch((ids, status) => {
+    if (ids.length > 0) this.#options.onChange?.(ids)
+    if (status) this.#publishNow()
+  })
+  #settledKickPending = false
 
   constructor(options: SyncWorkerOptions) {
     this.#options = options
@@ -147,8 +154,12 @@ export class SyncWorker {
     })
   }
 
-  /** Tells onStatus when the status changed (also after commands that change counts). */
+  /** Tells onStatus when the status changed (also after commands that change counts), once per turn. */
   publishStatus(): void {
+    this.#batch.statusChanged()
+  }
+
+  #publishNow(): void {
     try {
       const status = this.status()
       const text = JSON.stringify(status)
@@ -170,6 +181,15 @@ export class SyncWorker {
   }
 
   async #stop(): Promise<void> {
+    try {
+      await this.#stopSending()
+    } finally {
+      // While the store is still open: what changed last is told before the app closes it.
+      this.#batch.flush()
+    }
+  }
+
+  async #stopSending(): Promise<void> {
     this.#stopped = true
     this.#clearTimer()
     const settled = Promise.allSettled([...this.#inFlight.values()].map((flight) => flight.done))
@@ -198,7 +218,7 @@ export class SyncWorker {
     } finally {
       this.#pumping = false
     }
-    if (!this.#stopped) this.publishStatus()
+    if (!this.#stopped) this.#batch.statusChanged()
   }
 
   /** Starts sends until the slots are full or nothing more is due. */
@@ -220,17 +240,19 @@ export class SyncWorker {
     const started: string[] = []
     for (let free = this.#freeSlots(); free > 0; free = this.#freeSlots()) {
       const candidates = [...this.#takeForced(target, now, free), ...this.#store.due(target, now, free)]
-      const before = started.length
+      const picked = new Set<string>()
       for (const candidate of candidates) {
-        if (this.#freeSlots() === 0 || this.#inFlight.has(candidate.id)) continue
-        const sending = this.#store.markSending(candidate.id, this.#now())
-        if (!sending) continue
-        this.#start(sending, connection, version)
-        started.push(sending.id)
+        if (picked.size < free && !this.#inFlight.has(candidate.id)) picked.add(candidate.id)
       }
-      if (started.length === before) break
+      // The items picked together go to `sending` in one transaction, then each request starts.
+      const sending = picked.size === 0 ? [] : this.#store.markSendingAll([...picked], this.#now())
+      for (const item of sending) {
+        this.#start(item, connection, version)
+        started.push(item.id)
+      }
+      if (sending.length === 0) break
     }
-    if (started.length > 0) this.#options.onChange?.(started)
+    if (started.length > 0) this.#batch.changed(started)
   }
 
   #freeSlots(): number {
@@ -265,7 +287,7 @@ export class SyncWorker {
       })
       .finally(() => {
         if (this.#inFlight.get(item.id)?.controller === controller) this.#inFlight.delete(item.id)
-        this.kick('settled')
+        this.#kickAfterTurn()
       })
     this.#inFlight.set(item.id, { controller, done })
   }
@@ -306,7 +328,17 @@ export class SyncWorker {
       // The row stays `sending`; the next start-up turns it into `unconfirmed`, so nothing is lost.
       this.#logger.error('Could not record a send', { error: errorName(error) })
     }
-    this.#options.onChange?.([id])
+    this.#batch.changed([id])
+  }
+
+  /** Sends that settle in the same turn free their slots together, so one round refills them all. */
+  #kickAfterTurn(): void {
+    if (this.#settledKickPending) return
+    this.#settledKickPending = true
+    setImmediate(() => {
+      this.#settledKickPending = false
+      this.kick('settled')
+    })
   }
 
   /**
