@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { buildIfStale } from '../tools/build-if-stale.ts'
 import { readConfig, type Section } from './bench-config.ts'
 import { createContext, type BenchContext } from './bench-context.ts'
+import { benchCoreStartup } from './core-startup-bench.ts'
 import { benchFlush } from './flush-bench.ts'
 import { benchOutbox } from './outbox-bench.ts'
 import { report, row } from './report.ts'
@@ -15,6 +16,7 @@ import { benchStartup } from './startup-bench.ts'
 
 const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
   outbox: benchOutbox,
+  'core-startup': benchCoreStartup,
   flush: benchFlush,
   startup: benchStartup,
   scroll: benchScroll,
@@ -22,7 +24,7 @@ const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
 
 const config = readConfig()
 // Every section but the outbox's serves the built renderer.
-if (config.ownBuild && config.sections.some((section) => section !== 'outbox'))
+if (config.ownBuild && config.sections.some((section) => section !== 'outbox' && section !== 'core-startup'))
   buildIfStale(resolve(import.meta.dirname, '..'))
 
 const work = mkdtempSync(join(tmpdir(), 'cloverhound-bench-'))
