@@ -27,18 +27,30 @@ export async function serveApp(core: AppCore, relay: EventRelay, rendererDir: st
   return { server, calls }
 }
 
-export type FilterLabel = 'Waiting' | 'Sent' | 'Discarded' | 'All'
+/** The filter buttons the benches click, and the name each one's list then has (OutboxView.vue). */
+const LIST_NAMES = {
+  'Waiting to send': 'Contacts waiting to send',
+  'Needs you': 'Contacts that need you',
+  Sent: 'Sent contacts',
+  Discarded: 'Discarded contacts',
+  All: 'All contacts',
+} as const
+export type FilterLabel = keyof typeof LIST_NAMES
 
 /** A new page on the app, switched to the Outbox (and to `filter`), with its list on screen. */
-export async function openOutbox(browser: Browser, url: string, filter: FilterLabel = 'Waiting'): Promise<Page> {
+export async function openOutbox(
+  browser: Browser,
+  url: string,
+  filter: FilterLabel = 'Waiting to send',
+): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT })
   const page = await context.newPage()
   page.setDefaultTimeout(UI_TIMEOUT_MS)
   await page.goto(url)
   await page.getByRole('heading', { name: 'New contact' }).waitFor()
   await page.getByRole('button', { name: /^Outbox/ }).click()
-  // The view opens on Waiting; another filter is one click away.
-  if (filter !== 'Waiting') await page.getByRole('button', { name: filter, exact: true }).click()
-  await page.getByRole('list', { name: `${filter} contacts` }).waitFor()
+  // The view opens on Waiting to send; another filter is one click away.
+  if (filter !== 'Waiting to send') await page.getByRole('button', { name: filter, exact: true }).click()
+  await page.getByRole('list', { name: LIST_NAMES[filter] }).waitFor()
   return page
 }

@@ -18,7 +18,7 @@ export async function benchCoreStartup(ctx: BenchContext): Promise<void> {
 interface CoreStart {
   /** createAppCore until getSyncStatus has answered: what the status line waits for. */
   toStatus: Summary
-  /** Then the first page of the Outbox on Waiting, as the view asks for it. */
+  /** Then the first page of the Outbox on Waiting to send, as the view asks for it. */
   firstPage: Summary
 }
 
@@ -42,7 +42,7 @@ async function measureCoreStartup(ctx: BenchContext): Promise<void> {
           if (result.ok) status = result.value
         })
         const paged = await timeMsAsync(() =>
-          dispatchCommand(core!.handlers, 'listOutbox', { filter: 'waiting', limit: 100 }),
+          dispatchCommand(core!.handlers, 'listOutbox', { filter: 'to_send', limit: 100 }),
         )
         await core!.close()
         const expected = historyCounts(size).sent ?? 0

@@ -134,7 +134,7 @@ async function measureSaving(
   return { rawInsert: summarize(raw), storeEnqueue: summarize(store), saveContact: summarize(command) }
 }
 
-/** The list as the Outbox view reads it: pages of 100 on Waiting (where it opens), then on All, scrolling down. */
+/** The list as the Outbox view reads it: pages of 100 on Waiting to send (where it opens), then on All, scrolling down. */
 async function measurePaging(
   core: AppCore,
 ): Promise<Pick<SizeResult, 'firstPage' | 'nextPages' | 'smallPages' | 'pagingLoop'>> {
@@ -148,13 +148,13 @@ async function measurePaging(
   const loop = monitorEventLoop()
   for (let round = 0; round < PAGE_ROUNDS; round++) {
     for (const limit of [PAGE_LIMIT, SMALL_PAGE_LIMIT]) {
-      for (const filter of ['waiting', 'all'] as const) {
+      for (const filter of ['to_send', 'all'] as const) {
         let before: number | undefined
         for (let n = 0; n < PAGES_PER_SCROLL; n++) {
           let result: OutboxPage | undefined
           const ms = await timeMsAsync(async () => (result = await page(filter, limit, before)))
           if (limit === SMALL_PAGE_LIMIT) small.push(ms)
-          else if (n === 0 && filter === 'waiting') first.push(ms)
+          else if (n === 0 && filter === 'to_send') first.push(ms)
           else next.push(ms)
           before = result?.nextBefore ?? undefined
           if (before === undefined) break
@@ -212,15 +212,15 @@ function addRows(ctx: BenchContext, bySize: Record<number, SizeResult>): void {
         baseline: rawText,
         ratio: format.times(r.storeEnqueue.p50, r.rawInsert.p50),
       }),
-      row(`first page of ${PAGE_LIMIT} (Waiting), ${at(size)}, p50 / p99`, format.p50p99(r.firstPage), {
+      row(`first page of ${PAGE_LIMIT} (Waiting to send), ${at(size)}, p50 / p99`, format.p50p99(r.firstPage), {
         ...vsBase(size, (s) => s.firstPage),
         aim: 'p99 ≤ 10 ms',
       }),
-      row(`next pages of ${PAGE_LIMIT} (Waiting, All), ${at(size)}, p50 / p99`, format.p50p99(r.nextPages), {
+      row(`next pages of ${PAGE_LIMIT} (Waiting to send, All), ${at(size)}, p50 / p99`, format.p50p99(r.nextPages), {
         ...vsBase(size, (s) => s.nextPages),
         aim: 'p99 ≤ 10 ms',
       }),
-      row(`pages of ${SMALL_PAGE_LIMIT} (Waiting, All), ${at(size)}, p50 / p99`, format.p50p99(r.smallPages), {
+      row(`pages of ${SMALL_PAGE_LIMIT} (Waiting to send, All), ${at(size)}, p50 / p99`, format.p50p99(r.smallPages), {
         ...vsBase(size, (s) => s.smallPages),
         aim: 'p99 ≤ 10 ms',
       }),
