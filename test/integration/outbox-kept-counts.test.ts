@@ -225,3 +225,31 @@ describe('the counts migration', () => {
     expect(Object.values(keptCounts(store, T0)).every((n) => n === 0)).toBe(true)
   })
 })
+
+describe('writes made together (the worker’s group commit)', () => {
+  it('commit as one; a write that fails inside is undone alone and the others stay', () => {
+    const { store, path } = freshStore()
+    const sending = itemIn(store, 'sending')
+    const queued = itemIn(store, 'queued')
+    const needsFix = itemIn(store, 'needs_fix')
+    let refused: unknown
+    store.together(() => {
+      store.markSent(sending.id, CREATED, T0 + 10)
+      try {
+        // The table's CHECK refuses organization 0: this write fails inside the transaction.
+        store.updateDraft(needsFix.id, { ...newItem('Grace Hopper'), target: { ...TARGET, organizationId: 0 } }, T0)
+      } catch (error) {
+        refused = error
+      }
+      store.markSendingAll([queued.id], T0 + 10)
+    })
+    expect(refused).toBeInstanceOf(Error)
+    expect(store.get(sending.id, T0)?.state).toBe('sent')
+    expect(store.get(queued.id, T0)?.state).toBe('sending')
+    expect(store.get(needsFix.id, T0)).toMatchObject({ state: 'needs_fix', target: TARGET })
+    expect(keptCounts(store, T0)).toEqual(realCounts(path))
+    // Committed: another connection sees the same.
+    store.close()
+    expect(realCounts(path)).toMatchObject({ sent: 1, sending: 1, needs_fix: 1, queued: 0 })
+  })
+})

@@ -85,6 +85,8 @@ class SqliteOutboxStore implements OutboxStore {
   /** Counts kept by triggers (schema 4); a read-only file from before counts by scanning. */
   readonly #countStatements: Record<CountStatementName, StatementSync>
   #closed = false
+  /** Inside together(): each write is a savepoint of the one transaction, committed once at the end. */
+  #together = false
 
   constructor(path: string, db: DatabaseSync, flagAfterMs: number, readOnly: boolean) {
     this.path = path
@@ -475,9 +477,22 @@ class SqliteOutboxStore implements OutboxStore {
     return Number(this.#statements[name].get(params)?.n ?? 0)
   }
 
+  together<T>(work: () => T): T {
+    if (this.#together) return work()
+    return this.#write(() => {
+      this.#together = true
+      try {
+        return work()
+      } finally {
+        this.#together = false
+      }
+    })
+  }
+
   /** One transaction: BEGIN IMMEDIATE takes the write lock first, so it cannot fail half-way on a busy upgrade. */
   #write<T>(work: () => T): T {
     if (this.readOnly) throw readOnlyOutbox(this.path)
+    if (this.#together) return this.#savepoint(work)
     try {
       this.#statements.begin.run()
     } catch (error) {
@@ -489,6 +504,24 @@ class SqliteOutboxStore implements OutboxStore {
       return result
     } catch (error) {
       this.#rollback()
+      throw operationFailure(error, this.path)
+    }
+  }
+
+  /** A write inside together(): undone alone when it fails, so the others in the transaction still commit. */
+  #savepoint<T>(work: () => T): T {
+    this.#db.exec('SAVEPOINT outbox_write')
+    try {
+      const result = work()
+      this.#db.exec('RELEASE outbox_write')
+      return result
+    } catch (error) {
+      try {
+        this.#db.exec('ROLLBACK TO outbox_write')
+        this.#db.exec('RELEASE outbox_write')
+      } catch {
+        // SQLite had already rolled the whole transaction back; the outer write reports it.
+      }
       throw operationFailure(error, this.path)
     }
   }

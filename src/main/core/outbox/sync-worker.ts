@@ -57,6 +57,14 @@ export interface SyncWorkerOptions {
   backoff?: BackoffOptions
 }
 
+interface Settled {
+  id: string
+  attempts: number
+  decision: SendDecision
+  version: number
+  written: () => void
+}
+
 interface InFlight {
   controller: AbortController
   done: Promise<void>
@@ -95,6 +103,8 @@ export class SyncWorker {
     if (status) this.#publishNow()
   })
   #settledKickPending = false
+  /** Outcomes that came back this turn, written together at its end. */
+  readonly #settled: Settled[] = []
 
   constructor(options: SyncWorkerOptions) {
     this.#options = options
@@ -283,7 +293,7 @@ export class SyncWorker {
         // stop() gave up on this request and recorded it already.
         if (this.#inFlight.get(item.id)?.controller !== controller) return
         this.#inFlight.delete(item.id)
-        this.#record(item.id, item.attempts, decision, version)
+        return this.#recordAfterTurn(item.id, item.attempts, decision, version)
       })
       .finally(() => {
         if (this.#inFlight.get(item.id)?.controller === controller) this.#inFlight.delete(item.id)
@@ -329,6 +339,33 @@ export class SyncWorker {
       this.#logger.error('Could not record a send', { error: errorName(error) })
     }
     this.#batch.changed([id])
+  }
+
+  /** Resolves once the outcome is written (stop() waits for that), with the others of this turn. */
+  #recordAfterTurn(id: string, attempts: number, decision: SendDecision, version: number): Promise<void> {
+    return new Promise((written) => {
+      if (this.#settled.push({ id, attempts, decision, version, written }) === 1) {
+        setImmediate(() => this.#recordSettled())
+      }
+    })
+  }
+
+  /**
+   * One transaction and one durable commit for every outcome that came back in this turn (a group
+   * commit: the busier the main thread, the more each commit carries); each is its own savepoint.
+   */
+  #recordSettled(): void {
+    const settled = this.#settled.splice(0)
+    try {
+      this.#store.together(() => {
+        for (const entry of settled) this.#record(entry.id, entry.attempts, entry.decision, entry.version)
+      })
+    } catch (error) {
+      // The rows stay `sending`; the next start-up turns them into `unconfirmed`, so nothing is lost.
+      this.#logger.error('Could not record a send', { error: errorName(error) })
+    } finally {
+      for (const entry of settled) entry.written()
+    }
   }
 
   /** Sends that settle in the same turn free their slots together, so one round refills them all. */
