@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
 
 /**
- * What an outbox item is found by, as rows of outbox_terms (schema 4). Two kinds of term share the
+ * What an outbox item is found by, as rows of outbox_terms (schema 5). Two kinds of term share the
  * table and cannot collide: search words (letters and digits only, matched by prefix) and duplicate
  * keys (`@` + the email in lower case, `+…` an E.164 number, matched exactly).
  */

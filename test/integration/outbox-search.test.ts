@@ -1,6 +1,6 @@
 /**
  * Search and possible duplicates on real SQLite files: each field, numbers in any format, filters and
- * paging, the terms table kept in step by the item's own transactions, and migration 4's backfill.
+ * paging, the terms table kept in step by the item's own transactions, and migration 5's backfill.
  */
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
@@ -230,7 +230,7 @@ describe('possible duplicates', () => {
   })
 })
 
-describe('migration 4', () => {
+describe('migration 5', () => {
   it('backfills the terms of every row of an existing version-3 file', () => {
     const path = `${tempFolder()}/outbox.sqlite`
     const old = new DatabaseSync(path)

@@ -40,7 +40,7 @@ export interface SearchRows {
 }
 
 /**
- * Search and duplicate lookup over outbox_terms (schema 4). Every statement is an index range: the
+ * Search and duplicate lookup over outbox_terms (schema 5). Every statement is an index range: the
  * terms' primary key (term, seq) for "which items have a term starting with …", the (seq, term)
  * index for "does this item have one", the items' primary key or state index for the rest.
  * Statements depend on the number of tokens and the filter, so they are prepared on first use.

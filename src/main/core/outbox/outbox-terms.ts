@@ -3,7 +3,7 @@ import { E164_PATTERN } from '../../../shared/e164.ts'
 import { isRecord, parseJson } from '../../../shared/json.ts'
 import { itemTerms, type TermSource } from '../../../shared/search-terms.ts'
 
-/** Writing an item's terms (schema 4): always inside the transaction that writes the item. */
+/** Writing an item's terms (schema 5): always inside the transaction that writes the item. */
 export const TERM_SQL = {
   clearTerms: 'DELETE FROM outbox_terms WHERE seq = :seq',
   insertTerm: 'INSERT OR IGNORE INTO outbox_terms (term, seq) VALUES (:term, :seq)',
@@ -21,7 +21,7 @@ export function writeTerms(statements: TermStatements, row: ItemRow): void {
   for (const term of itemTerms(termSourceOf(row))) statements.insertTerm.run({ term, seq })
 }
 
-/** Migration 4: the terms of every item already in the file. */
+/** Migration 5: the terms of every item already in the file. */
 export function backfillTerms(db: DatabaseSync): void {
   const statements: TermStatements = {
     clearTerms: db.prepare(TERM_SQL.clearTerms),

@@ -18,7 +18,7 @@ import {
   type OutboxTarget,
 } from '../../../shared/outbox.ts'
 import type { DuplicateKey, DuplicateQuery } from '../../../shared/duplicates.ts'
-import { ATTEMPTS_TABLE, TERMS_TABLE } from './migrations.ts'
+import { ATTEMPTS_TABLE, COUNTS_TABLE, TERMS_TABLE } from './migrations.ts'
 import { hasTable, openOutboxDatabase, openReadOnlyOutboxDatabase } from './open-outbox-database.ts'
 import { operationFailure, outboxUnavailable, readOnlyOutbox, sqliteCodeOf } from './outbox-errors.ts'
 import type { Row } from './outbox-rows.ts'
@@ -33,9 +33,12 @@ import {
 } from './outbox-rows.ts'
 import {
   ATTEMPT_SQL,
+  KEPT_COUNT_SQL,
   MOVE_STATEMENTS,
   OUTBOX_SQL,
+  SCANNED_SQL,
   type AttemptStatementName,
+  type CountStatementName,
   type OutboxStatementName,
 } from './outbox-sql.ts'
 import { OutboxSearch } from './outbox-search.ts'
@@ -83,10 +86,14 @@ class SqliteOutboxStore implements OutboxStore {
   readonly #statements: Record<OutboxStatementName, StatementSync>
   /** Null only for a read-only file from before the attempts table (schema 3). */
   readonly #attemptStatements: Record<AttemptStatementName, StatementSync> | null
-  /** Null only for a read-only file from before the terms table (schema 4): it cannot be searched. */
+  /** Null only for a read-only file from before the terms table (schema 5): it cannot be searched. */
   readonly #search: OutboxSearch | null
   readonly #termStatements: TermStatements | null
+  /** Counts kept by triggers (schema 4); a read-only file from before counts by scanning. */
+  readonly #countStatements: Record<CountStatementName, StatementSync>
   #closed = false
+  /** Inside together(): each write is a savepoint of the one transaction, committed once at the end. */
+  #together = false
 
   constructor(path: string, db: DatabaseSync, flagAfterMs: number, readOnly: boolean) {
     this.path = path
@@ -100,6 +107,7 @@ class SqliteOutboxStore implements OutboxStore {
       const searchable = !readOnly || hasTable(db, TERMS_TABLE)
       this.#search = searchable ? new OutboxSearch(db) : null
       this.#termStatements = searchable ? prepareAll(db, TERM_SQL) : null
+      this.#countStatements = prepareAll(db, readOnly && !hasTable(db, COUNTS_TABLE) ? SCANNED_SQL : KEPT_COUNT_SQL)
     } catch (error) {
       db.close()
       // The version said "current" but a table or index is missing or different: not a file we can trust.
@@ -172,12 +180,13 @@ class SqliteOutboxStore implements OutboxStore {
     const params: Params = { before, limit: limit + 1 }
     const { rows, total } = this.#read(() => {
       if (states === null) {
-        return { rows: this.#statements.pageAll.all(params), total: this.#count('countAll', {}) }
+        const total = Number(this.#countStatements.countKept.get()?.n ?? 0)
+        return { rows: this.#statements.pageAll.all(params), total }
       }
       // Each state's newest rows come from its own index range; merged here they are the filter's newest.
       const merged = states.flatMap((state) => this.#statements.pageState.all({ ...params, state }))
       merged.sort((a, b) => Number(b.seq) - Number(a.seq))
-      const count = states.reduce((sum, state) => sum + this.#count('countState', { state }), 0)
+      const count = states.reduce((sum, state) => sum + this.#countInState(state), 0)
       return { rows: merged, total: count }
     })
     const items = rows.slice(0, limit).map((row) => toOutboxItem(row, now, this.flagAfterMs))
@@ -203,7 +212,7 @@ class SqliteOutboxStore implements OutboxStore {
       overdue: 0,
     }
     this.#read(() => {
-      for (const row of this.#statements.countByState.all()) {
+      for (const row of this.#countStatements.countByState.all()) {
         const state = outboxStates.find((known) => known === row.state)
         if (state) counts[state] = Number(row.n)
       }
@@ -240,7 +249,21 @@ class SqliteOutboxStore implements OutboxStore {
   }
 
   markSending(id: string, now: number): StoredItem | undefined {
-    return this.#transition('markSending', { id }, now, () => this.#attempt('start').run({ id, now: storedTime(now) }))
+    return this.markSendingAll([id], now)[0]
+  }
+
+  markSendingAll(ids: readonly string[], now: number): StoredItem[] {
+    const at = storedTime(now)
+    // One commit for the items picked together: each is durably `sending` before its request starts.
+    const rows = this.#write(() =>
+      ids.flatMap((id) => {
+        const moved = this.#statements.markSending.get({ id, now: at })
+        if (!moved) return []
+        this.#attempt('start').run({ id, now: at })
+        return [moved]
+      }),
+    )
+    return rows.map((row) => toStoredItem(row, now, this.flagAfterMs))
   }
 
   markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined {
@@ -367,7 +390,7 @@ class SqliteOutboxStore implements OutboxStore {
         action === 'retarget' && !current
           ? 0
           : bulkStates(action, filter).reduce((sum, state) => {
-              const inState = this.#count('countState', { state })
+              const inState = this.#countInState(state)
               // Move to current organization leaves what is already for the current target.
               const here =
                 action === 'retarget' && current ? this.#count('countStateAt', { state, ...targetParams(current) }) : 0
@@ -399,7 +422,7 @@ class SqliteOutboxStore implements OutboxStore {
   pruneHistory(olderThan: number): number {
     if (this.readOnly) return 0
     const params = { cut: storedTime(olderThan) }
-    const removed = Number(this.#write(() => this.#statements.pruneHistory.run(params)).changes)
+    const removed = Number(this.#write(() => this.#countStatements.pruneHistory.run(params)).changes)
     if (removed > 0) this.#compact()
     return removed
   }
@@ -440,7 +463,7 @@ class SqliteOutboxStore implements OutboxStore {
 
   /** Inside a write: the item's search terms and duplicate keys, as its row now reads. */
   #index(row: ItemRow): void {
-    // A writable store always has the table (migration 4); only a read-only one can lack it, and it never writes.
+    // A writable store always has the table (migration 5); only a read-only one can lack it, and it never writes.
     if (!this.#termStatements) throw readOnlyOutbox(this.path)
     writeTerms(this.#termStatements, row)
   }
@@ -504,13 +527,30 @@ class SqliteOutboxStore implements OutboxStore {
     }
   }
 
+  #countInState(state: OutboxState): number {
+    return Number(this.#countStatements.countState.get({ state })?.n ?? 0)
+  }
+
   #count(name: OutboxStatementName, params: Params): number {
     return Number(this.#statements[name].get(params)?.n ?? 0)
+  }
+
+  together<T>(work: () => T): T {
+    if (this.#together) return work()
+    return this.#write(() => {
+      this.#together = true
+      try {
+        return work()
+      } finally {
+        this.#together = false
+      }
+    })
   }
 
   /** One transaction: BEGIN IMMEDIATE takes the write lock first, so it cannot fail half-way on a busy upgrade. */
   #write<T>(work: () => T): T {
     if (this.readOnly) throw readOnlyOutbox(this.path)
+    if (this.#together) return this.#savepoint(work)
     try {
       this.#statements.begin.run()
     } catch (error) {
@@ -522,6 +562,24 @@ class SqliteOutboxStore implements OutboxStore {
       return result
     } catch (error) {
       this.#rollback()
+      throw operationFailure(error, this.path)
+    }
+  }
+
+  /** A write inside together(): undone alone when it fails, so the others in the transaction still commit. */
+  #savepoint<T>(work: () => T): T {
+    this.#db.exec('SAVEPOINT outbox_write')
+    try {
+      const result = work()
+      this.#db.exec('RELEASE outbox_write')
+      return result
+    } catch (error) {
+      try {
+        this.#db.exec('ROLLBACK TO outbox_write')
+        this.#db.exec('RELEASE outbox_write')
+      } catch {
+        // SQLite had already rolled the whole transaction back; the outer write reports it.
+      }
       throw operationFailure(error, this.path)
     }
   }

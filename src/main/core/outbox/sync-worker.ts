@@ -9,6 +9,7 @@ import type { OutboxStore, StoredItem } from './outbox-store-types.ts'
 import { QueueState } from './queue-state.ts'
 import { recordDecision } from './record-decision.ts'
 import { buildSyncStatus } from './sync-status.ts'
+import { TurnBatch } from './turn-batch.ts'
 import {
   noKeyForServer,
   requestCredentials,
@@ -56,6 +57,14 @@ export interface SyncWorkerOptions {
   backoff?: BackoffOptions
 }
 
+interface Settled {
+  id: string
+  attempts: number
+  decision: SendDecision
+  version: number
+  written: () => void
+}
+
 interface InFlight {
   controller: AbortController
   done: Promise<void>
@@ -88,6 +97,14 @@ export class SyncWorker {
   /** Bumped when credentials change, so an old request's 401 cannot pause the new ones. */
   #credentialsVersion = 0
   #lastStatus = ''
+  /** Changed items and the status go out once per turn of the event loop, not once per item. */
+  readonly #batch = new TurnBatch((ids, status) => {
+    if (ids.length > 0) this.#options.onChange?.(ids)
+    if (status) this.#publishNow()
+  })
+  #settledKickPending = false
+  /** Outcomes that came back this turn, written together at its end. */
+  readonly #settled: Settled[] = []
 
   constructor(options: SyncWorkerOptions) {
     this.#options = options
@@ -147,8 +164,12 @@ export class SyncWorker {
     })
   }
 
-  /** Tells onStatus when the status changed (also after commands that change counts). */
+  /** Tells onStatus when the status changed (also after commands that change counts), once per turn. */
   publishStatus(): void {
+    this.#batch.statusChanged()
+  }
+
+  #publishNow(): void {
     try {
       const status = this.status()
       const text = JSON.stringify(status)
@@ -170,6 +191,15 @@ export class SyncWorker {
   }
 
   async #stop(): Promise<void> {
+    try {
+      await this.#stopSending()
+    } finally {
+      // While the store is still open: what changed last is told before the app closes it.
+      this.#batch.flush()
+    }
+  }
+
+  async #stopSending(): Promise<void> {
     this.#stopped = true
     this.#clearTimer()
     const settled = Promise.allSettled([...this.#inFlight.values()].map((flight) => flight.done))
@@ -198,7 +228,7 @@ export class SyncWorker {
     } finally {
       this.#pumping = false
     }
-    if (!this.#stopped) this.publishStatus()
+    if (!this.#stopped) this.#batch.statusChanged()
   }
 
   /** Starts sends until the slots are full or nothing more is due. */
@@ -220,17 +250,19 @@ export class SyncWorker {
     const started: string[] = []
     for (let free = this.#freeSlots(); free > 0; free = this.#freeSlots()) {
       const candidates = [...this.#takeForced(target, now, free), ...this.#store.due(target, now, free)]
-      const before = started.length
+      const picked = new Set<string>()
       for (const candidate of candidates) {
-        if (this.#freeSlots() === 0 || this.#inFlight.has(candidate.id)) continue
-        const sending = this.#store.markSending(candidate.id, this.#now())
-        if (!sending) continue
-        this.#start(sending, connection, version)
-        started.push(sending.id)
+        if (picked.size < free && !this.#inFlight.has(candidate.id)) picked.add(candidate.id)
       }
-      if (started.length === before) break
+      // The items picked together go to `sending` in one transaction, then each request starts.
+      const sending = picked.size === 0 ? [] : this.#store.markSendingAll([...picked], this.#now())
+      for (const item of sending) {
+        this.#start(item, connection, version)
+        started.push(item.id)
+      }
+      if (sending.length === 0) break
     }
-    if (started.length > 0) this.#options.onChange?.(started)
+    if (started.length > 0) this.#batch.changed(started)
   }
 
   #freeSlots(): number {
@@ -261,11 +293,11 @@ export class SyncWorker {
         // stop() gave up on this request and recorded it already.
         if (this.#inFlight.get(item.id)?.controller !== controller) return
         this.#inFlight.delete(item.id)
-        this.#record(item.id, item.attempts, decision, version)
+        return this.#recordAfterTurn(item.id, item.attempts, decision, version)
       })
       .finally(() => {
         if (this.#inFlight.get(item.id)?.controller === controller) this.#inFlight.delete(item.id)
-        this.kick('settled')
+        this.#kickAfterTurn()
       })
     this.#inFlight.set(item.id, { controller, done })
   }
@@ -306,7 +338,44 @@ export class SyncWorker {
       // The row stays `sending`; the next start-up turns it into `unconfirmed`, so nothing is lost.
       this.#logger.error('Could not record a send', { error: errorName(error) })
     }
-    this.#options.onChange?.([id])
+    this.#batch.changed([id])
+  }
+
+  /** Resolves once the outcome is written (stop() waits for that), with the others of this turn. */
+  #recordAfterTurn(id: string, attempts: number, decision: SendDecision, version: number): Promise<void> {
+    return new Promise((written) => {
+      if (this.#settled.push({ id, attempts, decision, version, written }) === 1) {
+        setImmediate(() => this.#recordSettled())
+      }
+    })
+  }
+
+  /**
+   * One transaction and one durable commit for every outcome that came back in this turn (a group
+   * commit: the busier the main thread, the more each commit carries); each is its own savepoint.
+   */
+  #recordSettled(): void {
+    const settled = this.#settled.splice(0)
+    try {
+      this.#store.together(() => {
+        for (const entry of settled) this.#record(entry.id, entry.attempts, entry.decision, entry.version)
+      })
+    } catch (error) {
+      // The rows stay `sending`; the next start-up turns them into `unconfirmed`, so nothing is lost.
+      this.#logger.error('Could not record a send', { error: errorName(error) })
+    } finally {
+      for (const entry of settled) entry.written()
+    }
+  }
+
+  /** Sends that settle in the same turn free their slots together, so one round refills them all. */
+  #kickAfterTurn(): void {
+    if (this.#settledKickPending) return
+    this.#settledKickPending = true
+    setImmediate(() => {
+      this.#settledKickPending = false
+      this.kick('settled')
+    })
   }
 
   /**
