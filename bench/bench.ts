@@ -13,10 +13,12 @@ import { benchFlush } from './flush-bench.ts'
 import { benchOutbox } from './outbox-bench.ts'
 import { report, row } from './report.ts'
 import { benchScroll } from './scroll-bench.ts'
+import { benchSearch } from './search-bench.ts'
 import { benchStartup } from './startup-bench.ts'
 
 const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
   outbox: benchOutbox,
+  search: benchSearch,
   'core-startup': benchCoreStartup,
   flush: benchFlush,
   startup: benchStartup,
@@ -26,7 +28,7 @@ const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
 
 const config = readConfig()
 // Every section but these serves the built renderer.
-const CORE_ONLY: readonly Section[] = ['outbox', 'core-startup', 'csv']
+const CORE_ONLY: readonly Section[] = ['outbox', 'search', 'core-startup', 'csv']
 if (config.ownBuild && config.sections.some((section) => !CORE_ONLY.includes(section)))
   buildIfStale(resolve(import.meta.dirname, '..'))
 

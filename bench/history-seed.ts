@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { OUTBOX_FILE_NAME } from '../src/main/core/app-core.ts'
+import { backfillTerms } from '../src/main/core/outbox/outbox-terms.ts'
 import { openOutboxStore } from '../src/main/core/outbox/sqlite-outbox-store.ts'
 import type { OutboxState } from '../src/shared/outbox.ts'
 import { createdContact, realisticContact } from './realistic-contacts.ts'
@@ -129,6 +130,10 @@ export function seedHistory(dataDir: string, size: number): void {
       }
       db.exec('COMMIT')
     }
+    // Rows written past the store have no search terms yet: the migration's backfill gives them theirs.
+    db.exec('BEGIN')
+    backfillTerms(db)
+    db.exec('COMMIT')
   } finally {
     db.close()
   }

@@ -12,6 +12,7 @@ import {
   importContactsResultSchema,
 } from './csv-import.ts'
 import { diagnosticsReportSchema } from './diagnostics.ts'
+import { duplicatesSchema, findDuplicatesInputSchema } from './duplicates.ts'
 import { saveDraftInputSchema, savedDraftSchema } from './draft.ts'
 import {
   bulkCountsInputSchema,
@@ -87,6 +88,8 @@ export const bridgeContract = {
   undoMarkAsSent: { input: itemIdInputSchema, output: outboxItemSchema },
   /** Asks the server whether the saved Base URL, organization and key work, creating nothing (connection-test.ts). */
   testConnection: { input: noInput, output: connectionTestSchema },
+  /** Earlier items of the current organization with the form's email or any of its numbers (possible duplicates). */
+  findDuplicates: { input: findDuplicatesInputSchema, output: duplicatesSchema },
   /** Import CSV's open step: Electron's dialog in main, which reads and parses the file; elsewhere "use the file input". */
   openCsvFile: { input: noInput, output: csvOpenSchema },
   /** A file the page's file input read (size checked here), parsed into a table. */

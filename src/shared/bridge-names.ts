@@ -29,6 +29,7 @@ export const commandNames = [
   'discardDraft',
   'undoMarkAsSent',
   'testConnection',
+  'findDuplicates',
   'openCsvFile',
   'parseCsvFile',
   'importContacts',

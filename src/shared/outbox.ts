@@ -214,11 +214,16 @@ export function matchesFilter(state: OutboxState, filter: OutboxFilter): boolean
   return OUTBOX_FILTER_STATES[filter].includes(state)
 }
 
+/** Longer than any name, email or number a person would search for. */
+export const SEARCH_QUERY_MAX = 200
+
 export const outboxPageRequestSchema = z.object({
   filter: z.enum(outboxFilters),
   /** The `seq` to continue below (newest first); omit for the first page. */
   before: z.number().int().nonnegative().optional(),
   limit: z.number().int().min(1).max(500),
+  /** Search words (name, email, phone in any format, description, server id); blank or absent: everything. */
+  query: z.string().max(SEARCH_QUERY_MAX).optional(),
 })
 export type OutboxPageRequest = z.infer<typeof outboxPageRequestSchema>
 
@@ -228,6 +233,8 @@ export const outboxPageSchema = z.object({
   nextBefore: z.number().int().nullable(),
   /** How many items match the filter in all. */
   total: z.number().int().nonnegative(),
+  /** A search that matches many items is not counted to the end: `total` is then how many are known so far. */
+  totalAtLeast: z.boolean().optional(),
 })
 export type OutboxPage = z.infer<typeof outboxPageSchema>
 

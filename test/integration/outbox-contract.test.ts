@@ -147,6 +147,8 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   'discardDraft',
   // It asks the server, and this test sends nothing; settings-connection.test.ts plays its answers.
   'testConnection',
+  // An index lookup with no state of its own; outbox-search.test.ts checks it on real files.
+  'findDuplicates',
   // Import CSV: files and a many-item transaction, tested on real files and SQLite in csv-import.test.ts.
   'openCsvFile',
   'parseCsvFile',

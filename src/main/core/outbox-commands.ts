@@ -19,6 +19,8 @@ import {
   type OutboxAction,
   type OutboxItem,
 } from '../../shared/outbox.ts'
+import type { DuplicateQuery, FindDuplicatesInput } from '../../shared/duplicates.ts'
+import { isCountryCode, normalizePhone } from '../../shared/phone.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
 import { OUTBOX_FULL_MESSAGE, outboxIsFull } from './outbox/outbox-capacity.ts'
 import type { BulkBatch, CurrentTarget, OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
@@ -43,6 +45,7 @@ export type OutboxCommandNames =
   | 'listOutboxAttempts'
   | 'countOutboxBulk'
   | 'applyOutboxBulk'
+  | 'findDuplicates'
 
 export interface OutboxCommandDependencies {
   store: OutboxStore
@@ -207,6 +210,15 @@ export function createOutboxCommands(
       }),
 
     applyOutboxBulk: (input) => guard('applyOutboxBulk', () => applyBulk(input)),
+
+    findDuplicates: (input) =>
+      guard('findDuplicates', async () => {
+        const here = await current()
+        // Without a connection there is no organization to compare with.
+        if (!here) return ok({ keys: [] })
+        const query = duplicateQueryOf(input)
+        return ok({ keys: store.findDuplicates(here.target, query, { excludeId: input.excludeId }) })
+      }),
   }
 }
 
@@ -214,6 +226,18 @@ export function createOutboxCommands(
 const LEADS_TO_QUEUED: readonly BulkAction[] = bulkActions.filter((action) =>
   ['queued', RESTORED].includes(OUTBOX_TRANSITIONS[action].to),
 )
+
+/** The form's email and numbers as keys: each row read in its country; what does not read as a number is no key. */
+function duplicateQueryOf(input: FindDuplicatesInput): DuplicateQuery {
+  const phones = input.phones.flatMap((row) => {
+    if (row.number.trim() === '') return []
+    const code = row.country ?? input.country
+    const read = normalizePhone(row.number, code && isCountryCode(code) ? code : undefined)
+    return read.ok ? [read.e164] : []
+  })
+  const email = input.email.trim()
+  return { emails: email ? [email] : [], phones }
+}
 
 type CheckedDraft = { ok: true; request: ContactRequest } | { ok: false; result: Result<never> }
 

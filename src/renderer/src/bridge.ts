@@ -42,6 +42,7 @@ export const bridge: BridgeApi = {
   discardDraft: () => api().discardDraft(),
   undoMarkAsSent: (input) => api().undoMarkAsSent(input),
   testConnection: () => api().testConnection(),
+  findDuplicates: (input) => api().findDuplicates(input),
   openCsvFile: () => api().openCsvFile(),
   parseCsvFile: (input) => api().parseCsvFile(input),
   importContacts: (input) => api().importContacts(input),

@@ -166,6 +166,7 @@ function fakeHandlers() {
     discardDraft: vi.fn(async (_input: unknown) => ok(noDraft)),
     undoMarkAsSent: vi.fn(async (_input: unknown) => ok(item)),
     testConnection: vi.fn(async (_input: unknown) => ok(connectionTest)),
+    findDuplicates: vi.fn(async (_input: unknown) => ok({ keys: [] })),
     openCsvFile: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
     parseCsvFile: vi.fn(async (_input: unknown) =>
       ok({ fileName: 'a.csv', encoding: 'utf-8' as const, delimiter: ',', headers: ['Name'], rows: [] }),

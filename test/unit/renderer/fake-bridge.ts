@@ -18,6 +18,8 @@ import {
 } from '../../../src/shared/contact.ts'
 import type { CsvFileInput, CsvOpen, CsvRowsExportInput, CsvTable } from '../../../src/shared/csv-import.ts'
 import { itemError, type ItemError } from '../../../src/shared/item-error.ts'
+import { emailKey, itemTerms, queryTokens } from '../../../src/shared/search-terms.ts'
+import { DUPLICATE_MATCHES_MAX, type Duplicates, type FindDuplicatesInput } from '../../../src/shared/duplicates.ts'
 import { queueReason, type QueueReason } from '../../../src/shared/queue-reason.ts'
 import {
   ATTEMPTS_SHOWN_MAX,
@@ -380,15 +382,66 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     const items: OutboxItem[] = []
     let total = 0
     let more = false
+    const tokens = queryTokens(request.query ?? '')
     for (let i = order.length - 1; i >= 0; i--) {
       const item = order[i]!
       if (!matchesFilter(item.state, request.filter)) continue
+      if (tokens.length > 0) {
+        const terms = termsOf(item)
+        if (!tokens.every((token) => terms.some((term) => term.startsWith(token)))) continue
+      }
       total += 1
       if (request.before !== undefined && item.seq >= request.before) continue
       if (items.length < request.limit) items.push(view_(item))
       else more = true
     }
     return { items, nextBefore: more ? (items.at(-1)?.seq ?? null) : null, total }
+  }
+
+  /** What main's terms table holds for an item (the same rules, search-terms.ts), computed on the spot. */
+  function termsOf(item: Stored): string[] {
+    const checked = validateContactDraft(item.draft)
+    const request = checked.ok ? checked.request : undefined
+    return itemTerms({
+      fullName: request?.full_name ?? item.draft.fullName,
+      email: request ? request.email : item.draft.email,
+      description: request ? request.description : item.draft.description,
+      phones: (request?.contact_phones_attributes ?? []).map((phone) => phone.number),
+      serverId: item.contact?.id ?? null,
+    })
+  }
+
+  function duplicates(input: FindDuplicatesInput): Duplicates {
+    if (view.profile.organizationId === null) return { keys: [] }
+    const here = target()
+    const candidates = [...order]
+      .reverse()
+      .filter((item) => item.state !== 'discarded' && item.id !== input.excludeId && sameTarget(item.target, here))
+    const asked = validateContactDraft({
+      fullName: 'x',
+      description: '',
+      phones: input.phones,
+      email: '',
+      ...(input.country ? { country: input.country } : {}),
+    })
+    const email = input.email.trim().toLowerCase()
+    const phones = asked.ok ? (asked.request.contact_phones_attributes ?? []).map((phone) => phone.number) : []
+    const keys: Duplicates['keys'] = []
+    const ask = (kind: 'email' | 'phone', value: string, key: string) => {
+      const matches = candidates
+        .filter((item) => termsOf(item).includes(key))
+        .slice(0, DUPLICATE_MATCHES_MAX)
+        .map((item) => ({
+          id: item.id,
+          state: item.state,
+          fullName: item.draft.fullName.trim(),
+          serverId: item.contact?.id ?? null,
+        }))
+      keys.push({ kind, value, matches })
+    }
+    if (email) ask('email', email, emailKey(email))
+    for (const phone of new Set(phones)) ask('phone', phone, phone)
+    return { keys }
   }
 
   /** Parses the input with the contract (as main's adapter does) after cloning it (as IPC does). */
@@ -537,6 +590,10 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       value: bulkCounts(filter),
     })),
     applyOutboxBulk: command('applyOutboxBulk', bulk),
+    findDuplicates: command('findDuplicates', (input: FindDuplicatesInput): Result<Duplicates> => ({
+      ok: true,
+      value: duplicates(input),
+    })),
     getDraft: command('getDraft', (): Result<SavedDraft> => ({ ok: true, value: clone(kept) })),
     saveDraft: command(
       'saveDraft',

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
+import { backfillTerms } from './outbox-terms.ts'
 
 /**
  * The outbox schema as an ordered list of steps. Step N brings a file from `user_version` N-1 to N in
@@ -9,10 +10,16 @@ import type { DatabaseSync } from 'node:sqlite'
 export interface Migration {
   version: number
   sql: string
+  /**
+   * Fills what the SQL made from the rows already there, in the same transaction. Only for derived data
+   * (search terms): it follows the app's current rules, which is what a file being brought up to date needs.
+   */
+  backfill?: (db: DatabaseSync) => void
 }
 
 export const OUTBOX_TABLE = 'outbox_items'
 export const ATTEMPTS_TABLE = 'outbox_attempts'
+export const TERMS_TABLE = 'outbox_terms'
 export const COUNTS_TABLE = 'outbox_counts'
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -104,6 +111,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_items_by_update ON outbox_items (state, updated_at);
     `,
   },
+  {
+    version: 5,
+    // What an item is found by (search words, matched by prefix, and duplicate keys: an email, an E.164
+    // number), written in the transaction that writes the item; see search-terms.ts. By seq, so a
+    // search walks items newest first; the (seq) index serves edits, pruning (ON DELETE CASCADE) and
+    // "does this item have a term starting with …".
+    sql: `
+      CREATE TABLE outbox_terms (
+        term TEXT NOT NULL,
+        seq INTEGER NOT NULL REFERENCES outbox_items (seq) ON DELETE CASCADE,
+        PRIMARY KEY (term, seq)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX outbox_terms_by_item ON outbox_terms (seq, term);
+    `,
+    backfill: backfillTerms,
+  },
 ]
 
 /** The newest schema this build knows; a file above it is from a newer app and is refused. */
@@ -122,6 +145,7 @@ export function applyMigrations(db: DatabaseSync): void {
     try {
       if (readSchemaVersion(db) < migration.version) {
         db.exec(migration.sql)
+        migration.backfill?.(db)
         // Inside the transaction: the version moves with the schema or not at all.
         db.exec(`PRAGMA user_version = ${Math.trunc(migration.version)}`)
       }

@@ -1,4 +1,5 @@
 import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
+import type { DuplicateKey, DuplicateQuery } from '../../../shared/duplicates.ts'
 import type { ItemError } from '../../../shared/item-error.ts'
 import type {
   BulkAction,
@@ -66,6 +67,12 @@ export interface OutboxStore {
   enqueueMany(items: readonly NewOutboxItem[], now: number): StoredItem[]
   get(id: string, now: number): StoredItem | undefined
   page(request: OutboxPageRequest, now: number): OutboxPage
+  /**
+   * Earlier items for this target (outbox and sent history, not discarded) with each email (compared
+   * without case) or E.164 number: one entry per distinct key asked, its matches newest first (at most
+   * DUPLICATE_MATCHES_MAX). `excludeId`: the item being edited. Index lookups only.
+   */
+  findDuplicates(target: OutboxTarget, query: DuplicateQuery, options?: { excludeId?: string }): DuplicateKey[]
   counts(now: number): OutboxCounts
   /** Queued items for this target whose next attempt is due, oldest first. */
   due(target: OutboxTarget, now: number, limit: number): StoredItem[]

@@ -17,7 +17,8 @@ import {
   type OutboxState,
   type OutboxTarget,
 } from '../../../shared/outbox.ts'
-import { ATTEMPTS_TABLE, COUNTS_TABLE } from './migrations.ts'
+import type { DuplicateKey, DuplicateQuery } from '../../../shared/duplicates.ts'
+import { ATTEMPTS_TABLE, COUNTS_TABLE, TERMS_TABLE } from './migrations.ts'
 import { hasTable, openOutboxDatabase, openReadOnlyOutboxDatabase } from './open-outbox-database.ts'
 import { operationFailure, outboxUnavailable, readOnlyOutbox, sqliteCodeOf } from './outbox-errors.ts'
 import type { Row } from './outbox-rows.ts'
@@ -40,6 +41,9 @@ import {
   type CountStatementName,
   type OutboxStatementName,
 } from './outbox-sql.ts'
+import { OutboxSearch } from './outbox-search.ts'
+import { TERM_SQL, writeTerms, type ItemRow, type TermStatements } from './outbox-terms.ts'
+import { queryTokens } from '../../../shared/search-terms.ts'
 import type {
   BulkBatch,
   CurrentTarget,
@@ -82,6 +86,9 @@ class SqliteOutboxStore implements OutboxStore {
   readonly #statements: Record<OutboxStatementName, StatementSync>
   /** Null only for a read-only file from before the attempts table (schema 3). */
   readonly #attemptStatements: Record<AttemptStatementName, StatementSync> | null
+  /** Null only for a read-only file from before the terms table (schema 5): it cannot be searched. */
+  readonly #search: OutboxSearch | null
+  readonly #termStatements: TermStatements | null
   /** Counts kept by triggers (schema 4); a read-only file from before counts by scanning. */
   readonly #countStatements: Record<CountStatementName, StatementSync>
   #closed = false
@@ -97,6 +104,9 @@ class SqliteOutboxStore implements OutboxStore {
       // Prepared once and reused; preparing also proves at open that the schema is what we expect.
       this.#statements = prepareAll(db, OUTBOX_SQL)
       this.#attemptStatements = readOnly && !hasTable(db, ATTEMPTS_TABLE) ? null : prepareAll(db, ATTEMPT_SQL)
+      const searchable = !readOnly || hasTable(db, TERMS_TABLE)
+      this.#search = searchable ? new OutboxSearch(db) : null
+      this.#termStatements = searchable ? prepareAll(db, TERM_SQL) : null
       this.#countStatements = prepareAll(db, readOnly && !hasTable(db, COUNTS_TABLE) ? SCANNED_SQL : KEPT_COUNT_SQL)
     } catch (error) {
       db.close()
@@ -130,7 +140,9 @@ class SqliteOutboxStore implements OutboxStore {
       request: JSON.stringify(item.request),
       now: at,
     }
+    // The INSERT and its terms, in the caller's transaction; the item returned is built from what was written.
     const result = this.#statements.insert.run(params)
+    this.#index({ seq: Number(result.lastInsertRowid), request_json: params.request, draft_json: params.draft })
     const time = isoTime(at)
     return {
       id,
@@ -161,6 +173,8 @@ class SqliteOutboxStore implements OutboxStore {
   page(request: OutboxPageRequest, now: number): OutboxPage {
     const limit = Math.min(Math.max(Math.trunc(request.limit), 1), PAGE_LIMIT_MAX)
     const before = request.before ?? Number.MAX_SAFE_INTEGER
+    const tokens = queryTokens(request.query ?? '')
+    if (tokens.length > 0) return this.#searchPage({ filter: request.filter, tokens, before, limit }, now)
     const states = request.filter === 'all' ? null : OUTBOX_FILTER_STATES[request.filter]
     // One more row than asked tells whether another page follows, so the last page never comes back empty.
     const params: Params = { before, limit: limit + 1 }
@@ -178,6 +192,13 @@ class SqliteOutboxStore implements OutboxStore {
     const items = rows.slice(0, limit).map((row) => toOutboxItem(row, now, this.flagAfterMs))
     const last = items.at(-1)
     return { items, nextBefore: rows.length > limit && last ? last.seq : null, total }
+  }
+
+  findDuplicates(target: OutboxTarget, query: DuplicateQuery, options: { excludeId?: string } = {}): DuplicateKey[] {
+    const search = this.#search
+    // A damaged file from before the terms table: nothing can be looked up in it.
+    if (!search) return []
+    return this.#read(() => search.findDuplicates(target, query, options.excludeId))
   }
 
   counts(now: number): OutboxCounts {
@@ -246,12 +267,12 @@ class SqliteOutboxStore implements OutboxStore {
   }
 
   markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined {
-    return this.#transition(
-      'markSent',
-      { id, contact: JSON.stringify(contact) },
-      now,
-      this.#endAttempt(id, 'sent', null, now),
-    )
+    const endAttempt = this.#endAttempt(id, 'sent', null, now)
+    // The server's id is searchable from now on.
+    return this.#transition('markSent', { id, contact: JSON.stringify(contact) }, now, (row) => {
+      endAttempt()
+      this.#index(row)
+    })
   }
 
   requeue(
@@ -300,7 +321,7 @@ class SqliteOutboxStore implements OutboxStore {
       request: JSON.stringify(change.request),
       ...targetParams(change.target),
     }
-    return this.#transition('updateDraft', params, now)
+    return this.#transition('updateDraft', params, now, (row) => this.#index(row))
   }
 
   sendAgain(id: string, now: number): StoredItem | undefined {
@@ -425,14 +446,41 @@ class SqliteOutboxStore implements OutboxStore {
     this.#db.close()
   }
 
-  /** One guarded UPDATE and, when it moved the item, `then` (its attempt record) in the same transaction. */
-  #transition(name: OutboxStatementName, params: Params, now: number, then?: () => void): StoredItem | undefined {
+  /** One guarded UPDATE and, when it moved the item, `then` (its attempt record, its terms) in the same transaction. */
+  #transition(
+    name: OutboxStatementName,
+    params: Params,
+    now: number,
+    then?: (moved: Row) => void,
+  ): StoredItem | undefined {
     const row = this.#write(() => {
       const moved = this.#statements[name].get({ ...params, now: storedTime(now) })
-      if (moved && then) then()
+      if (moved && then) then(moved)
       return moved
     })
     return row && toStoredItem(row, now, this.flagAfterMs)
+  }
+
+  /** Inside a write: the item's search terms and duplicate keys, as its row now reads. */
+  #index(row: ItemRow): void {
+    // A writable store always has the table (migration 5); only a read-only one can lack it, and it never writes.
+    if (!this.#termStatements) throw readOnlyOutbox(this.path)
+    writeTerms(this.#termStatements, row)
+  }
+
+  #searchPage(request: Parameters<OutboxSearch['page']>[0], now: number): OutboxPage {
+    const search = this.#search
+    // A damaged file from before the terms table: it can be read and exported, not searched.
+    if (!search) return { items: [], nextBefore: null, total: 0, totalAtLeast: true }
+    const { rows, total, totalAtLeast } = this.#read(() => search.page(request))
+    const items = rows.slice(0, request.limit).map((row) => toOutboxItem(row, now, this.flagAfterMs))
+    const last = items.at(-1)
+    return {
+      items,
+      nextBefore: rows.length > request.limit && last ? last.seq : null,
+      total,
+      ...(totalAtLeast ? { totalAtLeast } : {}),
+    }
   }
 
   #endAttempt(id: string, outcome: AttemptOutcome, error: string | null, now: number): () => void {

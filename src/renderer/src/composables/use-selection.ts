@@ -47,7 +47,13 @@ export function useSelection() {
     anchor = null
   }
 
-  return { ids, all, active, has, toggle, selectAll, clear }
+  /** Exactly these rows (a search's matches: "all in the filter" would take more than the user sees). */
+  function selectOnly(only: readonly string[]): void {
+    all.value = false
+    ids.value = new Set(only)
+  }
+
+  return { ids, all, active, has, toggle, selectAll, selectOnly, clear }
 }
 
 export type Selection = ReturnType<typeof useSelection>

@@ -6,6 +6,8 @@ import type { FormDraft } from '../../../shared/draft.ts'
 import type { OutboxItem } from '../../../shared/outbox.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import { useBridgeEvents } from '../composables/use-bridge-events.ts'
+import { useDuplicateCheck } from '../composables/use-duplicate-check.ts'
+import type { PossibleDuplicate } from '../duplicate-words.ts'
 import { useEditStash, type StashSnapshot } from '../composables/use-edit-stash.ts'
 import { useFollowedItem } from '../composables/use-followed-item.ts'
 import { useFormDraft, type DraftSnapshot } from '../composables/use-form-draft.ts'
@@ -76,6 +78,14 @@ export const useContactFormStore = defineStore('contactForm', () => {
     description: description.value,
     phones: rows.draftPhones.value,
   }))
+
+  /** While typing: earlier contacts with this email or a number. On save: what was found then, shown with the saved line. */
+  const duplicates = useDuplicateCheck(() => ({
+    email: email.value,
+    phones: rows.draftPhones.value,
+    ...(editing.item.value ? { excludeId: editing.item.value.id } : {}),
+  }))
+  const savedDuplicates = ref<PossibleDuplicate[]>([])
 
   const hasUnsavedEdits = computed(
     () => editing.item.value !== null && JSON.stringify(draft.value) !== editBaseline.value,
@@ -189,6 +199,7 @@ export const useContactFormStore = defineStore('contactForm', () => {
 
   function dismissSaved(): void {
     saved.follow(null)
+    savedDuplicates.value = []
   }
 
   function clearForm(): void {
@@ -274,6 +285,8 @@ export const useContactFormStore = defineStore('contactForm', () => {
     try {
       // Main clears the draft once the contact is saved: no older write of it may arrive after that.
       await drafts.flush()
+      // Asked again as saved (the last keystrokes may not have been asked about); it warns, it never stops the save.
+      const atSave = await duplicates.checkNow()
       const result = await callBridge(() =>
         editingItem ? bridge.updateOutboxItem({ id: editingItem.id, draft: payload }) : bridge.saveContact(payload),
       )
@@ -290,6 +303,7 @@ export const useContactFormStore = defineStore('contactForm', () => {
       if (editingItem) endEdit()
       else clearForm()
       saved.follow(result.value)
+      savedDuplicates.value = atSave
       return 'saved'
     } finally {
       submitting.value = false
@@ -309,6 +323,8 @@ export const useContactFormStore = defineStore('contactForm', () => {
     failure,
     submitting,
     saved: saved.item,
+    duplicates: duplicates.found,
+    savedDuplicates,
     editing: editing.item,
     draft,
     phonePreviews,

@@ -31,6 +31,9 @@ export const PAGE_SIZE = 100
 export const PREFETCH_ROWS = 3 * PAGE_SIZE
 const zeroCounts = (): BulkCounts => Object.fromEntries(bulkActions.map((action) => [action, 0])) as BulkCounts
 
+/** Searching starts this long after the last keystroke, so a word typed quickly asks main once. */
+export const SEARCH_DEBOUNCE_MS = 200
+
 /**
  * The Outbox list: one filter at a time, newest first, loaded a page at a time (keyset on `seq`)
  * as the user scrolls, so 100,000 items never cross the bridge at once.
@@ -41,6 +44,13 @@ const zeroCounts = (): BulkCounts => Object.fromEntries(bulkActions.map((action)
  */
 export const useOutboxStore = defineStore('outbox', () => {
   const filter = ref<OutboxFilter>('to_send')
+  /** The search box as typed; `searched` is what the list shows results for (set after the debounce). */
+  const query = ref('')
+  const searched = ref('')
+  const searching = computed(() => searched.value.trim() !== '')
+  /** True when main did not count a common search to the end: `total` is then a lower bound. */
+  const totalAtLeast = ref(false)
+  let searchTimer: ReturnType<typeof setTimeout> | null = null
   const list = useNewestFirst<OutboxItem>()
   const nextBefore = ref<number | null>(null)
   const loaded = ref(false)
@@ -100,7 +110,8 @@ export const useOutboxStore = defineStore('outbox', () => {
     list.placeAll(items, (item, last) => {
       // Below the last loaded row, an item arrives with its page instead.
       const inLoadedPart = nextBefore.value === null || !last || item.seq > last.seq
-      return loaded.value && matchesFilter(item.state, filter.value) && inLoadedPart
+      // While searching, only main knows what matches: rows already shown are kept current, none added.
+      return loaded.value && !searching.value && matchesFilter(item.state, filter.value) && inLoadedPart
     })
   }
 
@@ -111,10 +122,11 @@ export const useOutboxStore = defineStore('outbox', () => {
     loading.value = true
     loadError.value = null
     try {
-      const request =
-        before === undefined
-          ? { filter: filter.value, limit: PAGE_SIZE }
-          : { filter: filter.value, limit: PREFETCH_ROWS, before }
+      const request = {
+        filter: filter.value,
+        ...(before === undefined ? { limit: PAGE_SIZE } : { limit: PREFETCH_ROWS, before }),
+        ...(searching.value ? { query: searched.value } : {}),
+      }
       const result = await callBridge(() => bridge.listOutbox(request))
       if (ticket !== generation) return
       if (!result.ok) {
@@ -123,6 +135,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       }
       const page = result.value
       list.addPage(page.items, page.total, reset)
+      totalAtLeast.value = page.totalAtLeast === true
       nextBefore.value = page.nextBefore
       loaded.value = true
     } finally {
@@ -144,6 +157,40 @@ export const useOutboxStore = defineStore('outbox', () => {
   function setFilter(next: OutboxFilter): Promise<void> {
     if (next === filter.value && loaded.value) return Promise.resolve()
     filter.value = next
+    return startOver()
+  }
+
+  /** The search box changed: the list follows once typing pauses. */
+  function setQuery(text: string): void {
+    query.value = text
+    if (searchTimer !== null) clearTimeout(searchTimer)
+    searchTimer = setTimeout(() => {
+      searchTimer = null
+      void searchNow()
+    }, SEARCH_DEBOUNCE_MS)
+  }
+
+  /** Shows the results for what is in the search box now (Enter, or the debounce ending). */
+  function searchNow(): Promise<void> {
+    if (searchTimer !== null) clearTimeout(searchTimer)
+    searchTimer = null
+    if (query.value.trim() === searched.value.trim() && loaded.value) return Promise.resolve()
+    searched.value = query.value
+    // The rows shown stay until the results arrive, so the list does not flash while the user types.
+    selection.clear()
+    filterCounts.value = null
+    scrollTop.value = 0
+    return reload()
+  }
+
+  /** Empties the search box: everything in the filter again. */
+  function clearSearch(): Promise<void> {
+    query.value = ''
+    return searchNow()
+  }
+
+  /** From the top of a new list (another filter or search). */
+  function startOver(): Promise<void> {
     selection.clear()
     filterCounts.value = null
     list.clear()
@@ -161,6 +208,8 @@ export const useOutboxStore = defineStore('outbox', () => {
   function stop(): void {
     events.stop()
     changes.cancel()
+    if (searchTimer !== null) clearTimeout(searchTimer)
+    searchTimer = null
   }
 
   /** Loads the list the first time it is shown; after that, main's events keep it current. */
@@ -204,8 +253,19 @@ export const useOutboxStore = defineStore('outbox', () => {
     opened.value = null
   }
 
+  /** Opens an item in the detail pane by id (a possible duplicate's link); false when main no longer has it. */
+  async function openById(id: string): Promise<boolean> {
+    const result = await callBridge(() => bridge.getOutboxItem({ id }))
+    if (result.ok) opened.value = result.value
+    return result.ok
+  }
+
   /** Checks every item of the filter, loaded or not, and asks main how many each action would move. */
   async function selectAll(): Promise<void> {
+    if (searching.value) {
+      selection.selectOnly(list.items.value.map((item) => item.id))
+      return
+    }
     selection.selectAll()
     await refreshFilterCounts()
   }
@@ -228,6 +288,13 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   return {
     filter,
+    query,
+    searched,
+    searching,
+    totalAtLeast,
+    setQuery,
+    searchNow,
+    clearSearch,
     items: list.items,
     total: list.total,
     nextBefore,
@@ -245,6 +312,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     appliesTo,
     opened,
     open,
+    openById,
     close,
     selectAll,
     refreshFilterCounts,

@@ -1,0 +1,71 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { E164_PATTERN } from '../../../shared/e164.ts'
+import { isRecord, parseJson } from '../../../shared/json.ts'
+import { itemTerms, type TermSource } from '../../../shared/search-terms.ts'
+
+/** Writing an item's terms (schema 5): always inside the transaction that writes the item. */
+export const TERM_SQL = {
+  clearTerms: 'DELETE FROM outbox_terms WHERE seq = :seq',
+  insertTerm: 'INSERT OR IGNORE INTO outbox_terms (term, seq) VALUES (:term, :seq)',
+} as const
+
+export type TermStatements = Record<keyof typeof TERM_SQL, StatementSync>
+
+/** The columns terms come from (seq, request_json, draft_json, contact_json), as read or as just written. */
+export type ItemRow = Readonly<Record<string, unknown>>
+
+/** Replaces the item's terms with those of its row as it is now (its wire body, or its draft, and the server's contact). */
+export function writeTerms(statements: TermStatements, row: ItemRow): void {
+  const seq = Number(row.seq)
+  statements.clearTerms.run({ seq })
+  for (const term of itemTerms(termSourceOf(row))) statements.insertTerm.run({ term, seq })
+}
+
+/** Migration 5: the terms of every item already in the file. */
+export function backfillTerms(db: DatabaseSync): void {
+  const statements: TermStatements = {
+    clearTerms: db.prepare(TERM_SQL.clearTerms),
+    insertTerm: db.prepare(TERM_SQL.insertTerm),
+  }
+  const rows = db.prepare('SELECT seq, request_json, draft_json, contact_json FROM outbox_items ORDER BY seq')
+  for (const row of rows.iterate()) writeTerms(statements, row)
+}
+
+/**
+ * What a row is found by. The wire body is what was (or will be) sent, already trimmed and in E.164;
+ * a row whose body does not read falls back to the draft's text. Hand-written reading rather than the
+ * schemas: it runs for every row of a large file in the migration, and a bad row must not stop it.
+ */
+function termSourceOf(row: ItemRow): TermSource {
+  const request = jsonRecord(row.request_json)
+  const draft = jsonRecord(row.draft_json)
+  const contact = jsonRecord(row.contact_json)
+  const fromRequest = typeof request.full_name === 'string' && request.full_name.trim() !== ''
+  const phones = new Set<string>([
+    ...numbersOf(request.contact_phones_attributes),
+    ...numbersOf(contact.contact_phones),
+  ])
+  return {
+    fullName: textOf(fromRequest ? request.full_name : draft.fullName),
+    email: textOf(fromRequest ? request.email : draft.email),
+    description: textOf(fromRequest ? request.description : draft.description),
+    phones: [...phones],
+    serverId: typeof contact.id === 'number' && Number.isSafeInteger(contact.id) ? contact.id : null,
+  }
+}
+
+function jsonRecord(value: unknown): Record<string, unknown> {
+  const json = typeof value === 'string' ? parseJson(value) : undefined
+  return isRecord(json) ? json : {}
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
+function numbersOf(value: unknown): string[] {
+  if (!Array.isArray(value)) return []
+  return value
+    .map((phone: unknown) => (isRecord(phone) ? phone.number : undefined))
+    .filter((number): number is string => typeof number === 'string' && E164_PATTERN.test(number))
+}
