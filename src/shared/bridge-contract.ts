@@ -21,6 +21,7 @@ import {
   syncStatusSchema,
   updateItemInputSchema,
 } from './outbox.ts'
+import { manageProfileInputSchema, switchProfileInputSchema } from './profiles.ts'
 import { connectionTestSchema, settingsInputSchema, settingsViewSchema } from './settings.ts'
 
 export * from './bridge-names.ts'
@@ -75,6 +76,10 @@ export const bridgeContract = {
   undoMarkAsSent: { input: itemIdInputSchema, output: outboxItemSchema },
   /** Asks the server whether the saved Base URL, organization and key work, creating nothing (connection-test.ts). */
   testConnection: { input: noInput, output: connectionTestSchema },
+  /** Makes another connection profile the active one: new contacts go to it, Settings edit it. */
+  switchProfile: { input: switchProfileInputSchema, output: settingsViewSchema },
+  /** Create, duplicate (without the key), rename or delete a profile (refused while its contacts wait, unless moved). */
+  manageProfile: { input: manageProfileInputSchema, output: settingsViewSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {

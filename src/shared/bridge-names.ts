@@ -28,6 +28,8 @@ export const commandNames = [
   'discardDraft',
   'undoMarkAsSent',
   'testConnection',
+  'switchProfile',
+  'manageProfile',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

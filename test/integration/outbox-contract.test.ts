@@ -146,6 +146,9 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   'discardDraft',
   // It asks the server, and this test sends nothing; settings-connection.test.ts plays its answers.
   'testConnection',
+  // The profile list: profile-commands.test.ts plays them on real files and a real outbox.
+  'switchProfile',
+  'manageProfile',
 ]
 
 type Step =

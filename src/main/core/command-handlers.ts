@@ -9,6 +9,9 @@ import type { DraftStore } from './draft-store.ts'
 import { createExportCommands } from './export-commands.ts'
 import { errorName, type Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
+import { createProfileCommands } from './profile-commands.ts'
+import type { SecretStore } from './secret-store.ts'
+import type { SettingsStore } from './settings-store.ts'
 import { outboxStorageWords } from './outbox/outbox-errors.ts'
 import type { RetentionWindows } from './retention.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
@@ -16,6 +19,9 @@ import { SettingsFileError } from './settings-store.ts'
 
 export interface CommandDependencies {
   credentials: Credentials
+  /** The profile list (settings.json) and the keychain, for the profile commands. */
+  settings: SettingsStore
+  secrets: SecretStore
   store: OutboxCommandDependencies['store']
   worker: OutboxCommandDependencies['worker']
   /** The form's unsaved draft (draft.json). */
@@ -99,6 +105,20 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
         return result
       }),
 
+    ...createProfileCommands(
+      {
+        settings: deps.settings,
+        secrets: deps.secrets,
+        credentials: deps.credentials,
+        store: deps.store,
+        now,
+        changed: (view, moved) => {
+          if (moved.length > 0) deps.emit('outboxChanged', { ids: moved })
+          settingsChanged(view)
+        },
+      },
+      guard,
+    ),
     ...outbox,
     ...createExportCommands({ store: deps.store, now }, guard),
     saveContact: async (draft) => draftSettled(await outbox.saveContact(draft), () => deps.drafts.contactSaved()),

@@ -41,6 +41,8 @@ export const bridge: BridgeApi = {
   discardDraft: () => api().discardDraft(),
   undoMarkAsSent: (input) => api().undoMarkAsSent(input),
   testConnection: () => api().testConnection(),
+  switchProfile: (input) => api().switchProfile(input),
+  manageProfile: (input) => api().manageProfile(input),
   on: (event, listener) => api().on(event, listener),
 }
 
