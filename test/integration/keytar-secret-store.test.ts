@@ -103,7 +103,7 @@ describe.skipIf(!privateKeyring)('the real OS keychain (private D-Bus session)',
         expect(
           await core.handlers.saveSettings({ ...profile, baseUrl: 'https://collector.example.net' }),
         ).toMatchObject({ ok: false, error: { fields: { apiKey: [KEY_FOR_THIS_SERVER] } } })
-        expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).profiles[0].connection).toEqual(profile)
+        expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).profile).toEqual(profile)
         await core.handlers.removeApiKey(undefined)
       } finally {
         await core.close()

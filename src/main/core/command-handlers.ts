@@ -44,11 +44,17 @@ export interface CommandDependencies {
 export function createCommandHandlers(deps: CommandDependencies): CommandHandlers {
   const now = deps.now ?? Date.now
   const guard = <T>(name: string, run: () => Promise<Result<T>>) => guarded(name, deps.logger, run)
-  // New settings may be the fix a paused or unconfigured queue was waiting for.
+  // New settings may be the fix a paused or unconfigured queue was waiting for: that profile's queue tries again.
   const settingsChanged = (view: EventPayload<'settingsChanged'>): void => {
     deps.health.reset()
     deps.emit('settingsChanged', view)
-    deps.worker.kick('credentials')
+    deps.worker.kick('credentials', view.activeProfileId)
+  }
+  // Another profile active, or the list changed: no key changed, so no refusal is forgotten.
+  const profilesChanged = (view: EventPayload<'settingsChanged'>): void => {
+    deps.health.reset()
+    deps.emit('settingsChanged', view)
+    deps.worker.kick('profiles')
   }
   // Saved windows apply at once: overdue flags follow the new window, and a shorter history is
   // pruned now rather than at the next start.
@@ -100,7 +106,9 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
         })
         const accepted = result.ok && (result.value.verdict === 'working' || result.value.verdict === 'created')
         // A queue paused by a refusal resumes once the server accepts the same settings again.
-        if (accepted && deps.worker.status().state === 'paused_auth') deps.worker.kick('credentials')
+        if (accepted && deps.worker.status().state === 'paused_auth') {
+          deps.worker.kick('credentials', await deps.credentials.activeProfileId())
+        }
         else deps.worker.publishStatus()
         return result
       }),
@@ -114,7 +122,7 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
         now,
         changed: (view, moved) => {
           if (moved.length > 0) deps.emit('outboxChanged', { ids: moved })
-          settingsChanged(view)
+          profilesChanged(view)
         },
       },
       guard,

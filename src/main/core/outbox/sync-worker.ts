@@ -32,7 +32,15 @@ const MIN_TIMER_MS = 100
 /** When a round fails (the disk, say), try again after this long. */
 const ERROR_RETRY_MS = 30_000
 
-export type KickReason = 'startup' | 'enqueue' | 'online' | 'credentials' | 'send_now' | 'timer' | 'settled'
+export type KickReason =
+  | 'startup'
+  | 'enqueue'
+  | 'online'
+  | 'credentials'
+  | 'profiles'
+  | 'send_now'
+  | 'timer'
+  | 'settled'
 
 export interface SyncWorkerOptions {
   store: OutboxStore
@@ -102,12 +110,16 @@ export class SyncWorker {
     this.kick('startup')
   }
 
-  /** Something happened that may make items sendable. Returns at once; the work runs in the background. */
-  kick(reason: KickReason): void {
+  /**
+   * Something happened that may make items sendable. Returns at once; the work runs in the background.
+   * `credentials` with a profile id: only that profile's settings changed, so only its refusal is forgotten.
+   */
+  kick(reason: KickReason, profileId?: string): void {
     if (this.#stopped) return
     if (reason === 'credentials') {
       this.#credentialsVersion += 1
       for (const lane of this.#lanes.all()) {
+        if (profileId !== undefined && lane.profileId !== profileId) continue
         lane.connection = undefined
         lane.queue.credentialsChanged()
       }
@@ -142,18 +154,21 @@ export class SyncWorker {
   status(): SyncStatus {
     const now = this.#now()
     const active = this.#lanes.active
-    const target = Lanes.targetOf(active)
-    const counts = this.#store.counts(now)
-    let sendable = 0
+    const target = active.connection && targetOf(active.connection.profile)
+    let held = target ? this.#store.heldForOtherTargets(target) : 0
     let otherProfilesStopped = 0
     for (const lane of this.#lanes.all()) {
+      if (lane === active) continue
+      if (this.#stoppedWithWork(lane, now)) otherProfilesStopped += 1
+      // Another profile's items for its own organization are not held: its lane sends them.
       const laneTarget = Lanes.targetOf(lane)
-      if (laneTarget) sendable += this.#store.queuedForProfile({ target: laneTarget, profileId: lane.profileId })
-      if (lane !== active && this.#stoppedWithWork(lane, now)) otherProfilesStopped += 1
+      if (target && laneTarget && !sameTarget(laneTarget, target)) {
+        held -= this.#store.queuedForProfile({ target: laneTarget, profileId: lane.profileId })
+      }
     }
     return buildSyncStatus(active.queue.condition(now), {
-      counts,
-      held: Math.max(0, counts.queued - sendable),
+      counts: this.#store.counts(now),
+      held: Math.max(0, held),
       nextAttemptAt: target ? this.#store.nextAttemptAt(target, active.profileId) : undefined,
       host: target && new URL(target.baseUrl).host,
       now,
