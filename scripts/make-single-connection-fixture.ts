@@ -15,7 +15,12 @@ import { startSandbox } from '../tools/sandbox/sandbox-server.ts'
 
 const out = resolve(process.argv[2] ?? 'fixture-out')
 const dataDir = mkdtempSync(join(tmpdir(), 'cloverhound-fixture-'))
-const sandbox = await startSandbox({ port: 47999, organizationId: 42, apiKeyId: 'fixture-key-id', apiKey: 'fixture-key' })
+const sandbox = await startSandbox({
+  port: 47999,
+  organizationId: 42,
+  apiKeyId: 'fixture-key-id',
+  apiKey: 'fixture-key',
+})
 /** Remembers every account written, to hand the keychain's content to the fixture. */
 class RecordingSecretStore extends MemorySecretStore {
   readonly written = new Map<string, string>()
@@ -42,7 +47,12 @@ const saved = await core.handlers.saveSettings({
   keepHistoryDays: 90,
 })
 if (!saved.ok) throw new Error(JSON.stringify(saved.error))
-const draft = (name: string) => ({ fullName: name, email: `${name.split(' ')[0]!.toLowerCase()}@example.test`, description: '', phones: [] })
+const draft = (name: string) => ({
+  fullName: name,
+  email: `${name.split(' ')[0]!.toLowerCase()}@example.test`,
+  description: '',
+  phones: [],
+})
 const save = async (name: string) => {
   const item = await core.handlers.saveContact(draft(name))
   if (!item.ok) throw new Error(JSON.stringify(item.error))

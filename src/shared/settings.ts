@@ -190,7 +190,7 @@ export const settingsViewSchema = z.object({
   retention: z.object({
     flagAfterDays: z.number().positive(),
     keepHistoryDays: z.number().positive(),
-  }),  /** The profile `profile` above belongs to: new contacts are saved for it. */
+  }) /** The profile `profile` above belongs to: new contacts are saved for it. */,
   activeProfileId: z.string(),
   profiles: z.array(profileSummarySchema),
 })

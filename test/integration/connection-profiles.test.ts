@@ -50,8 +50,6 @@ async function setUp(harness: Harness, org: { organizationId: number; apiKeyId: 
 /** Production (the sandbox's first organization) active, staging created beside it; returns their ids. */
 async function twoProfiles(harness: Harness, stagingKey = staging().apiKey) {
   await setUp(harness, sandbox.organizations[0]!, sandbox.apiKey)
-  const production = (await harness.core.handlers.getSettings()).ok
-  expect(production).toBe(true)
   value(await harness.core.handlers.manageProfile({ action: 'rename', id: 'default', name: 'Acme — production' }))
   const created = value(await harness.core.handlers.manageProfile({ action: 'create', name: 'Acme — staging' }))
   const stagingId = created.activeProfileId
@@ -126,8 +124,15 @@ describe('managing profiles', () => {
     expect(copy.profile).toMatchObject({ organizationId: STAGING_ORG, apiKeyId: staging().apiKeyId })
     expect(copy.hasApiKey).toBe(false)
 
-    const taken = await harness.core.handlers.manageProfile({ action: 'rename', id: stagingId, name: ' acme — PRODUCTION ' })
-    expect(taken).toMatchObject({ ok: false, error: { fields: { name: [expect.stringContaining('Another profile')] } } })
+    const taken = await harness.core.handlers.manageProfile({
+      action: 'rename',
+      id: stagingId,
+      name: ' acme — PRODUCTION ',
+    })
+    expect(taken).toMatchObject({
+      ok: false,
+      error: { fields: { name: [expect.stringContaining('Another profile')] } },
+    })
     const blank = await harness.core.handlers.manageProfile({ action: 'create', name: '   ' })
     expect(blank).toMatchObject({ ok: false, error: { fields: { name: [expect.stringContaining('name')] } } })
 
@@ -141,7 +146,9 @@ describe('managing profiles', () => {
     })
 
     // Moved to production, it goes to production's organization with production's key, and staging's key is gone.
-    const after = value(await harness.core.handlers.manageProfile({ action: 'delete', id: stagingId, moveTo: 'default' }))
+    const after = value(
+      await harness.core.handlers.manageProfile({ action: 'delete', id: stagingId, moveTo: 'default' }),
+    )
     expect(after.profiles.map((p) => p.name)).toEqual(['Acme — production', 'Acme — staging 2'])
     expect(after.activeProfileId).toBe('default')
     await untilState(harness, waiting.id, 'sent')
@@ -173,7 +180,7 @@ describe('the single-connection release’s files', () => {
       for (const [account, secret] of Object.entries(keychain)) await secrets.set(account, secret)
       const harness = track(await openHarness({ dataDir, secrets }))
 
-      const view: SettingsView = value(await harness.core.handlers.getSettings())
+      const view: SettingsView = value(await harness.core.handlers.getSettings(undefined))
       expect(view).toMatchObject({
         activeProfileId: 'default',
         profiles: [{ id: 'default', name: 'Organization 42', organizationId: 42, host: new URL(old.baseUrl).host }],

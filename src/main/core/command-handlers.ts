@@ -108,8 +108,7 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
         // A queue paused by a refusal resumes once the server accepts the same settings again.
         if (accepted && deps.worker.status().state === 'paused_auth') {
           deps.worker.kick('credentials', await deps.credentials.activeProfileId())
-        }
-        else deps.worker.publishStatus()
+        } else deps.worker.publishStatus()
         return result
       }),
 

@@ -98,14 +98,12 @@ export class Credentials {
       keychain,
       retention: retentionView(await this.retention()),
       activeProfileId,
-      profiles: profiles.map(
-        (stored): ProfileSummary => ({
-          id: stored.id,
-          name: stored.name,
-          organizationId: stored.connection?.organizationId ?? null,
-          host: stored.connection ? new URL(stored.connection.baseUrl).host : null,
-        }),
-      ),
+      profiles: profiles.map((stored): ProfileSummary => ({
+        id: stored.id,
+        name: stored.name,
+        organizationId: stored.connection?.organizationId ?? null,
+        host: stored.connection ? new URL(stored.connection.baseUrl).host : null,
+      })),
     }
   }
 

@@ -70,7 +70,11 @@ export function createProfileCommands(
     return commit({ profiles: [...profiles, created], activeProfileId: created.id })
   }
 
-  const remove = async (saved: SavedProfiles, id: string, moveTo: string | undefined): Promise<Result<SettingsView>> => {
+  const remove = async (
+    saved: SavedProfiles,
+    id: string,
+    moveTo: string | undefined,
+  ): Promise<Result<SettingsView>> => {
     const doomed = saved.profiles.find((p) => p.id === id)
     if (!doomed) return unknownProfile()
     const rest = saved.profiles.filter((p) => p.id !== id)

@@ -606,8 +606,10 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         const waiting = order.filter(
           (item) => profileOf.get(item.id) === input.id && WAITING_STATES.includes(item.state),
         ).length
-        if (waiting > 0 && input.moveTo === undefined) return invalidAt('moveTo', `${waiting} contacts are not finished.`)
-        for (const [item, profile] of profileOf) if (profile === input.id && input.moveTo) profileOf.set(item, input.moveTo)
+        if (waiting > 0 && input.moveTo === undefined)
+          return invalidAt('moveTo', `${waiting} contacts are not finished.`)
+        for (const [item, profile] of profileOf)
+          if (profile === input.id && input.moveTo) profileOf.set(item, input.moveTo)
         const rest = view.profiles.filter((p) => p.id !== input.id)
         connections.delete(input.id)
         view = { ...view, profiles: rest }

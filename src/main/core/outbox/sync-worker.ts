@@ -33,14 +33,7 @@ const MIN_TIMER_MS = 100
 const ERROR_RETRY_MS = 30_000
 
 export type KickReason =
-  | 'startup'
-  | 'enqueue'
-  | 'online'
-  | 'credentials'
-  | 'profiles'
-  | 'send_now'
-  | 'timer'
-  | 'settled'
+  'startup' | 'enqueue' | 'online' | 'credentials' | 'profiles' | 'send_now' | 'timer' | 'settled'
 
 export interface SyncWorkerOptions {
   store: OutboxStore
@@ -329,7 +322,12 @@ export class SyncWorker {
     this.#inFlight.set(item.id, { controller, done, lane })
   }
 
-  async #send(lane: Lane, item: StoredItem, connection: Connection, controller: AbortController): Promise<SendDecision> {
+  async #send(
+    lane: Lane,
+    item: StoredItem,
+    connection: Connection,
+    controller: AbortController,
+  ): Promise<SendDecision> {
     const credentials = requestCredentials(item.target, connection)
     if (!credentials) return noKeyForServer(item.target)
     const { profile } = credentials

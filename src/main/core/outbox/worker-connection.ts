@@ -26,7 +26,10 @@ export type ResolvedConnection =
   | { connection?: undefined; blocked: QueueReason; transient: boolean }
 
 /** The connection to send with, or why there is none, as a reason the renderer puts in words. */
-export async function resolveConnection(credentials: WorkerCredentials, profileId: string): Promise<ResolvedConnection> {
+export async function resolveConnection(
+  credentials: WorkerCredentials,
+  profileId: string,
+): Promise<ResolvedConnection> {
   try {
     const connection = await credentials.connection(profileId)
     if (connection) return { connection }
