@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { buildIfStale } from '../tools/build-if-stale.ts'
 import { readConfig, type Section } from './bench-config.ts'
 import { createContext, type BenchContext } from './bench-context.ts'
+import { benchCsv } from './csv-bench.ts'
 import { benchFlush } from './flush-bench.ts'
 import { benchOutbox } from './outbox-bench.ts'
 import { report, row } from './report.ts'
@@ -18,11 +19,12 @@ const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
   flush: benchFlush,
   startup: benchStartup,
   scroll: benchScroll,
+  csv: benchCsv,
 }
 
 const config = readConfig()
-// Every section but the outbox's serves the built renderer.
-if (config.ownBuild && config.sections.some((section) => section !== 'outbox'))
+// Every section but the outbox's and the CSV import's serves the built renderer.
+if (config.ownBuild && config.sections.some((section) => section !== 'outbox' && section !== 'csv'))
   buildIfStale(resolve(import.meta.dirname, '..'))
 
 const work = mkdtempSync(join(tmpdir(), 'cloverhound-bench-'))

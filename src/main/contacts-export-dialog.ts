@@ -1,39 +1,43 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { app, BrowserWindow, dialog, type SaveDialogOptions } from 'electron'
-import { fail, ok } from '../shared/app-error.ts'
+import { fail, ok, type Result } from '../shared/app-error.ts'
 import type { CommandHandlers } from '../shared/bridge-contract.ts'
+import type { ContactsExport } from '../shared/contacts-export.ts'
 import { PRIVATE_FILE_MODE } from './core/private-files.ts'
 
 /**
- * Export contacts (CSV) in Electron: the core makes the CSV, main asks where to save it and writes it,
- * so the renderer gets only "saved" or "cancelled". The file is the user's (0600: it holds contacts).
+ * Export contacts (CSV) and Import CSV's rows-with-errors file in Electron: the core makes the CSV, main
+ * asks where to save it and writes it, so the renderer gets only "saved" or "cancelled". The file is
+ * the user's (0600: it holds contacts).
  */
 export function withContactsSaveDialog(handlers: CommandHandlers): CommandHandlers {
   return {
     ...handlers,
-    exportContacts: async (input) => {
-      const made = await handlers.exportContacts(input)
-      if (!made.ok || made.value.kind !== 'file') return made
-      const { fileName, csv, count, complete } = made.value
-      const options: SaveDialogOptions = {
-        title: 'Export contacts (CSV)',
-        defaultPath: join(app.getPath('documents'), fileName),
-        buttonLabel: 'Export',
-        filters: [{ name: 'CSV file', extensions: ['csv'] }],
-        properties: ['showOverwriteConfirmation', 'createDirectory'],
-      }
-      const window = BrowserWindow.getFocusedWindow()
-      const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options)
-      if (choice.canceled || !choice.filePath) return ok({ kind: 'cancelled' as const })
-      try {
-        await writeFile(choice.filePath, csv, { mode: PRIVATE_FILE_MODE })
-      } catch (error) {
-        return fail('storage', exportWriteWords(error, choice.filePath))
-      }
-      return ok({ kind: 'saved' as const, path: choice.filePath, count, complete })
-    },
+    exportContacts: async (input) => saveWithDialog(await handlers.exportContacts(input), 'Export contacts (CSV)'),
+    saveCsvRows: async (input) => saveWithDialog(await handlers.saveCsvRows(input), 'Save rows to fix (CSV)'),
   }
+}
+
+async function saveWithDialog(made: Result<ContactsExport>, title: string): Promise<Result<ContactsExport>> {
+  if (!made.ok || made.value.kind !== 'file') return made
+  const { fileName, csv, count, complete } = made.value
+  const options: SaveDialogOptions = {
+    title,
+    defaultPath: join(app.getPath('documents'), fileName),
+    buttonLabel: 'Save',
+    filters: [{ name: 'CSV file', extensions: ['csv'] }],
+    properties: ['showOverwriteConfirmation', 'createDirectory'],
+  }
+  const window = BrowserWindow.getFocusedWindow()
+  const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options)
+  if (choice.canceled || !choice.filePath) return ok({ kind: 'cancelled' as const })
+  try {
+    await writeFile(choice.filePath, csv, { mode: PRIVATE_FILE_MODE })
+  } catch (error) {
+    return fail('storage', exportWriteWords(error, choice.filePath))
+  }
+  return ok({ kind: 'saved' as const, path: choice.filePath, count, complete })
 }
 
 function exportWriteWords(error: unknown, path: string): string {

@@ -7,6 +7,7 @@ import { createAppCore, type AppCore } from './core/app-core.ts'
 import { APP_ID } from './core/app-id.ts'
 import type { FetchFunction } from './core/cloverhound-client.ts'
 import { withContactsSaveDialog } from './contacts-export-dialog.ts'
+import { withCsvOpenDialog } from './csv-open-dialog.ts'
 import { KeytarSecretStore } from './core/keytar-secret-store.ts'
 import { errorName } from './core/logger.ts'
 import { OutboxStorageError } from './core/outbox/outbox-errors.ts'
@@ -177,7 +178,10 @@ function main(): void {
           node: process.versions.node,
         },
       })
-      disposeIpc = registerIpcHandlers(withContactsSaveDialog(core.handlers), { isTrustedSender, logger })
+      disposeIpc = registerIpcHandlers(withCsvOpenDialog(withContactsSaveDialog(core.handlers)), {
+        isTrustedSender,
+        logger,
+      })
       const window = openWindow()
       if (selfCheckPath) {
         const checks = await runSelfCheck({ window, pageUrl: page.url, secrets, outbox: core.outbox })

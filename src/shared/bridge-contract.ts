@@ -2,7 +2,15 @@ import { z } from 'zod'
 import type { Result } from './app-error.ts'
 import type { CommandName, EventName } from './bridge-names.ts'
 import { contactDraftSchema } from './contact.ts'
-import { contactsExportSchema, outboxAccessSchema } from './contacts-export.ts'
+import { contactsExportInputSchema, contactsExportSchema, outboxAccessSchema } from './contacts-export.ts'
+import {
+  csvFileInputSchema,
+  csvOpenSchema,
+  csvRowsExportInputSchema,
+  csvTableSchema,
+  importContactsInputSchema,
+  importContactsResultSchema,
+} from './csv-import.ts'
 import { diagnosticsReportSchema } from './diagnostics.ts'
 import { saveDraftInputSchema, savedDraftSchema } from './draft.ts'
 import {
@@ -58,8 +66,8 @@ export const bridgeContract = {
   getDiagnostics: { input: noInput, output: diagnosticsReportSchema },
   /** Read-only when the outbox file is damaged: nothing is written into it, and Export contacts keeps what it holds. */
   getOutboxAccess: { input: noInput, output: outboxAccessSchema },
-  /** Every item that still reads, as CSV: a file to save (Electron asks where) or to download (web preview). */
-  exportContacts: { input: noInput, output: contactsExportSchema },
+  /** Every item that still reads (or those of one filter), as CSV: a file to save (Electron asks where) or to download (web preview). */
+  exportContacts: { input: contactsExportInputSchema, output: contactsExportSchema },
   /** An item's attempts, newest first, each with its outcome. */
   listOutboxAttempts: { input: itemIdInputSchema, output: outboxAttemptsSchema },
   /** How many items of a filter each bulk action would move now: the count its confirmation names. */
@@ -80,6 +88,14 @@ export const bridgeContract = {
   switchProfile: { input: switchProfileInputSchema, output: settingsViewSchema },
   /** Create, duplicate (without the key), rename or delete a profile (refused while its contacts wait, unless moved). */
   manageProfile: { input: manageProfileInputSchema, output: settingsViewSchema },
+  /** Import CSV's open step: Electron's dialog in main, which reads and parses the file; elsewhere "use the file input". */
+  openCsvFile: { input: noInput, output: csvOpenSchema },
+  /** A file the page's file input read (size checked here), parsed into a table. */
+  parseCsvFile: { input: csvFileInputSchema, output: csvTableSchema },
+  /** Import N contacts: every draft checked again, all written to the outbox in one transaction or none. */
+  importContacts: { input: importContactsInputSchema, output: importContactsResultSchema },
+  /** Rows the preview could not take, as a CSV with an error column (Electron asks where to save it). */
+  saveCsvRows: { input: csvRowsExportInputSchema, output: contactsExportSchema },
 } as const satisfies Record<CommandName, { input: z.ZodType; output: z.ZodType }>
 
 export const eventContract = {

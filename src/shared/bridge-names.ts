@@ -30,6 +30,10 @@ export const commandNames = [
   'testConnection',
   'switchProfile',
   'manageProfile',
+  'openCsvFile',
+  'parseCsvFile',
+  'importContacts',
+  'saveCsvRows',
 ] as const
 export type CommandName = (typeof commandNames)[number]
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { outboxFilters } from './outbox.ts'
 
 /** Whether the outbox takes changes: read-only when its file failed the check at open (see open-outbox-database.ts). */
 export const outboxAccessSchema = z.object({
@@ -26,3 +27,7 @@ export const contactsExportSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cancelled') }),
 ])
 export type ContactsExport = z.infer<typeof contactsExportSchema>
+
+/** Export CSV's scope: one of the Outbox's filters (History is `sent`), or every item when none is given. */
+export const contactsExportInputSchema = z.object({ filter: z.enum(outboxFilters).optional() }).optional()
+export type ContactsExportInput = z.infer<typeof contactsExportInputSchema>

@@ -2,10 +2,9 @@
  * The form's unsaved draft on real files: written atomically, back after a restart, cleared when the
  * contact reaches the outbox, and a damaged file reported and kept, never a crash.
  */
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ContactDraft } from '../../src/shared/contact.ts'
 import type { SavedDraft } from '../../src/shared/draft.ts'
 import type { Result } from '../../src/shared/app-error.ts'
@@ -13,6 +12,7 @@ import { createAppCore, type AppCore } from '../../src/main/core/app-core.ts'
 import { DRAFT_FILE_NAME, DraftStore } from '../../src/main/core/draft-store.ts'
 import { silentLogger } from '../../src/main/core/logger.ts'
 import { MemorySecretStore } from '../../src/main/core/secret-store.ts'
+import { useTempFolders } from '../support/temp-folders.ts'
 
 const T0 = Date.UTC(2025, 0, 15, 9, 30)
 const PROFILE = { baseUrl: 'https://api.example.test', organizationId: 42, apiKeyId: 'key-id' }
@@ -23,19 +23,7 @@ const contact = (fullName: string, phones: ContactDraft['phones'] = []): Contact
   phones,
 })
 
-const folders: string[] = []
-const cores: AppCore[] = []
-
-afterEach(async () => {
-  for (const core of cores.splice(0)) await core.close()
-  for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true })
-})
-
-async function tempFolder(): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'cloverhound-draft-'))
-  folders.push(folder)
-  return folder
-}
+const { tempFolder, closeAfter } = useTempFolders('draft')
 
 /** A real core with no key stored, so nothing is ever sent. */
 async function openCore(dataDir: string): Promise<AppCore> {
@@ -49,7 +37,7 @@ async function openCore(dataDir: string): Promise<AppCore> {
     logger: silentLogger,
     now: () => T0,
   })
-  cores.push(core)
+  closeAfter(core)
   return core
 }
 

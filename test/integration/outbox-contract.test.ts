@@ -146,9 +146,14 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   'discardDraft',
   // It asks the server, and this test sends nothing; settings-connection.test.ts plays its answers.
   'testConnection',
-  // The profile list: profile-commands.test.ts plays them on real files and a real outbox.
+  // The profile list: connection-profiles.test.ts plays them on real files and a real outbox.
   'switchProfile',
   'manageProfile',
+  // Import CSV: files and a many-item transaction, tested on real files and SQLite in csv-import.test.ts.
+  'openCsvFile',
+  'parseCsvFile',
+  'importContacts',
+  'saveCsvRows',
 ]
 
 type Step =

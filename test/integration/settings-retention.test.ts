@@ -2,10 +2,9 @@
  * The outbox windows as user settings: kept in settings.json next to the profile (files written before
  * them still load), applied the moment they are saved, and defaulting to createAppCore's options.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { EventName } from '../../src/shared/bridge-contract.ts'
 import type { SettingsInput } from '../../src/shared/settings.ts'
 import { createAppCore, type AppCore, type CoreOptions } from '../../src/main/core/app-core.ts'
@@ -13,24 +12,13 @@ import { silentLogger } from '../../src/main/core/logger.ts'
 import { DAY_MS } from '../../src/main/core/retention.ts'
 import { MemorySecretStore } from '../../src/main/core/secret-store.ts'
 import { SettingsStore } from '../../src/main/core/settings-store.ts'
+import { useTempFolders } from '../support/temp-folders.ts'
 
 const T0 = Date.UTC(2025, 0, 15, 9, 30)
 const PROFILE = { baseUrl: 'https://api.example.test', organizationId: 42, apiKeyId: 'key-id' }
 const DRAFT = { fullName: 'Grace Hopper', email: '', description: '', phones: [] }
 
-const folders: string[] = []
-const cores: AppCore[] = []
-
-afterEach(async () => {
-  for (const core of cores.splice(0)) await core.close()
-  for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true })
-})
-
-async function tempFolder(): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'cloverhound-settings-'))
-  folders.push(folder)
-  return folder
-}
+const { tempFolder, closeAfter } = useTempFolders('settings')
 
 /** A real core on a temp folder with a hand-moved clock; no key is stored, so nothing is ever sent. */
 async function openCore(dataDir: string, options: Partial<CoreOptions> = {}) {
@@ -47,7 +35,7 @@ async function openCore(dataDir: string, options: Partial<CoreOptions> = {}) {
     now: () => clock.now,
     ...options,
   })
-  cores.push(core)
+  closeAfter(core)
   return { core, clock, events }
 }
 

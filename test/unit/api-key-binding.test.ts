@@ -3,11 +3,10 @@
  * renderer's moves go through the same command handlers the bridge calls; the core is real (settings
  * file, SQLite outbox, sync worker), the keychain in memory, and `fetch` a recorder standing for two hosts.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { createAppCore, type AppCore } from '../../src/main/core/app-core.ts'
+import { describe, expect, it } from 'vitest'
+import { createAppCore } from '../../src/main/core/app-core.ts'
 import { basicAuthorization } from '../../src/main/core/cloverhound-client.ts'
 import { apiKeyAccount, Credentials, DEFAULT_PROFILE_ID, type Connection } from '../../src/main/core/credentials.ts'
 import { silentLogger } from '../../src/main/core/logger.ts'
@@ -18,25 +17,14 @@ import { KeychainUnavailableError, MemorySecretStore, type SecretStore } from '.
 import { SettingsStore } from '../../src/main/core/settings-store.ts'
 import { validateContactDraft } from '../../src/shared/contact.ts'
 import { apiKeyBinding, KEY_FOR_THIS_SERVER, sameApiKeyBinding, type SettingsInput } from '../../src/shared/settings.ts'
+import { useTempFolders } from '../support/temp-folders.ts'
 
 const HOME = { baseUrl: 'https://api.example.test', organizationId: 42, apiKeyId: 'key-id' }
 const HOME_KEY = 'sk-home-0123456789'
 const OTHER = 'https://collector.attacker.test'
 const DRAFT = { fullName: 'Ada Lovelace', email: '', description: '', phones: [] }
 
-const folders: string[] = []
-const cores: AppCore[] = []
-
-afterEach(async () => {
-  for (const core of cores.splice(0)) await core.close()
-  for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true })
-})
-
-async function tempFolder(): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'cloverhound-binding-'))
-  folders.push(folder)
-  return folder
-}
+const { tempFolder, closeAfter } = useTempFolders('binding')
 
 interface Sent {
   origin: string
@@ -73,7 +61,7 @@ async function openCore(options: { dataDir?: string; secrets?: SecretStore } = {
     emit: () => {},
     logger: silentLogger,
   })
-  cores.push(core)
+  closeAfter(core)
   return { core, sent, down, dataDir, secrets }
 }
 

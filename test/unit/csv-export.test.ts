@@ -77,7 +77,7 @@ describe('contacts as CSV', () => {
       ]),
     )
     expect(rows[1]?.[9]).toBe('9001')
-    expect(rows[2]?.[10]).toBe('The server did not accept this contact: Fix the email.')
+    expect(rows[2]?.[11]).toBe('The server did not accept this contact: Fix the email.')
   })
 
   it('writes only the heading row for no items', () => {

@@ -11,6 +11,9 @@ import { isRecord, parseJson } from '../../src/shared/json.ts'
 
 const BRIDGE_SCRIPT = fileURLToPath(new URL('./browser-bridge.js', import.meta.url))
 const MAX_BODY_BYTES = 256 * 1024
+/** Import CSV carries a whole file (≤ 10 MB, as base64) or up to 10,000 drafts in one call. */
+const LARGE_BODY_BYTES = 32 * 1024 * 1024
+const LARGE_INPUT_COMMANDS: ReadonlySet<string> = new Set(['parseCsvFile', 'importContacts', 'saveCsvRows'])
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -56,8 +59,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     if (url.pathname.startsWith('/__preview/api/')) {
       if (request.method !== 'POST') return send(response, 405, 'text/plain', 'Use POST')
       if (!tokenMatches(request.headers['x-preview-token'])) return send(response, 403, 'text/plain', 'Bad token')
-      const body = await readJson(request)
       const name = decodeURIComponent(url.pathname.slice('/__preview/api/'.length))
+      const body = await readJson(request, LARGE_INPUT_COMMANDS.has(name) ? LARGE_BODY_BYTES : MAX_BODY_BYTES)
       const input = isRecord(body) ? body.input : Symbol('malformed')
       const result = await dispatchCommand(options.handlers, name, input)
       return send(response, 200, TYPES['.json']!, JSON.stringify(result))
@@ -136,12 +139,12 @@ function send(response: ServerResponse, status: number, type: string, body: stri
   response.end(body)
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+async function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of request) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) return undefined
+    if (size > maxBytes) return undefined
     chunks.push(chunk as Buffer)
   }
   return parseJson(Buffer.concat(chunks).toString('utf8'))

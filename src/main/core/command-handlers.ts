@@ -7,6 +7,7 @@ import { testConnection } from './connection-test.ts'
 import { keychainMessage, type Credentials } from './credentials.ts'
 import type { DraftStore } from './draft-store.ts'
 import { createExportCommands } from './export-commands.ts'
+import { createImportCommands } from './import-commands.ts'
 import { errorName, type Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
 import { createProfileCommands } from './profile-commands.ts'
@@ -128,6 +129,10 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
     ),
     ...outbox,
     ...createExportCommands({ store: deps.store, now }, guard),
+    ...createImportCommands(
+      { store: deps.store, worker: deps.worker, credentials: deps.credentials, emit: deps.emit, now },
+      guard,
+    ),
     saveContact: async (draft) => draftSettled(await outbox.saveContact(draft), () => deps.drafts.contactSaved()),
     updateOutboxItem: async (input) =>
       draftSettled(await outbox.updateOutboxItem(input), () => deps.drafts.editSaved(input.id)),

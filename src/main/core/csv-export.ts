@@ -1,6 +1,6 @@
 import { itemErrorWords } from '../../shared/item-error-words.ts'
 import Papa from 'papaparse'
-import type { OutboxItem } from '../../shared/outbox.ts'
+import type { OutboxFilter, OutboxItem } from '../../shared/outbox.ts'
 
 /** One column of a CSV file: its heading and how a row fills it. */
 export interface CsvColumn<T> {
@@ -42,6 +42,8 @@ export const CONTACT_COLUMNS: readonly CsvColumn<OutboxItem>[] = [
   { heading: 'Organization ID', value: (item) => item.target.organizationId },
   { heading: 'Base URL', value: (item) => item.target.baseUrl },
   { heading: 'Cloverhound contact ID', value: (item) => item.contact?.id ?? '' },
+  // When the server created it (its own time when it said), else when the item last changed state.
+  { heading: 'Sent at', value: (item) => (item.state === 'sent' ? (item.contact?.created_at ?? item.updatedAt) : '') },
   { heading: 'Last error', value: (item) => (item.lastError ? itemErrorWords(item.lastError) : '') },
 ]
 
@@ -49,7 +51,8 @@ export function contactsCsv(items: readonly OutboxItem[]): string {
   return toCsv(CONTACT_COLUMNS, items)
 }
 
-/** A file name that sorts by date and says what it holds, e.g. cloverhound-contacts-2025-01-15.csv. */
-export function contactsCsvFileName(now: number): string {
-  return `cloverhound-contacts-${new Date(now).toISOString().slice(0, 10)}.csv`
+/** A file name that sorts by date and says what it holds, e.g. cloverhound-contacts-2025-01-15.csv or cloverhound-contacts-sent-2025-01-15.csv. */
+export function contactsCsvFileName(now: number, filter?: OutboxFilter): string {
+  const scope = filter && filter !== 'all' ? `${filter.replace('_', '-')}-` : ''
+  return `cloverhound-contacts-${scope}${new Date(now).toISOString().slice(0, 10)}.csv`
 }

@@ -1,6 +1,7 @@
 import { ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers } from '../../shared/bridge-contract.ts'
 import type { OutboxAccess } from '../../shared/contacts-export.ts'
+import { matchesFilter } from '../../shared/outbox.ts'
 import { contactsCsv, contactsCsvFileName } from './csv-export.ts'
 import { readOnlyOutbox } from './outbox/outbox-errors.ts'
 import type { OutboxStore } from './outbox/outbox-store-types.ts'
@@ -20,12 +21,16 @@ export function createExportCommands(
   return {
     getOutboxAccess: () => guard('getOutboxAccess', async () => ok(outboxAccess(deps.store))),
 
-    exportContacts: () =>
+    exportContacts: (input) =>
       guard('exportContacts', async () => {
         const now = deps.now()
-        const { items, complete } = deps.store.readAll(now)
+        const filter = input?.filter
+        const readout = deps.store.readAll(now)
+        // The same reading, columns and guards for a filter (History is `sent`) as for the damaged file's rescue.
+        const items = filter ? readout.items.filter((item) => matchesFilter(item.state, filter)) : readout.items
         const csv = contactsCsv(items)
-        return ok({ kind: 'file' as const, fileName: contactsCsvFileName(now), csv, count: items.length, complete })
+        const fileName = contactsCsvFileName(now, filter)
+        return ok({ kind: 'file' as const, fileName, csv, count: items.length, complete: readout.complete })
       }),
   }
 }

@@ -32,7 +32,7 @@ export const bridge: BridgeApi = {
   reportConnectivity: (input) => api().reportConnectivity(input),
   getDiagnostics: () => api().getDiagnostics(),
   getOutboxAccess: () => api().getOutboxAccess(),
-  exportContacts: () => api().exportContacts(),
+  exportContacts: (input) => api().exportContacts(input),
   listOutboxAttempts: (input) => api().listOutboxAttempts(input),
   countOutboxBulk: (input) => api().countOutboxBulk(input),
   applyOutboxBulk: (input) => api().applyOutboxBulk(input),
@@ -43,6 +43,10 @@ export const bridge: BridgeApi = {
   testConnection: () => api().testConnection(),
   switchProfile: (input) => api().switchProfile(input),
   manageProfile: (input) => api().manageProfile(input),
+  openCsvFile: () => api().openCsvFile(),
+  parseCsvFile: (input) => api().parseCsvFile(input),
+  importContacts: (input) => api().importContacts(input),
+  saveCsvRows: (input) => api().saveCsvRows(input),
   on: (event, listener) => api().on(event, listener),
 }
 

@@ -1,9 +1,11 @@
 import type * as ElectronModule from 'electron'
 import { vi } from 'vitest'
+import { fakeNetFetch } from '../../support/fake-net-fetch.ts'
 
 /**
  * A stand-in for the parts of `electron` the app's edge uses, recording what main registers so
- * tests can drive it like Electron would (no Electron binary runs here; see ENVIRONMENT.md).
+ * tests can drive it like Electron would (no Electron binary runs in these tests; the real one runs in
+ * GitHub Actions). `net.fetch` is the shared fake-net-fetch.ts, which fails as Chromium does.
  * Use with `vi.mock('electron', async () => (await import('./fake-electron.ts')).electron)`.
  *
  * Typed against electron.d.ts (`satisfies` the real signatures), and as harsh as Electron where
@@ -303,7 +305,7 @@ export const electron = {
     showErrorBox: vi.fn((..._args: unknown[]): void => {}),
   },
   shell: { openExternal: vi.fn(async (_url: string) => {}) },
-  net: { fetch: vi.fn(async () => new Response('{}')), isOnline: vi.fn(() => true) },
+  net: { fetch: vi.fn(fakeNetFetch().fetch), isOnline: vi.fn(() => true) },
   ipcMain,
   ipcRenderer,
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => state.exposed.set(key, api) },

@@ -170,6 +170,12 @@ function fakeHandlers() {
     testConnection: vi.fn(async (_input: unknown) => ok(connectionTest)),
     switchProfile: vi.fn(async (_input: unknown) => ok(view)),
     manageProfile: vi.fn(async (_input: unknown) => ok(view)),
+    openCsvFile: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
+    parseCsvFile: vi.fn(async (_input: unknown) =>
+      ok({ fileName: 'a.csv', encoding: 'utf-8' as const, delimiter: ',', headers: ['Name'], rows: [] }),
+    ),
+    importContacts: vi.fn(async (_input: unknown) => ok({ count: 0 })),
+    saveCsvRows: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
   } satisfies CommandHandlers
 }
 

@@ -1,9 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { APP_ID } from '../../../src/main/core/app-id.ts'
 import { eventChannel } from '../../../src/shared/bridge-names.ts'
+import { fakeNetFetch, type NetFetch } from '../../support/fake-net-fetch.ts'
 
 type Listener = (...args: unknown[]) => unknown
 
@@ -50,7 +53,7 @@ const fake = vi.hoisted(() => {
     app,
     core,
     ready: () => ready(),
-    net: { fetch: vi.fn(async () => new Response('{}')) },
+    net: { fetch: vi.fn<NetFetch>() },
     dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn(async () => ({ response: 0 })) },
     BrowserWindow: { getAllWindows: vi.fn(() => windows), getFocusedWindow: vi.fn(() => null) },
     createAppCore: vi.fn(async (_options: unknown) => {
@@ -143,6 +146,8 @@ function fakeWindow(options: { minimized?: boolean; url?: string } = {}) {
 
 beforeEach(() => {
   fake.app.isPackaged = true
+  // Through Node's fetch, failing and refusing redirects the way Electron's net.fetch does.
+  fake.net.fetch.mockImplementation(fakeNetFetch().fetch)
   vi.unstubAllEnvs()
 })
 
@@ -220,8 +225,16 @@ describe('the composition root', () => {
     }
     expect(options.dataDir).toBe('/data/userData')
     expect(options.secrets.service).toBe(APP_ID)
-    await options.fetch('https://api.example/1/contacts', { method: 'POST' })
-    expect(fake.net.fetch).toHaveBeenCalledWith('https://api.example/1/contacts', { method: 'POST' })
+    const server = createServer((request, response) => response.writeHead(201).end(request.method))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/1/contacts`
+      const response = await options.fetch(url, { method: 'POST' })
+      expect([response.status, await response.text()]).toEqual([201, 'POST'])
+      expect(fake.net.fetch).toHaveBeenCalledWith(url, { method: 'POST' })
+    } finally {
+      server.close()
+    }
   })
 
   it('tells the core the app, Electron, Chrome and Node versions for diagnostics', async () => {

@@ -16,6 +16,7 @@ import {
   type ContactFieldErrors,
   type CreatedContact,
 } from '../../../src/shared/contact.ts'
+import type { CsvFileInput, CsvOpen, CsvRowsExportInput, CsvTable } from '../../../src/shared/csv-import.ts'
 import { itemError, type ItemError } from '../../../src/shared/item-error.ts'
 import { queueReason, type QueueReason } from '../../../src/shared/queue-reason.ts'
 import {
@@ -382,6 +383,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       ...extra,
     }
     byId.set(item.id, item)
+    profileOf.set(item.id, view.activeProfileId)
     order.push(item)
     return item
   }
@@ -486,7 +488,6 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       // Like main: an item needs a connection to go to, not a key (it waits for that).
       if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
       const item = enqueue(draft)
-      profileOf.set(item.id, view.activeProfileId)
       if (kept.draft && !kept.draft.editingId) kept = { ...kept, draft: null, savedAt: null }
       announce(item.id)
       return { ok: true, value: view_(item) }
@@ -666,6 +667,32 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
           organizationId: profile.organizationId,
           testedAt,
         },
+      }
+    }),
+    // Like the web preview: no dialog in main, so the page's own file input is used.
+    openCsvFile: command('openCsvFile', (): Result<CsvOpen> => ({ ok: true, value: { kind: 'use_file_input' } })),
+    // Main's parser (papaparse, encodings) is tested with main; a plain comma split is enough for the page's tests.
+    parseCsvFile: command('parseCsvFile', ({ fileName, base64 }: CsvFileInput): Result<CsvTable> => {
+      const [headers = [], ...rows] = atob(base64)
+        .split(/\r?\n/)
+        .filter((line) => line !== '')
+        .map((line) => line.split(','))
+      return { ok: true, value: { fileName, encoding: 'utf-8', delimiter: ',', headers, rows } }
+    }),
+    // All or nothing, as main: one invalid draft and none is kept.
+    importContacts: command('importContacts', ({ drafts }: { drafts: ContactDraft[] }): Result<{ count: number }> => {
+      const bad = drafts.findIndex((draft) => checkDraft(draft) !== undefined)
+      if (bad >= 0) return failure('invalid', `Row ${bad + 1} needs fixing; nothing was imported.`)
+      if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
+      const items = drafts.map((draft) => enqueue(draft))
+      announce(...items.map((item) => item.id))
+      return { ok: true, value: { count: items.length } }
+    }),
+    saveCsvRows: command('saveCsvRows', ({ fileName, headers, rows }: CsvRowsExportInput): Result<ContactsExport> => {
+      const csv = [headers, ...rows].map((row) => row.join(',')).join('\r\n')
+      return {
+        ok: true,
+        value: saveDialog ? saveDialog(csv) : { kind: 'file', fileName, csv, count: rows.length, complete: true },
       }
     }),
     on: vi.fn(on),

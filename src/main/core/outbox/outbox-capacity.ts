@@ -11,6 +11,10 @@ export const OUTBOX_FULL_MESSAGE =
   `The outbox is full: ${MAX_WAITING_ITEMS.toLocaleString('en-US')} contacts are waiting to be sent. ` +
   'This contact was not saved. Let the waiting ones send, or fix or discard some in the Outbox, then save again.'
 
+export function waitingCount(counts: OutboxCounts): number {
+  return WAITING_STATES.reduce((sum, state) => sum + counts[state], 0)
+}
+
 export function outboxIsFull(counts: OutboxCounts): boolean {
-  return WAITING_STATES.reduce((sum, state) => sum + counts[state], 0) >= MAX_WAITING_ITEMS
+  return waitingCount(counts) >= MAX_WAITING_ITEMS
 }

@@ -62,6 +62,8 @@ export interface OutboxStore {
   /** Items waiting longer than this (ms since saved) are `overdue`: flagged, never dropped. */
   flagAfterMs: number
   enqueue(item: NewOutboxItem, now: number): StoredItem
+  /** Many items in one transaction: all are written or, when any INSERT fails, none. */
+  enqueueMany(items: readonly NewOutboxItem[], now: number): StoredItem[]
   get(id: string, now: number): StoredItem | undefined
   page(request: OutboxPageRequest, now: number): OutboxPage
   counts(now: number): OutboxCounts

@@ -98,6 +98,17 @@ class SqliteOutboxStore implements OutboxStore {
   }
 
   enqueue(item: NewOutboxItem, now: number): StoredItem {
+    // One INSERT and its commit; the returned item is built from what was written, not read back.
+    return this.#write(() => this.#insert(item, now))
+  }
+
+  enqueueMany(items: readonly NewOutboxItem[], now: number): StoredItem[] {
+    // One transaction for the whole import: a failure on any row rolls back every row before it.
+    return this.#write(() => items.map((item) => this.#insert(item, now)))
+  }
+
+  /** Inside a write transaction: one new queued item with its own id and Idempotency-Key. */
+  #insert(item: NewOutboxItem, now: number): StoredItem {
     const at = storedTime(now)
     const id = randomUUID()
     const idempotencyKey = randomUUID()
@@ -111,8 +122,7 @@ class SqliteOutboxStore implements OutboxStore {
       request: JSON.stringify(item.request),
       now: at,
     }
-    // One INSERT and its commit; the returned item is built from what was written, not read back.
-    const result = this.#write(() => this.#statements.insert.run(params))
+    const result = this.#statements.insert.run(params)
     const time = isoTime(at)
     return {
       id,

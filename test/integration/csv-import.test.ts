@@ -1,0 +1,92 @@
+/**
+ * Import CSV through the real core: a real outbox file, real SQLite transactions and the sandbox over
+ * real HTTP. An import is all or nothing, and each imported row is sent exactly once.
+ */
+import { DatabaseSync } from 'node:sqlite'
+import { describe, expect, it } from 'vitest'
+import type { ContactDraft } from '../../src/shared/contact.ts'
+import type { Sandbox } from '../../tools/sandbox/sandbox-server.ts'
+import { eventually, useHarnesses, useSharedSandbox, value } from './support/outbox-harness.ts'
+import { T0, freshStore, newItem } from './support/outbox-store-fixtures.ts'
+
+let sandbox: Sandbox
+useSharedSandbox((s) => (sandbox = s))
+const { connected } = useHarnesses(() => sandbox)
+
+const person = (n: number): ContactDraft => ({
+  fullName: `Imported Person ${n}`,
+  email: `person${n}@example.com`,
+  description: '',
+  phones: [{ number: `415 555 01${String(n).padStart(2, '0')}`, country: 'US' }],
+})
+
+describe('enqueueMany on a real outbox file', () => {
+  it('writes every item in one transaction, or none when an INSERT fails part-way', () => {
+    const { store, path } = freshStore()
+    store.enqueue(newItem('Already here'), T0)
+    // A real failure inside SQLite on the 4th row of the batch (as a full disk or a constraint would fail it).
+    const other = new DatabaseSync(path)
+    other.exec(`CREATE TRIGGER fail_fourth BEFORE INSERT ON outbox_items
+      WHEN (SELECT count(*) FROM outbox_items) >= 4 BEGIN SELECT RAISE(ABORT, 'stand-in failure'); END`)
+    const batch = Array.from({ length: 10 }, (_, i) => newItem(`Batch ${i + 1}`))
+
+    expect(() => store.enqueueMany(batch, T0)).toThrow()
+    expect(store.readAll(T0).items.map((item) => item.draft.fullName)).toEqual(['Already here'])
+
+    other.exec('DROP TRIGGER fail_fourth')
+    other.close()
+    const written = store.enqueueMany(batch, T0)
+    expect(written).toHaveLength(10)
+    expect(new Set(written.map((item) => item.idempotencyKey)).size).toBe(10)
+    expect(store.counts(T0).queued).toBe(11)
+  })
+})
+
+describe('Import N contacts through the core', () => {
+  it('refuses the whole import when one draft is invalid, keeping nothing', async () => {
+    const harness = await connected()
+    const drafts = [person(1), person(2), { ...person(3), email: 'not-an-email' }, person(4)]
+    const result = await harness.core.handlers.importContacts({ drafts })
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'invalid', message: 'Row 3 needs fixing; nothing was imported.' },
+    })
+    expect(harness.core.outbox.readAll(Date.now()).items).toHaveLength(0)
+    expect(sandbox.contacts).toHaveLength(0)
+  })
+
+  it('imports 12 rows and sends each exactly once to the sandbox', async () => {
+    const harness = await connected()
+    const drafts = Array.from({ length: 12 }, (_, i) => person(i + 1))
+    expect(value(await harness.core.handlers.importContacts({ drafts }))).toEqual({ count: 12 })
+
+    await eventually(
+      () => sandbox.contacts.length >= 12,
+      15_000,
+      () => `12 contacts, have ${sandbox.contacts.length}`,
+    )
+    await eventually(() => harness.core.outbox.counts(Date.now()).sent === 12, 10_000, 'all 12 sent')
+    const posts = sandbox.requests.filter((request) => request.method === 'POST' && /\/contacts/.test(request.path))
+    expect(posts).toHaveLength(12)
+    expect(sandbox.contacts.map((contact) => contact.full_name).sort()).toEqual(drafts.map((d) => d.fullName).sort())
+    expect(sandbox.contacts.find((c) => c.full_name === 'Imported Person 7')?.contact_phones?.[0]?.number).toBe(
+      '+14155550107',
+    )
+  })
+
+  it('parses a UTF-16 file from the web preview’s file input and refuses one over 10 MB', async () => {
+    const harness = await connected()
+    const text = 'Name\tE-mail\r\nZoë O’Brien\tzoe@example.com\r\n'
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+    const table = value(
+      await harness.core.handlers.parseCsvFile({ fileName: 'excel.txt', base64: utf16.toString('base64') }),
+    )
+    expect(table).toMatchObject({ encoding: 'utf-16le', delimiter: '\t', headers: ['Name', 'E-mail'] })
+    expect(table.rows).toEqual([['Zoë O’Brien', 'zoe@example.com']])
+
+    const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0x61).toString('base64')
+    const refused = await harness.core.handlers.parseCsvFile({ fileName: 'big.csv', base64: big })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid' } })
+    expect(value(await harness.core.handlers.openCsvFile(undefined))).toEqual({ kind: 'use_file_input' })
+  })
+})
