@@ -37,6 +37,8 @@ export function createProfileCommands(
   guard: Guard,
 ): Pick<CommandHandlers, 'switchProfile' | 'manageProfile'> {
   const commit = async (next: SavedProfiles, moved: string[] = []): Promise<Result<SettingsView>> => {
+    // Reading the view first lets a key from before keys were bound move to its server while the file still says so.
+    await deps.credentials.view()
     await deps.settings.saveProfiles(next)
     const view = await deps.credentials.view()
     deps.changed(view, moved)
