@@ -27,18 +27,34 @@ export async function serveApp(core: AppCore, relay: EventRelay, rendererDir: st
   return { server, calls }
 }
 
-export type FilterLabel = 'Waiting' | 'Sent' | 'Discarded' | 'All'
+/** The Outbox's filter buttons, with the name of the list each shows (OutboxView's words). */
+export const FILTER_LISTS = {
+  'Waiting to send': 'Contacts waiting to send',
+  'Needs you': 'Contacts that need you',
+  Sent: 'Sent contacts',
+  Discarded: 'Discarded contacts',
+  All: 'All contacts',
+} as const
+export type FilterLabel = keyof typeof FILTER_LISTS
+
+/** A filter's button: its name is the label, then the count some of them show. */
+export const filterButton = (page: Page, filter: FilterLabel) =>
+  page.getByRole('button', { name: new RegExp(`^${filter}( [\\d,]+)?$`) })
 
 /** A new page on the app, switched to the Outbox (and to `filter`), with its list on screen. */
-export async function openOutbox(browser: Browser, url: string, filter: FilterLabel = 'Waiting'): Promise<Page> {
+export async function openOutbox(
+  browser: Browser,
+  url: string,
+  filter: FilterLabel = 'Waiting to send',
+): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT })
   const page = await context.newPage()
   page.setDefaultTimeout(UI_TIMEOUT_MS)
   await page.goto(url)
   await page.getByRole('heading', { name: 'New contact' }).waitFor()
   await page.getByRole('button', { name: /^Outbox/ }).click()
-  // The view opens on Waiting; another filter is one click away.
-  if (filter !== 'Waiting') await page.getByRole('button', { name: filter, exact: true }).click()
-  await page.getByRole('list', { name: `${filter} contacts` }).waitFor()
+  // The view opens on Waiting to send; another filter is one click away.
+  if (filter !== 'Waiting to send') await filterButton(page, filter).click()
+  await page.getByRole('list', { name: FILTER_LISTS[filter], exact: true }).waitFor()
   return page
 }

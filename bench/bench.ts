@@ -8,6 +8,7 @@ import { buildIfStale } from '../tools/build-if-stale.ts'
 import { readConfig, type Section } from './bench-config.ts'
 import { createContext, type BenchContext } from './bench-context.ts'
 import { benchCsv } from './csv-bench.ts'
+import { benchCoreStartup } from './core-startup-bench.ts'
 import { benchFlush } from './flush-bench.ts'
 import { benchOutbox } from './outbox-bench.ts'
 import { report, row } from './report.ts'
@@ -16,6 +17,7 @@ import { benchStartup } from './startup-bench.ts'
 
 const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
   outbox: benchOutbox,
+  'core-startup': benchCoreStartup,
   flush: benchFlush,
   startup: benchStartup,
   scroll: benchScroll,
@@ -23,8 +25,9 @@ const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
 }
 
 const config = readConfig()
-// Every section but the outbox's and the CSV import's serves the built renderer.
-if (config.ownBuild && config.sections.some((section) => section !== 'outbox' && section !== 'csv'))
+// Every section but these serves the built renderer.
+const CORE_ONLY: readonly Section[] = ['outbox', 'core-startup', 'csv']
+if (config.ownBuild && config.sections.some((section) => !CORE_ONLY.includes(section)))
   buildIfStale(resolve(import.meta.dirname, '..'))
 
 const work = mkdtempSync(join(tmpdir(), 'cloverhound-bench-'))

@@ -84,9 +84,17 @@ export async function benchFlush(ctx: BenchContext): Promise<void> {
       baseline: `no renderer: ${format.perSecond(alone.perSecond)}`,
       ratio: format.percent(viewed.perSecond, alone.perSecond),
     }),
+    row('  view’s bridge calls during the flush', format.count(callTotal(viewed.viewCalls)), {
+      baseline: callList(viewed.viewCalls),
+      aim: 'one read per burst of changes',
+    }),
+    row('  view’s item reads per outboxChanged event', String(readsPerEvent(viewed)), {
+      baseline: `${format.count(itemReads(viewed.viewCalls))} reads for ${format.count(viewed.events.outboxChanged ?? 0)} events, ${format.count(FLUSH_ITEMS)} items`,
+      aim: '≤ 1 (batched: one call per burst)',
+    }),
     row('  view’s getOutboxItem calls per flushed item', String(perItem(viewed.viewCalls.getOutboxItem)), {
       baseline: `${format.count(viewed.viewCalls.getOutboxItem ?? 0)} calls for ${format.count(FLUSH_ITEMS)} items`,
-      aim: 'batched: one call per burst',
+      aim: '0 (getOutboxItems instead)',
     }),
     row('  view’s listOutbox calls per flushed item', String(perItem(viewed.viewCalls.listOutbox)), {
       baseline: `${format.count(viewed.viewCalls.listOutbox ?? 0)} calls for ${format.count(FLUSH_ITEMS)} items`,
@@ -124,6 +132,17 @@ export async function benchFlush(ctx: BenchContext): Promise<void> {
     )
   }
 }
+
+const callTotal = (calls: Record<string, number>): number => Object.values(calls).reduce((sum, n) => sum + n, 0)
+const callList = (calls: Record<string, number>): string =>
+  Object.entries(calls)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, n]) => `${name} ${format.count(n)}`)
+    .join(', ') || 'none'
+/** Calls that read changed items: the batch command, and the one-item reads it replaced. */
+const itemReads = (calls: Record<string, number>): number => (calls.getOutboxItems ?? 0) + (calls.getOutboxItem ?? 0)
+const readsPerEvent = (result: FlushResult): number =>
+  round(itemReads(result.viewCalls) / Math.max(1, result.events.outboxChanged ?? 0), 2)
 
 async function startSandbox(): Promise<SandboxProcess> {
   // In its own process, as the real API would be: its work must not share the app's event loop.

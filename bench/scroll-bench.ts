@@ -1,13 +1,16 @@
 // A fast scroll down the Outbox at 100k items in Chromium (the real renderer over the web preview):
 // how often the end of the viewport shows "Loading more…" (the list outran its pages), how many
-// frames were dropped, and the long tasks the page ran.
+// frames were dropped, and the long tasks the page ran; then filter switches and typing (ui-interactions.ts).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import type { Page } from '@playwright/test'
 import type { BenchContext } from './bench-context.ts'
 import { eventRelay, NOWHERE, saveConnection, startBenchCore } from './bench-core.ts'
 import { openOutbox, serveApp } from './app-in-chromium.ts'
 import { DeadlineError, withDeadline } from './deadline.ts'
-import { format, row } from './report.ts'
+import { RESULTS_DIR, format, row } from './report.ts'
 import { round } from './stats.ts'
+import { benchInteractions } from './ui-interactions.ts'
 
 /** OutboxView's ROW_HEIGHT (px). */
 const ROW_HEIGHT = 76
@@ -41,6 +44,7 @@ export async function benchScroll(ctx: BenchContext): Promise<void> {
     const marks = await scrollFast(page, items)
     const listCalls = app.calls.calls.listOutbox ?? 0
     report(ctx, items, marks, listCalls)
+    await benchInteractions(ctx, page, items)
   } finally {
     await page?.context().close()
     await app.server.close()
@@ -60,6 +64,12 @@ async function scrollFast(page: Page, items: number): Promise<ScrollMarks> {
   if (!box) throw new Error('The Outbox list is not on screen')
   const rows = Math.min(ROWS_TO_SCROLL, items - Math.ceil(box.height / ROW_HEIGHT))
   const cdp = await page.context().newCDPSession(page)
+  // BENCH_PROFILE=1: a CPU profile of the page during the scroll, to see what its long tasks are.
+  const profiling = Boolean(process.env.BENCH_PROFILE)
+  if (profiling) {
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.start')
+  }
   await page.evaluate(startRecording)
   const gesture = cdp.send('Input.synthesizeScrollGesture', {
     x: Math.round(box.x + box.width / 2),
@@ -76,6 +86,13 @@ async function scrollFast(page: Page, items: number): Promise<ScrollMarks> {
     throw new DeadlineError(`${(error as Error).message}; the list had scrolled ${round(seen / ROW_HEIGHT)} rows`, {
       cause: error,
     })
+  }
+  if (profiling) {
+    const { profile } = await cdp.send('Profiler.stop')
+    mkdirSync(RESULTS_DIR, { recursive: true })
+    const file = join(RESULTS_DIR, `scroll-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`)
+    writeFileSync(file, JSON.stringify(profile))
+    console.info(`Scroll profile written to bench/results/${basename(file)}`)
   }
   await cdp.detach()
   return page.evaluate(stopRecording)

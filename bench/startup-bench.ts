@@ -1,105 +1,21 @@
-// Start-up, as users meet it: the core opening an existing data folder (createAppCore: recovery of
-// interrupted sends, history pruning, the first status and the first Outbox page) at each history
-// size; then the renderer: the JavaScript and CSS that index.html loads before the first paint
+// Start-up of the renderer, as users meet it (the core's own start-up: core-startup-bench.ts): the JavaScript and CSS that index.html loads before the first paint
 // (gzip -9) against the 150 KB aim, lazy chunks apart; then cold loads of the web preview in
 // Chromium to an interactive form, against a static page served the same way.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { dirname, join, posix, relative, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Browser } from '@playwright/test'
-import { dispatchCommand } from '../src/main/core/command-dispatch.ts'
-import type { SyncStatus } from '../src/shared/outbox.ts'
 import { startPreviewServer } from '../tools/web-preview/preview-server.ts'
 import type { BenchContext } from './bench-context.ts'
-import { NOWHERE, eventRelay, saveConnection, startBenchCore } from './bench-core.ts'
-import { historyCounts } from './history-seed.ts'
-import { format, row } from './report.ts'
-import { round, summarize, timeMsAsync, type Summary } from './stats.ts'
+import { eventRelay, startBenchCore } from './bench-core.ts'
+import { round, summarize, type Summary } from './stats.ts'
 
 const AIM_JS_KB = 150
 const WARM_UPS = 2
-const CORE_STARTS = 5
 
 export async function benchStartup(ctx: BenchContext): Promise<void> {
-  await measureCoreStartup(ctx)
   const bundle = measureBundle(ctx)
   await measureStartup(ctx, bundle)
-}
-
-interface CoreStart {
-  /** createAppCore until getSyncStatus has answered: what the status line waits for. */
-  toStatus: Summary
-  /** Then the first page of the Outbox on Waiting, as the view asks for it. */
-  firstPage: Summary
-}
-
-/** createAppCore on a data folder that already holds `size` items, closed and opened again each time. */
-async function measureCoreStartup(ctx: BenchContext): Promise<void> {
-  const bySize: Record<number, CoreStart> = {}
-  for (const size of ctx.config.history) {
-    const dataDir = ctx.folders.folder(size)
-    try {
-      const setup = await startBenchCore({ dataDir })
-      await saveConnection(setup, NOWHERE)
-      await setup.close()
-      const toStatus: number[] = []
-      const firstPage: number[] = []
-      for (let i = 0; i < 1 + CORE_STARTS; i++) {
-        let status: SyncStatus | undefined
-        let core: Awaited<ReturnType<typeof startBenchCore>> | undefined
-        const started = await timeMsAsync(async () => {
-          core = await startBenchCore({ dataDir, relay: eventRelay() })
-          const result = await core.handlers.getSyncStatus(undefined)
-          if (result.ok) status = result.value
-        })
-        const paged = await timeMsAsync(() =>
-          dispatchCommand(core!.handlers, 'listOutbox', { filter: 'waiting', limit: 100 }),
-        )
-        await core!.close()
-        const expected = historyCounts(size).sent ?? 0
-        if (status?.counts.sent !== expected) {
-          throw new Error(`Start-up at ${size} items saw ${JSON.stringify(status?.counts)}, expected ${expected} sent`)
-        }
-        // The first start after set-up warms the file cache, as any start after the first does.
-        if (i === 0) continue
-        toStatus.push(started)
-        firstPage.push(paged)
-      }
-      bySize[size] = { toStatus: summarize(toStatus), firstPage: summarize(firstPage) }
-    } finally {
-      ctx.discard(dataDir)
-    }
-  }
-  ctx.results.coreStartup = { starts: CORE_STARTS, bySize }
-  const sizes = Object.keys(bySize).map(Number)
-  const baseSize = Math.min(...sizes)
-  const base = bySize[baseSize]!
-  const at = (size: number) => (size === 0 ? 'empty data folder' : `${format.size(size)} items`)
-  for (const size of sizes) {
-    const r = bySize[size]!
-    const vs = (pick: (s: CoreStart) => Summary) =>
-      size === baseSize
-        ? {}
-        : {
-            baseline: `${format.ms(pick(base).p50, 1)} on an ${at(baseSize)}`,
-            ratio: format.times(pick(r).p50, pick(base).p50),
-          }
-    ctx.rows.push(
-      row(
-        `core start-up to first status, ${at(size)}, p50 / max`,
-        `${format.ms(r.toStatus.p50, 1)} / ${format.ms(r.toStatus.max, 1)}`,
-        {
-          ...vs((s) => s.toStatus),
-          aim: '≤ 100 ms at 1M',
-        },
-      ),
-      row(
-        `  then the first Outbox page, ${at(size)}, p50`,
-        format.ms(r.firstPage.p50, 1),
-        vs((s) => s.firstPage),
-      ),
-    )
-  }
 }
 
 interface Asset {

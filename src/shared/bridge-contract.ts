@@ -20,8 +20,10 @@ import {
   bulkResultSchema,
   connectivityInputSchema,
   itemIdInputSchema,
+  itemIdsInputSchema,
   outboxChangedSchema,
   outboxItemSchema,
+  outboxItemsSchema,
   outboxPageRequestSchema,
   outboxAttemptsSchema,
   outboxPageSchema,
@@ -48,6 +50,8 @@ export const bridgeContract = {
   saveContact: { input: contactDraftSchema, output: outboxItemSchema },
   listOutbox: { input: outboxPageRequestSchema, output: outboxPageSchema },
   getOutboxItem: { input: itemIdInputSchema, output: outboxItemSchema },
+  /** Several items in one call (the rows a burst of changes named); ids that are gone are left out. */
+  getOutboxItems: { input: itemIdsInputSchema, output: outboxItemsSchema },
   getSyncStatus: { input: noInput, output: syncStatusSchema },
   /** One item, or every due item when no id is given. */
   sendNow: { input: sendNowInputSchema, output: syncStatusSchema },

@@ -9,6 +9,7 @@ export const commandNames = [
   'saveContact',
   'listOutbox',
   'getOutboxItem',
+  'getOutboxItems',
   'getSyncStatus',
   'sendNow',
   'updateOutboxItem',

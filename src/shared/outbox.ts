@@ -270,6 +270,12 @@ export const syncStatusSchema = z.object({
 export type SyncStatus = z.infer<typeof syncStatusSchema>
 
 export const itemIdInputSchema = z.object({ id: itemId })
+
+/** Ids per `getOutboxItems` call: the loaded rows a burst changed, plus as many it may have to place. */
+export const ITEMS_READ_MAX = 200
+export const itemIdsInputSchema = z.object({ ids: z.array(itemId).min(1).max(ITEMS_READ_MAX) })
+/** The items that exist, in the order asked, each once; an id that is gone is left out. */
+export const outboxItemsSchema = z.object({ items: z.array(outboxItemSchema).max(ITEMS_READ_MAX) })
 export const updateItemInputSchema = z.object({ id: itemId, draft: contactDraftSchema })
 export const sendNowInputSchema = z.object({ id: itemId.optional() })
 export const connectivityInputSchema = z.object({ online: z.boolean() })

@@ -117,6 +117,7 @@ const outcomes: CreateContactOutcome[] = [
 /** Commands a random session calls on a picked item; saving and listing have steps of their own. */
 const ITEM_COMMANDS = [
   'getOutboxItem',
+  'getOutboxItems',
   'getSyncStatus',
   'sendNow',
   'updateOutboxItem',
@@ -244,6 +245,9 @@ async function run(steps: Step[]): Promise<void> {
             return pick % 3 === 0 ? {} : { id }
           case 'updateOutboxItem':
             return { id, draft: current.draft }
+          case 'getOutboxItems':
+            // A repeated id, and one neither side knows when the pick says so.
+            return { ids: [id, other, id] }
           case 'countOutboxBulk':
             return { filter: outboxFilters[pick % outboxFilters.length] }
           case 'applyOutboxBulk': {
@@ -339,6 +343,8 @@ describe('the fake bridge and the real core', () => {
       { kind: 'finish', pick: 1, outcome: 'created' },
       { kind: 'command', name: 'discardOutboxItem', pick: 1, draft: valid },
       { kind: 'command', name: 'getOutboxItem', pick: 10, draft: valid },
+      { kind: 'command', name: 'getOutboxItems', pick: 1, draft: valid },
+      { kind: 'command', name: 'getOutboxItems', pick: 9, draft: valid },
       { kind: 'command', name: 'reportConnectivity', pick: 1, draft: valid },
       { kind: 'command', name: 'listOutboxAttempts', pick: 1, draft: valid },
       // Bulk, by pick: 0 Send again on Waiting, 1 Mark as sent on ids, 2 Move to current organization on ids,

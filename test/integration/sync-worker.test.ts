@@ -35,7 +35,10 @@ describe('created', () => {
     expect(sent.attempts).toBe(1)
     expect(requestsFor(sandbox, sent.idempotencyKey)).toHaveLength(1)
     expect(harness.events.some((e) => e.event === 'outboxChanged')).toBe(true)
-    expect(harness.statuses().at(-1)).toMatchObject({ state: 'running', toSend: 0, needsYou: 0, counts: { sent: 1 } })
+    // The status goes out once at the end of the turn that moved the item (one per burst, not per item).
+    const status = await eventually(() => harness.statuses().find((s) => s.counts.sent === 1), 5_000, 'a status')
+    expect(status).toMatchObject({ state: 'running', toSend: 0, needsYou: 0, counts: { sent: 1 } })
+    expect(harness.statuses().at(-1)).toEqual(status)
   })
 
   it('with latency, the item is sending meanwhile and sent after', async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { MIGRATIONS } from '../../src/main/core/outbox/migrations.ts'
-import { MOVE_STATEMENTS, OUTBOX_SQL } from '../../src/main/core/outbox/outbox-sql.ts'
+import { KEPT_COUNT_SQL, MOVE_STATEMENTS, OUTBOX_SQL } from '../../src/main/core/outbox/outbox-sql.ts'
 import {
   OUTBOX_ACTION_LABELS,
   OUTBOX_FILTER_STATES,
@@ -71,7 +71,7 @@ describe('the SQL guards', () => {
     expect(statesIn(normalized(OUTBOX_SQL.countOverdue).match(/state IN \(([^)]*)\)/)![1]!)).toEqual([
       ...WAITING_STATES,
     ])
-    const pruned = statesIn(normalized(OUTBOX_SQL.pruneHistory).match(/state IN \(([^)]*)\)/)![1]!)
+    const pruned = statesIn(normalized(KEPT_COUNT_SQL.pruneHistory).match(/state IN \(([^)]*)\)/)![1]!)
     expect(pruned.sort()).toEqual(outboxStates.filter((state) => !WAITING_STATES.includes(state)).sort())
   })
 })

@@ -19,6 +19,7 @@ export const BRIDGE_RATE_LIMITS: Readonly<Partial<Record<CommandName, RateLimit>
   getSettings: LIST_READS,
   listOutbox: LIST_READS,
   getOutboxItem: LIST_READS,
+  getOutboxItems: LIST_READS,
   getSyncStatus: LIST_READS,
   saveSettings: KEYCHAIN_AND_REPORTS,
   removeApiKey: KEYCHAIN_AND_REPORTS,

@@ -30,6 +30,7 @@ export type OutboxCommandNames =
   | 'saveContact'
   | 'listOutbox'
   | 'getOutboxItem'
+  | 'getOutboxItems'
   | 'getSyncStatus'
   | 'sendNow'
   | 'updateOutboxItem'
@@ -144,6 +145,16 @@ export function createOutboxCommands(
       guard('getOutboxItem', async () => {
         const item = store.get(id, deps.now())
         return item ? ok(publicItem(item)) : fail('bad_request', refusalWords('get', undefined))
+      }),
+
+    getOutboxItems: ({ ids }) =>
+      guard('getOutboxItems', async () => {
+        const now = deps.now()
+        const items = [...new Set(ids)].flatMap((id) => {
+          const item = store.get(id, now)
+          return item ? [publicItem(item)] : []
+        })
+        return ok({ items })
       }),
 
     getSyncStatus: () => guard('getSyncStatus', async () => ok(worker.status())),

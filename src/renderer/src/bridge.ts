@@ -22,6 +22,7 @@ export const bridge: BridgeApi = {
   saveContact: (draft) => api().saveContact(draft),
   listOutbox: (input) => api().listOutbox(input),
   getOutboxItem: (input) => api().getOutboxItem(input),
+  getOutboxItems: (input) => api().getOutboxItems(input),
   getSyncStatus: () => api().getSyncStatus(),
   sendNow: (input) => api().sendNow(input),
   updateOutboxItem: (input) => api().updateOutboxItem(input),

@@ -145,6 +145,7 @@ function fakeHandlers() {
     saveContact: vi.fn(async (_input: unknown) => ok(item)),
     listOutbox: vi.fn(async (_input: unknown) => ok({ items: [item], nextBefore: null, total: 1 })),
     getOutboxItem: vi.fn(async (_input: unknown) => ok(item)),
+    getOutboxItems: vi.fn(async (_input: unknown) => ok({ items: [item] })),
     getSyncStatus: vi.fn(async (_input: unknown) => ok(status)),
     sendNow: vi.fn(async (_input: unknown) => ok(status)),
     updateOutboxItem: vi.fn(async (_input: unknown) => ok(item)),

@@ -3,7 +3,7 @@ import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useChangeBatches, type ChangeBatch } from '../../../src/renderer/src/composables/use-change-batches.ts'
-import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
+import { PAGE_SIZE, useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
 import { deferred, installFakeBridge } from './fake-bridge.ts'
 
 let bridge: ReturnType<typeof installFakeBridge>
@@ -32,8 +32,29 @@ describe('The Outbox list following main', () => {
     for (const id of ids) bridge.worker.deliver(id) // two reports each: sending, then sent
     await outbox.settle()
 
-    expect(bridge.api.getOutboxItem).toHaveBeenCalledTimes(5)
+    expect(bridge.api.getOutboxItems).toHaveBeenCalledTimes(1)
+    expect(bridge.api.getOutboxItems.mock.calls[0]![0]!.ids).toHaveLength(5)
+    expect(bridge.api.getOutboxItem).not.toHaveBeenCalled()
     expect(outbox.items.map((item) => item.state)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent'])
+  })
+
+  it('reads a burst in one call: the loaded rows it named, and others only to see whether they belong', async () => {
+    const ids = bridge.seed(PAGE_SIZE + 50)
+    const outbox = await shown()
+    // Seeded oldest first, listed newest first: the 50 oldest are below the first page.
+    const belowPage = ids.slice(0, 50)
+    const onPage = ids.slice(-30)
+    for (const id of [...belowPage, ...onPage]) bridge.worker.start(id)
+    await outbox.settle()
+
+    expect(bridge.api.getOutboxItems).toHaveBeenCalledTimes(1)
+    expect(new Set(bridge.api.getOutboxItems.mock.calls[0]![0]!.ids)).toEqual(new Set([...onPage, ...belowPage]))
+    expect(bridge.api.listOutbox).toHaveBeenCalledTimes(1)
+    // The rows below the loaded part arrive with their page, not out of order at its end.
+    expect(outbox.items).toHaveLength(PAGE_SIZE)
+    expect(outbox.items.filter((item) => item.state === 'sending').map((item) => item.id)).toEqual(
+      [...onPage].reverse(),
+    )
   })
 
   it('loads the list again instead when main says anything may have changed', async () => {
@@ -44,7 +65,7 @@ describe('The Outbox list following main', () => {
     await outbox.settle()
 
     expect(bridge.api.listOutbox).toHaveBeenCalledTimes(2)
-    expect(bridge.api.getOutboxItem).not.toHaveBeenCalled()
+    expect(bridge.api.getOutboxItems).not.toHaveBeenCalled()
     expect(outbox.items.find((item) => item.id === first)?.state).toBe('sending')
   })
 
@@ -63,7 +84,7 @@ describe('The Outbox list following main', () => {
     outbox.start()
     bridge.worker.start(id!)
     await outbox.settle()
-    expect(bridge.api.getOutboxItem).not.toHaveBeenCalled()
+    expect(bridge.api.getOutboxItems).not.toHaveBeenCalled()
 
     await outbox.show()
     expect(outbox.items[0]?.state).toBe('sending')
@@ -71,7 +92,7 @@ describe('The Outbox list following main', () => {
     outbox.stop()
     bridge.worker.deliver(id!)
     await outbox.settle()
-    expect(bridge.api.getOutboxItem).not.toHaveBeenCalled()
+    expect(bridge.api.getOutboxItems).not.toHaveBeenCalled()
     expect(outbox.items[0]?.state).toBe('sending')
   })
 })

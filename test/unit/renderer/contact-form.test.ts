@@ -155,7 +155,7 @@ describe('New contact form', () => {
     // The full contact is the Outbox's to show: the line stays one line, beside Save contact.
     expect(status).not.toContain('ada@example.com')
     expect(view.find('footer [role="status"]').exists()).toBe(true)
-    expect(bridge.api.getOutboxItem).toHaveBeenCalledWith({ id: await savedId() })
+    expect(bridge.api.getOutboxItems).toHaveBeenCalledWith({ ids: [await savedId()] })
   })
 
   it('follows the item even when main reports it sent before the save has answered', async () => {

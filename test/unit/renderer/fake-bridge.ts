@@ -500,6 +500,13 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       const item = byId.get(id)
       return item ? { ok: true, value: view_(item) } : failure('bad_request', refusalWords('get', undefined))
     }),
+    getOutboxItems: command('getOutboxItems', ({ ids }: { ids: string[] }) => {
+      const items = [...new Set(ids)].flatMap((id) => {
+        const item = byId.get(id)
+        return item ? [view_(item)] : []
+      })
+      return { ok: true, value: { items } }
+    }),
     getSyncStatus: command('getSyncStatus', (): Result<SyncStatus> => ({ ok: true, value: status() })),
     sendNow: command('sendNow', ({ id }: { id?: string }): Result<SyncStatus> => {
       const at = now()

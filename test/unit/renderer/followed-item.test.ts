@@ -32,7 +32,7 @@ describe('useFollowedItem', () => {
 
     bridge.worker.deliver(other!, 7)
     await flushPromises()
-    expect(bridge.api.getOutboxItem).not.toHaveBeenCalled()
+    expect(bridge.api.getOutboxItems).not.toHaveBeenCalled()
 
     bridge.worker.start(mine!)
     await flushPromises()
@@ -49,11 +49,11 @@ describe('useFollowedItem', () => {
     followed.follow(current(id!))
     bridge.worker.start(id!)
     await flushPromises()
-    bridge.api.getOutboxItem.mockClear()
+    bridge.api.getOutboxItems.mockClear()
 
     bridge.emit('outboxChanged', { ids: [] })
     await flushPromises()
-    expect(bridge.api.getOutboxItem).toHaveBeenCalledWith({ id })
+    expect(bridge.api.getOutboxItems).toHaveBeenCalledWith({ ids: [id] })
   })
 
   it('catches up on a change main reported before the save answered with the item', async () => {
@@ -90,7 +90,7 @@ describe('useFollowedItem', () => {
     bridge.worker.start(id!)
     followed.follow({ ...current(id!), state: 'queued' })
     await flushPromises()
-    expect(bridge.api.getOutboxItem).not.toHaveBeenCalled()
+    expect(bridge.api.getOutboxItems).not.toHaveBeenCalled()
     expect(followed.item.value?.state).toBe('queued')
   })
 
@@ -98,8 +98,8 @@ describe('useFollowedItem', () => {
     const [id] = bridge.seed(1)
     followed.follow(current(id!))
     const first = deferred<void>()
-    const real = bridge.api.getOutboxItem.getMockImplementation()!
-    bridge.api.getOutboxItem.mockImplementationOnce(async (input) => {
+    const real = bridge.api.getOutboxItems.getMockImplementation()!
+    bridge.api.getOutboxItems.mockImplementationOnce(async (input) => {
       const answer = await real(input)
       await first.promise
       return answer
@@ -119,13 +119,13 @@ describe('useFollowedItem', () => {
   it('drops an answer that arrives after the item was let go', async () => {
     const [id] = bridge.seed(1)
     followed.follow(current(id!))
-    const held = deferred<Result<OutboxItem>>()
-    bridge.api.getOutboxItem.mockImplementationOnce(() => held.promise)
+    const held = deferred<Result<{ items: OutboxItem[] }>>()
+    bridge.api.getOutboxItems.mockImplementationOnce(() => held.promise)
     bridge.worker.start(id!)
     await flushPromises()
 
     followed.follow(null)
-    held.resolve({ ok: true, value: current(id!) })
+    held.resolve({ ok: true, value: { items: [current(id!)] } })
     await flushPromises()
     expect(followed.item.value).toBeNull()
   })

@@ -9,6 +9,7 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('save' as const), admit: fc.boolean() }),
   fc.record({ kind: fc.constant('change' as const), pick: fc.nat(), state: fc.constantFrom('queued', 'sent') }),
   fc.record({ kind: fc.constant('resave' as const), pick: fc.nat(), admit: fc.boolean() }),
+  fc.record({ kind: fc.constant('changes' as const), picks: fc.array(fc.nat(), { maxLength: 5 }) }),
 )
 
 describe('useNewestFirst', () => {
@@ -42,6 +43,12 @@ describe('useNewestFirst', () => {
               model = [row, ...model]
               total += 1
             }
+          } else if (step.kind === 'changes') {
+            // Several listed rows at once, as a batch of main's reports brings them.
+            const rows =
+              model.length === 0 ? [] : step.picks.map((pick) => ({ ...model[pick % model.length]!, state: 'sent' }))
+            list.placeAll(rows, () => false)
+            for (const row of rows) model = model.map((r) => (r.id === row.id ? row : r))
           } else if (model.length > 0) {
             const old = model[step.pick % model.length]!
             if (step.kind === 'change') {

@@ -13,6 +13,7 @@ export interface Migration {
 
 export const OUTBOX_TABLE = 'outbox_items'
 export const ATTEMPTS_TABLE = 'outbox_attempts'
+export const COUNTS_TABLE = 'outbox_counts'
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -74,6 +75,33 @@ export const MIGRATIONS: readonly Migration[] = [
         error_json TEXT,
         PRIMARY KEY (item_id, n)
       ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 4,
+    // How many items are in each state, kept by triggers in the transaction that moves an item, so
+    // the status line never counts the table (a scan of 1M rows is ~70 ms). Backfilled from the rows.
+    // A state's row appears with its first item; a missing row reads as 0. History pruning looks up
+    // (state, updated_at) instead of reading every history row's updated_at.
+    sql: `
+      CREATE TABLE outbox_counts (
+        state TEXT PRIMARY KEY,
+        n INTEGER NOT NULL CHECK (n >= 0)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO outbox_counts (state, n) SELECT state, count(*) FROM outbox_items GROUP BY state;
+      CREATE TRIGGER outbox_counts_insert AFTER INSERT ON outbox_items BEGIN
+        INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1)
+          ON CONFLICT (state) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER outbox_counts_delete AFTER DELETE ON outbox_items BEGIN
+        UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
+      END;
+      CREATE TRIGGER outbox_counts_move AFTER UPDATE OF state ON outbox_items WHEN OLD.state IS NOT NEW.state BEGIN
+        UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
+        INSERT INTO outbox_counts (state, n) VALUES (NEW.state, 1)
+          ON CONFLICT (state) DO UPDATE SET n = n + 1;
+      END;
+      CREATE INDEX outbox_items_by_update ON outbox_items (state, updated_at);
     `,
   },
 ]

@@ -34,8 +34,6 @@ export const OUTBOX_SQL = {
     WHERE state = :state AND seq < :before ORDER BY seq DESC LIMIT :limit`,
   // SQLite counts a whole table by summing the cells of its slimmest index's pages, without decoding rows.
   countAll: 'SELECT count(*) AS n FROM outbox_items',
-  countState: 'SELECT count(*) AS n FROM outbox_items INDEXED BY outbox_items_by_state WHERE state = :state',
-  countByState: 'SELECT state, count(*) AS n FROM outbox_items INDEXED BY outbox_items_by_state GROUP BY state',
   countOverdue: `SELECT count(*) AS n FROM outbox_items INDEXED BY outbox_items_by_age
     WHERE state IN (${list(WAITING_STATES)}) AND created_at < :cut`,
 
@@ -127,10 +125,6 @@ export const OUTBOX_SQL = {
   vacuum: 'VACUUM',
   // Moves the WAL's pages (old versions of deleted rows among them) into the file and empties the WAL.
   checkpoint: 'PRAGMA wal_checkpoint(TRUNCATE)',
-  // Their attempts go with them (ON DELETE CASCADE), looked up by the attempts' primary key.
-  pruneHistory: `DELETE FROM outbox_items INDEXED BY outbox_items_by_state
-    WHERE state IN (${list(HISTORY_STATES)}) AND updated_at < :cut`,
-
   // A bulk action on a filter takes its items one state at a time, newest first, like a page.
   bulkCandidates: `SELECT id, seq FROM outbox_items INDEXED BY outbox_items_by_state
     WHERE state = :state AND seq < :before ORDER BY seq DESC LIMIT :limit`,
@@ -141,6 +135,30 @@ export const OUTBOX_SQL = {
   countStateAt: `SELECT count(*) AS n FROM outbox_items INDEXED BY outbox_items_due
     WHERE state = :state AND target_base_url = :baseUrl AND target_organization_id = :organizationId`,
 } as const
+
+/**
+ * Counting and pruning as schema 4 does them: counts kept per state by triggers (one small table,
+ * never a walk over the items) and history found by (state, updated_at). Apart from OUTBOX_SQL
+ * because a damaged file opened read-only may be older: it then counts by scanning (SCANNED_SQL).
+ */
+export const KEPT_COUNT_SQL = {
+  countByState: 'SELECT state, n FROM outbox_counts',
+  countState: 'SELECT coalesce(max(n), 0) AS n FROM outbox_counts WHERE state = :state',
+  countKept: 'SELECT coalesce(sum(n), 0) AS n FROM outbox_counts',
+  // Their attempts go with them (ON DELETE CASCADE), looked up by the attempts' primary key.
+  pruneHistory: `DELETE FROM outbox_items INDEXED BY outbox_items_by_update
+    WHERE state IN (${list(HISTORY_STATES)}) AND updated_at < :cut`,
+} as const
+
+/** The same questions on a file from before schema 4 (read-only, so it never prunes). */
+export const SCANNED_SQL: Record<keyof typeof KEPT_COUNT_SQL, string> = {
+  countByState: 'SELECT state, count(*) AS n FROM outbox_items INDEXED BY outbox_items_by_state GROUP BY state',
+  countState: 'SELECT count(*) AS n FROM outbox_items INDEXED BY outbox_items_by_state WHERE state = :state',
+  countKept: 'SELECT count(*) AS n FROM outbox_items',
+  pruneHistory: 'SELECT 0 WHERE 0',
+}
+
+export type CountStatementName = keyof typeof KEPT_COUNT_SQL
 
 /**
  * The attempts table's statements (schema 3). Apart from OUTBOX_SQL because a damaged file opened

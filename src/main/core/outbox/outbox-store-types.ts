@@ -82,6 +82,13 @@ export interface OutboxStore {
 
   /** queued → sending; counts the attempt and opens its record in the attempts history. */
   markSending(id: string, now: number): StoredItem | undefined
+  /**
+   * Runs `work`'s writes in one transaction with one durable commit at the end (a group commit);
+   * each write inside is a savepoint, so one that fails is undone alone.
+   */
+  together<T>(work: () => T): T
+  /** markSending for several items in one transaction (one durable commit); those a guard refused are left out. */
+  markSendingAll(ids: readonly string[], now: number): StoredItem[]
   /** sending → sent with the server's contact. */
   markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined
   /**

@@ -17,7 +17,7 @@ import {
   type OutboxState,
   type OutboxTarget,
 } from '../../../shared/outbox.ts'
-import { ATTEMPTS_TABLE } from './migrations.ts'
+import { ATTEMPTS_TABLE, COUNTS_TABLE } from './migrations.ts'
 import { hasTable, openOutboxDatabase, openReadOnlyOutboxDatabase } from './open-outbox-database.ts'
 import { operationFailure, outboxUnavailable, readOnlyOutbox, sqliteCodeOf } from './outbox-errors.ts'
 import type { Row } from './outbox-rows.ts'
@@ -32,9 +32,12 @@ import {
 } from './outbox-rows.ts'
 import {
   ATTEMPT_SQL,
+  KEPT_COUNT_SQL,
   MOVE_STATEMENTS,
   OUTBOX_SQL,
+  SCANNED_SQL,
   type AttemptStatementName,
+  type CountStatementName,
   type OutboxStatementName,
 } from './outbox-sql.ts'
 import type {
@@ -79,7 +82,11 @@ class SqliteOutboxStore implements OutboxStore {
   readonly #statements: Record<OutboxStatementName, StatementSync>
   /** Null only for a read-only file from before the attempts table (schema 3). */
   readonly #attemptStatements: Record<AttemptStatementName, StatementSync> | null
+  /** Counts kept by triggers (schema 4); a read-only file from before counts by scanning. */
+  readonly #countStatements: Record<CountStatementName, StatementSync>
   #closed = false
+  /** Inside together(): each write is a savepoint of the one transaction, committed once at the end. */
+  #together = false
 
   constructor(path: string, db: DatabaseSync, flagAfterMs: number, readOnly: boolean) {
     this.path = path
@@ -90,6 +97,7 @@ class SqliteOutboxStore implements OutboxStore {
       // Prepared once and reused; preparing also proves at open that the schema is what we expect.
       this.#statements = prepareAll(db, OUTBOX_SQL)
       this.#attemptStatements = readOnly && !hasTable(db, ATTEMPTS_TABLE) ? null : prepareAll(db, ATTEMPT_SQL)
+      this.#countStatements = prepareAll(db, readOnly && !hasTable(db, COUNTS_TABLE) ? SCANNED_SQL : KEPT_COUNT_SQL)
     } catch (error) {
       db.close()
       // The version said "current" but a table or index is missing or different: not a file we can trust.
@@ -158,12 +166,13 @@ class SqliteOutboxStore implements OutboxStore {
     const params: Params = { before, limit: limit + 1 }
     const { rows, total } = this.#read(() => {
       if (states === null) {
-        return { rows: this.#statements.pageAll.all(params), total: this.#count('countAll', {}) }
+        const total = Number(this.#countStatements.countKept.get()?.n ?? 0)
+        return { rows: this.#statements.pageAll.all(params), total }
       }
       // Each state's newest rows come from its own index range; merged here they are the filter's newest.
       const merged = states.flatMap((state) => this.#statements.pageState.all({ ...params, state }))
       merged.sort((a, b) => Number(b.seq) - Number(a.seq))
-      const count = states.reduce((sum, state) => sum + this.#count('countState', { state }), 0)
+      const count = states.reduce((sum, state) => sum + this.#countInState(state), 0)
       return { rows: merged, total: count }
     })
     const items = rows.slice(0, limit).map((row) => toOutboxItem(row, now, this.flagAfterMs))
@@ -182,7 +191,7 @@ class SqliteOutboxStore implements OutboxStore {
       overdue: 0,
     }
     this.#read(() => {
-      for (const row of this.#statements.countByState.all()) {
+      for (const row of this.#countStatements.countByState.all()) {
         const state = outboxStates.find((known) => known === row.state)
         if (state) counts[state] = Number(row.n)
       }
@@ -245,7 +254,21 @@ class SqliteOutboxStore implements OutboxStore {
   }
 
   markSending(id: string, now: number): StoredItem | undefined {
-    return this.#transition('markSending', { id }, now, () => this.#attempt('start').run({ id, now: storedTime(now) }))
+    return this.markSendingAll([id], now)[0]
+  }
+
+  markSendingAll(ids: readonly string[], now: number): StoredItem[] {
+    const at = storedTime(now)
+    // One commit for the items picked together: each is durably `sending` before its request starts.
+    const rows = this.#write(() =>
+      ids.flatMap((id) => {
+        const moved = this.#statements.markSending.get({ id, now: at })
+        if (!moved) return []
+        this.#attempt('start').run({ id, now: at })
+        return [moved]
+      }),
+    )
+    return rows.map((row) => toStoredItem(row, now, this.flagAfterMs))
   }
 
   markSent(id: string, contact: CreatedContact, now: number): StoredItem | undefined {
@@ -372,7 +395,7 @@ class SqliteOutboxStore implements OutboxStore {
         action === 'retarget' && !current
           ? 0
           : bulkStates(action, filter).reduce((sum, state) => {
-              const inState = this.#count('countState', { state })
+              const inState = this.#countInState(state)
               // Move to current organization leaves what is already for the current target.
               const here =
                 action === 'retarget' && current ? this.#count('countStateAt', { state, ...targetParams(current) }) : 0
@@ -404,7 +427,7 @@ class SqliteOutboxStore implements OutboxStore {
   pruneHistory(olderThan: number): number {
     if (this.readOnly) return 0
     const params = { cut: storedTime(olderThan) }
-    const removed = Number(this.#write(() => this.#statements.pruneHistory.run(params)).changes)
+    const removed = Number(this.#write(() => this.#countStatements.pruneHistory.run(params)).changes)
     if (removed > 0) this.#compact()
     return removed
   }
@@ -482,13 +505,30 @@ class SqliteOutboxStore implements OutboxStore {
     }
   }
 
+  #countInState(state: OutboxState): number {
+    return Number(this.#countStatements.countState.get({ state })?.n ?? 0)
+  }
+
   #count(name: OutboxStatementName, params: Params): number {
     return Number(this.#statements[name].get(params)?.n ?? 0)
+  }
+
+  together<T>(work: () => T): T {
+    if (this.#together) return work()
+    return this.#write(() => {
+      this.#together = true
+      try {
+        return work()
+      } finally {
+        this.#together = false
+      }
+    })
   }
 
   /** One transaction: BEGIN IMMEDIATE takes the write lock first, so it cannot fail half-way on a busy upgrade. */
   #write<T>(work: () => T): T {
     if (this.readOnly) throw readOnlyOutbox(this.path)
+    if (this.#together) return this.#savepoint(work)
     try {
       this.#statements.begin.run()
     } catch (error) {
@@ -500,6 +540,24 @@ class SqliteOutboxStore implements OutboxStore {
       return result
     } catch (error) {
       this.#rollback()
+      throw operationFailure(error, this.path)
+    }
+  }
+
+  /** A write inside together(): undone alone when it fails, so the others in the transaction still commit. */
+  #savepoint<T>(work: () => T): T {
+    this.#db.exec('SAVEPOINT outbox_write')
+    try {
+      const result = work()
+      this.#db.exec('RELEASE outbox_write')
+      return result
+    } catch (error) {
+      try {
+        this.#db.exec('ROLLBACK TO outbox_write')
+        this.#db.exec('RELEASE outbox_write')
+      } catch {
+        // SQLite had already rolled the whole transaction back; the outer write reports it.
+      }
       throw operationFailure(error, this.path)
     }
   }

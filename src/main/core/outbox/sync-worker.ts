@@ -9,6 +9,7 @@ import type { OutboxStore, StoredItem } from './outbox-store-types.ts'
 import { recordDecision } from './record-decision.ts'
 import { buildSyncStatus } from './sync-status.ts'
 import { Lanes, type Lane } from './worker-lanes.ts'
+import { TurnBatch } from './turn-batch.ts'
 import {
   noKeyForServer,
   requestCredentials,
@@ -57,6 +58,15 @@ export interface SyncWorkerOptions {
   backoff?: BackoffOptions
 }
 
+interface Settled {
+  lane: Lane
+  id: string
+  attempts: number
+  decision: SendDecision
+  version: number
+  written: () => void
+}
+
 interface InFlight {
   controller: AbortController
   done: Promise<void>
@@ -88,6 +98,14 @@ export class SyncWorker {
   /** Bumped when credentials change, so an old request's 401 cannot pause the new ones. */
   #credentialsVersion = 0
   #lastStatus = ''
+  /** Changed items and the status go out once per turn of the event loop, not once per item. */
+  readonly #batch = new TurnBatch((ids, status) => {
+    if (ids.length > 0) this.#options.onChange?.(ids)
+    if (status) this.#publishNow()
+  })
+  #settledKickPending = false
+  /** Outcomes that came back this turn, written together at its end. */
+  readonly #settled: Settled[] = []
 
   constructor(options: SyncWorkerOptions) {
     this.#options = options
@@ -179,8 +197,12 @@ export class SyncWorker {
     return (waiting.queued ?? 0) > 0
   }
 
-  /** Tells onStatus when the status changed (also after commands that change counts). */
+  /** Tells onStatus when the status changed (also after commands that change counts), once per turn. */
   publishStatus(): void {
+    this.#batch.statusChanged()
+  }
+
+  #publishNow(): void {
     try {
       const status = this.status()
       const text = JSON.stringify(status)
@@ -202,6 +224,15 @@ export class SyncWorker {
   }
 
   async #stop(): Promise<void> {
+    try {
+      await this.#stopSending()
+    } finally {
+      // While the store is still open: what changed last is told before the app closes it.
+      this.#batch.flush()
+    }
+  }
+
+  async #stopSending(): Promise<void> {
     this.#stopped = true
     this.#clearTimer()
     const settled = Promise.allSettled([...this.#inFlight.values()].map((flight) => flight.done))
@@ -230,7 +261,7 @@ export class SyncWorker {
     } finally {
       this.#pumping = false
     }
-    if (!this.#stopped) this.publishStatus()
+    if (!this.#stopped) this.#batch.statusChanged()
   }
 
   /** Starts sends, profile by profile, until the slots are full or nothing more is due. */
@@ -244,7 +275,7 @@ export class SyncWorker {
       if (online !== undefined) lane.queue.applyPlatformHint(online)
       await this.#laneRound(lane, version, started)
     }
-    if (started.length > 0) this.#options.onChange?.(started)
+    if (started.length > 0) this.#batch.changed(started)
   }
 
   async #laneRound(lane: Lane, version: number, started: string[]): Promise<void> {
@@ -267,15 +298,17 @@ export class SyncWorker {
         ...this.#takeForced(lane, target, now, free),
         ...this.#store.due(target, now, free, lane.profileId),
       ]
-      const before = started.length
+      const picked = new Set<string>()
       for (const candidate of candidates) {
-        if (this.#freeSlots(lane) === 0 || this.#inFlight.has(candidate.id)) continue
-        const sending = this.#store.markSending(candidate.id, this.#now())
-        if (!sending) continue
-        this.#start(lane, sending, connection, version)
-        started.push(sending.id)
+        if (picked.size < free && !this.#inFlight.has(candidate.id)) picked.add(candidate.id)
       }
-      if (started.length === before) break
+      // The items picked together go to `sending` in one transaction, then each request starts.
+      const sending = picked.size === 0 ? [] : this.#store.markSendingAll([...picked], this.#now())
+      for (const item of sending) {
+        this.#start(lane, item, connection, version)
+        started.push(item.id)
+      }
+      if (sending.length === 0) break
     }
   }
 
@@ -313,11 +346,11 @@ export class SyncWorker {
         // stop() gave up on this request and recorded it already.
         if (this.#inFlight.get(item.id)?.controller !== controller) return
         this.#inFlight.delete(item.id)
-        this.#record(lane, item.id, item.attempts, decision, version)
+        return this.#recordAfterTurn(lane, item.id, item.attempts, decision, version)
       })
       .finally(() => {
         if (this.#inFlight.get(item.id)?.controller === controller) this.#inFlight.delete(item.id)
-        this.kick('settled')
+        this.#kickAfterTurn()
       })
     this.#inFlight.set(item.id, { controller, done, lane })
   }
@@ -370,7 +403,46 @@ export class SyncWorker {
       // The row stays `sending`; the next start-up turns it into `unconfirmed`, so nothing is lost.
       this.#logger.error('Could not record a send', { error: errorName(error) })
     }
-    this.#options.onChange?.([id])
+    this.#batch.changed([id])
+  }
+
+  /** Resolves once the outcome is written (stop() waits for that), with the others of this turn. */
+  #recordAfterTurn(lane: Lane, id: string, attempts: number, decision: SendDecision, version: number): Promise<void> {
+    return new Promise((written) => {
+      if (this.#settled.push({ lane, id, attempts, decision, version, written }) === 1) {
+        setImmediate(() => this.#recordSettled())
+      }
+    })
+  }
+
+  /**
+   * One transaction and one durable commit for every outcome that came back in this turn (a group
+   * commit: the busier the main thread, the more each commit carries); each is its own savepoint.
+   */
+  #recordSettled(): void {
+    const settled = this.#settled.splice(0)
+    try {
+      this.#store.together(() => {
+        for (const entry of settled) {
+          this.#record(entry.lane, entry.id, entry.attempts, entry.decision, entry.version)
+        }
+      })
+    } catch (error) {
+      // The rows stay `sending`; the next start-up turns them into `unconfirmed`, so nothing is lost.
+      this.#logger.error('Could not record a send', { error: errorName(error) })
+    } finally {
+      for (const entry of settled) entry.written()
+    }
+  }
+
+  /** Sends that settle in the same turn free their slots together, so one round refills them all. */
+  #kickAfterTurn(): void {
+    if (this.#settledKickPending) return
+    this.#settledKickPending = true
+    setImmediate(() => {
+      this.#settledKickPending = false
+      this.kick('settled')
+    })
   }
 
   /**

@@ -1,6 +1,6 @@
 import { ref, type Ref } from 'vue'
 import type { OutboxItem } from '../../../shared/outbox.ts'
-import { bridge, callBridge } from '../bridge.ts'
+import { readOutboxItems } from './read-outbox-items.ts'
 
 export type FollowedItem = {
   /** The item as main last reported it; null when nothing is followed. */
@@ -27,8 +27,9 @@ export function useFollowedItem(): FollowedItem {
     const id = item.value?.id
     if (!id) return
     const mine = ++ticket
-    const result = await callBridge(() => bridge.getOutboxItem({ id }))
-    if (result.ok && mine === ticket && item.value?.id === id) item.value = result.value
+    const result = await readOutboxItems([id])
+    const found = result.ok ? result.value[0] : undefined
+    if (found && mine === ticket && item.value?.id === id) item.value = found
   }
 
   function follow(next: OutboxItem | null): void {

@@ -16,9 +16,11 @@ export function useNewestFirst<T extends Keyed>(): {
   addPage(rows: readonly T[], total: number, fresh: boolean): void
   /**
    * Puts a fresh copy of a row in: replaces it where it is, or inserts it in order when `admit`
-   * (given the last loaded row) says it belongs.
+   * (given the row and the last loaded row) says it belongs.
    */
-  place(row: T, admit: (last: T | undefined) => boolean): void
+  place(row: T, admit: (row: T, last: T | undefined) => boolean): void
+  /** `place` for several rows at once (one change of `items`). */
+  placeAll(rows: readonly T[], admit: (row: T, last: T | undefined) => boolean): void
   clear(): void
 } {
   const items = shallowRef<T[]>([])
@@ -26,10 +28,14 @@ export function useNewestFirst<T extends Keyed>(): {
   const seqById = new Map<string, number>()
 
   function indexOf(id: string): number {
+    return indexIn(items.value, id)
+  }
+
+  function indexIn(list: readonly T[], id: string): number {
     const seq = seqById.get(id)
     if (seq === undefined) return -1
-    const at = positionIn(items.value, seq)
-    return items.value[at]?.id === id ? at : -1
+    const at = positionIn(list, seq)
+    return list[at]?.id === id ? at : -1
   }
 
   function addPage(rows: readonly T[], count: number, fresh: boolean): void {
@@ -44,13 +50,24 @@ export function useNewestFirst<T extends Keyed>(): {
     total.value = count
   }
 
-  function place(row: T, admit: (last: T | undefined) => boolean): void {
+  function place(row: T, admit: (row: T, last: T | undefined) => boolean): void {
+    placeAll([row], admit)
+  }
+
+  // One copy of the list per batch, not per row: at 100,000 rows a copy per row is a long task.
+  function placeAll(rows: readonly T[], admit: (row: T, last: T | undefined) => boolean): void {
     const list = items.value.slice()
+    let changed = false
+    for (const row of rows) changed = placeIn(list, row, admit) || changed
+    if (changed) items.value = list
+  }
+
+  function placeIn(list: T[], row: T, admit: (row: T, last: T | undefined) => boolean): boolean {
     let changed = false
     const knownSeq = seqById.get(row.id)
     if (knownSeq !== undefined && knownSeq !== row.seq) {
       // Saved again under a newer seq: it moves.
-      const old = indexOf(row.id)
+      const old = indexIn(list, row.id)
       if (old >= 0) list.splice(old, 1)
       seqById.delete(row.id)
       total.value = Math.max(0, total.value - 1)
@@ -60,13 +77,13 @@ export function useNewestFirst<T extends Keyed>(): {
     if (list[at]?.id === row.id) {
       list[at] = row
       changed = true
-    } else if (admit(list.at(-1))) {
+    } else if (admit(row, list.at(-1))) {
       list.splice(at, 0, row)
       seqById.set(row.id, row.seq)
       total.value += 1
       changed = true
     }
-    if (changed) items.value = list
+    return changed
   }
 
   function clear(): void {
@@ -75,7 +92,7 @@ export function useNewestFirst<T extends Keyed>(): {
     total.value = 0
   }
 
-  return { items, total, indexOf, has: (id) => seqById.has(id), addPage, place, clear }
+  return { items, total, indexOf, has: (id) => seqById.has(id), addPage, place, placeAll, clear }
 }
 
 /** Where `seq` is in a list sorted highest first, or where it would go. */

@@ -17,16 +17,19 @@ import { useBulkActions } from '../composables/use-bulk-actions.ts'
 import { useChangeBatches, type ChangeBatch } from '../composables/use-change-batches.ts'
 import { useItemCommands } from '../composables/use-item-commands.ts'
 import { useNewestFirst } from '../composables/use-newest-first.ts'
+import { readOutboxItems } from '../composables/read-outbox-items.ts'
 import { useSelection } from '../composables/use-selection.ts'
 import { useSettingsStore } from './settings.ts'
 import { useSyncStore } from './sync.ts'
 
-/** Rows per `listOutbox` call: a few screens' worth, so scrolling rarely waits. */
+/** Rows of the first `listOutbox` call: a few screens' worth, quick to show. */
 export const PAGE_SIZE = 100
+/**
+ * Loaded rows the list keeps below the viewport once scrolled, and the rows of each later call: a call
+ * costs about the same for 100 rows as for 300, so at 20 rows a frame a slow answer still keeps ahead.
+ */
+export const PREFETCH_ROWS = 3 * PAGE_SIZE
 const zeroCounts = (): BulkCounts => Object.fromEntries(bulkActions.map((action) => [action, 0])) as BulkCounts
-
-/** Ids the list has not loaded are fetched only to see whether they belong in it; cap that per burst. */
-const UNKNOWN_FETCH_CAP = PAGE_SIZE
 
 /**
  * The Outbox list: one filter at a time, newest first, loaded a page at a time (keyset on `seq`)
@@ -91,10 +94,10 @@ export const useOutboxStore = defineStore('outbox', () => {
     selection.all.value ? Math.max(list.total.value, list.items.value.length) : selection.ids.value.size,
   )
 
-  /** A row main reports is added when it matches the filter, in the part of the list loaded so far. */
-  function place(item: OutboxItem): void {
-    if (opened.value?.id === item.id) opened.value = item
-    list.place(item, (last) => {
+  /** Rows main reports are added when they match the filter, in the part of the list loaded so far. */
+  function place(...items: OutboxItem[]): void {
+    for (const item of items) if (opened.value?.id === item.id) opened.value = item
+    list.placeAll(items, (item, last) => {
       // Below the last loaded row, an item arrives with its page instead.
       const inLoadedPart = nextBefore.value === null || !last || item.seq > last.seq
       return loaded.value && matchesFilter(item.state, filter.value) && inLoadedPart
@@ -108,7 +111,10 @@ export const useOutboxStore = defineStore('outbox', () => {
     loading.value = true
     loadError.value = null
     try {
-      const request = { filter: filter.value, limit: PAGE_SIZE, ...(before === undefined ? {} : { before }) }
+      const request =
+        before === undefined
+          ? { filter: filter.value, limit: PAGE_SIZE }
+          : { filter: filter.value, limit: PREFETCH_ROWS, before }
       const result = await callBridge(() => bridge.listOutbox(request))
       if (ticket !== generation) return
       if (!result.ok) {
@@ -162,7 +168,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     return loaded.value || loading.value ? Promise.resolve() : reload()
   }
 
-  /** Re-reads the items main says changed; one at a time through here, so answers never arrive out of order. */
+  /** Re-reads the items main says changed, in one call per batch; batches apply in order, so answers never cross. */
   async function applyChanges({ reload: everything, ids }: ChangeBatch): Promise<void> {
     if (!loaded.value) return
     // A bulk batch reports up to hundreds of ids: one page read beats one read per row.
@@ -171,15 +177,12 @@ export const useOutboxStore = defineStore('outbox', () => {
       await refreshOpened()
       return
     }
-    const isOpened = (id: string): boolean => id === opened.value?.id && !list.has(id)
-    const known = ids.filter((id) => list.has(id) || isOpened(id))
-    const unknown = ids.filter((id) => !list.has(id) && !isOpened(id)).slice(0, UNKNOWN_FETCH_CAP)
+    // Loaded rows are refreshed; the others are read only to see whether they belong (a new save, a row
+    // moving into the filter). At most PAGE_SIZE ids, under ITEMS_READ_MAX: one call per batch.
     const ticket = generation
-    const results = await Promise.all(
-      [...known, ...unknown].map((id) => callBridge(() => bridge.getOutboxItem({ id }))),
-    )
+    const result = await readOutboxItems(ids)
     if (ticket !== generation) return
-    for (const result of results) if (result.ok) place(result.value)
+    if (result.ok) place(...result.value)
     commands.listChanged()
   }
 
