@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox [-- --port N --org N --key-id ID --key KEY --honour-idempotency-key]`: the local stand-in for the
+ * `npm run sandbox [-- --port N --org N --key-id ID --key KEY --extra-org N … --honour-idempotency-key]`: the local stand-in for the
  * Cloverhound API (tools/sandbox), for trying the app without real credentials. Runs until Ctrl+C.
  * It prints its own, throwaway key: that is the point of a sandbox.
  */
@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { startSandbox, type SandboxOptions } from '../tools/sandbox/sandbox-server.ts'
 
 const USAGE =
-  'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY] [--honour-idempotency-key]'
+  'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY] [--extra-org N]… [--honour-idempotency-key]'
 
 function readOptions(): SandboxOptions {
   const { values } = parseArgs({
@@ -16,6 +16,8 @@ function readOptions(): SandboxOptions {
       org: { type: 'string' },
       'key-id': { type: 'string' },
       key: { type: 'string' },
+      // More organizations, each with its own random key: for trying connection profiles.
+      'extra-org': { type: 'string', multiple: true },
       // Off by default, like the spec: a repeated Idempotency-Key creates another contact.
       'honour-idempotency-key': { type: 'boolean', default: false },
     },
@@ -27,6 +29,12 @@ function readOptions(): SandboxOptions {
   if (values['key-id'] !== undefined) options.apiKeyId = values['key-id']
   if (values.key !== undefined) options.apiKey = values.key
   if (values['honour-idempotency-key']) options.honoursIdempotencyKey = true
+  const extra = values['extra-org'] ?? []
+  if (extra.length > 0) {
+    options.organizations = extra.map((org) => ({
+      organizationId: wholeNumber(org, 'extra-org', 1, Number.MAX_SAFE_INTEGER),
+    }))
+  }
   return options
 }
 
@@ -61,6 +69,9 @@ console.log(`Sandbox API: ${sandbox.url}`)
 console.log(`Organization ID: ${sandbox.organizationId}`)
 console.log(`API key ID: ${sandbox.apiKeyId}`)
 console.log(`API key: ${sandbox.apiKey}`)
+for (const more of sandbox.organizations.slice(1)) {
+  console.log(`Also organization ${more.organizationId}: API key ID ${more.apiKeyId}, API key ${more.apiKey}`)
+}
 console.log(`Idempotency-Key: ${sandbox.honoursIdempotencyKey ? 'honoured' : 'ignored (like the spec)'}`)
 // Without these the next start makes a new key pair, and settings saved in the app stop working.
 const keep = [

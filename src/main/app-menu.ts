@@ -1,6 +1,9 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron'
 
 export const CHECK_FOR_UPDATES_LABEL = 'Check for updates…'
+/** Profiles 1 to 9 of the list, each on CmdOrCtrl+Shift+its number (the renderer answers the same keys in the web preview). */
+export const PROFILE_MENU_LABEL = 'Profile'
+export const PROFILE_SHORTCUT_COUNT = 9
 
 export interface AppMenuOptions {
   platform: NodeJS.Platform
@@ -9,12 +12,15 @@ export interface AppMenuOptions {
   /** `app.isPackaged`: only a development run gets Reload and the developer tools. */
   isPackaged: boolean
   checkForUpdates(): void
+  /** Makes the profile at this place in the list (1-based) the active one; nothing when there is none. */
+  switchProfileAt(position: number): void
 }
 
 /**
  * The app's own menu, replacing Electron's default (whose View menu offers Reload and Toggle
  * Developer Tools to every user): Edit and Window roles, the macOS app menu, and Check for
- * updates… (app menu on macOS, Help elsewhere). Roles keep the platform's own labels and shortcuts.
+ * updates… (app menu on macOS, Help elsewhere), and Profile: the first nine connection profiles on
+ * CmdOrCtrl+Shift+1…9. Roles keep the platform's own labels and shortcuts.
  */
 export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOptions[] {
   const isMac = options.platform === 'darwin'
@@ -42,7 +48,12 @@ export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOpt
   } else {
     template.push({ role: 'fileMenu' })
   }
-  template.push({ role: 'editMenu' }, { role: 'windowMenu' })
+  const profiles: MenuItemConstructorOptions[] = Array.from({ length: PROFILE_SHORTCUT_COUNT }, (_, index) => ({
+    label: `Use profile ${index + 1} of the list`,
+    accelerator: `CmdOrCtrl+Shift+${index + 1}`,
+    click: () => options.switchProfileAt(index + 1),
+  }))
+  template.push({ role: 'editMenu' }, { label: PROFILE_MENU_LABEL, submenu: profiles }, { role: 'windowMenu' })
   if (!options.isPackaged) {
     template.push({
       label: 'Develop',

@@ -129,6 +129,13 @@ function main(): void {
       })
   })
 
+  /** The Profile menu's shortcuts: main switches, and every window hears it as a settings change. */
+  async function switchProfileAt(position: number): Promise<void> {
+    const settings = await core?.handlers.getSettings(undefined)
+    const profile = settings?.ok ? settings.value.profiles[position - 1] : undefined
+    if (profile) await core?.handlers.switchProfile({ id: profile.id })
+  }
+
   app
     .whenReady()
     .then(async () => {
@@ -151,6 +158,7 @@ function main(): void {
         appName: app.name,
         isPackaged: app.isPackaged,
         checkForUpdates: () => void updates.checkFromMenu(),
+        switchProfileAt: (position) => void switchProfileAt(position),
       })
       // Chromium's network stack: the system proxy and certificate store, as enterprise networks need.
       const fetch: FetchFunction = (input, init) => net.fetch(input, init)

@@ -32,6 +32,7 @@ import {
   syncStatusSchema,
   updateItemInputSchema,
 } from './outbox.ts'
+import { manageProfileInputSchema, switchProfileInputSchema } from './profiles.ts'
 import { connectionTestSchema, settingsInputSchema, settingsViewSchema } from './settings.ts'
 
 export * from './bridge-names.ts'
@@ -90,6 +91,10 @@ export const bridgeContract = {
   testConnection: { input: noInput, output: connectionTestSchema },
   /** Earlier items of the current organization with the form's email or any of its numbers (possible duplicates). */
   findDuplicates: { input: findDuplicatesInputSchema, output: duplicatesSchema },
+  /** Makes another connection profile the active one: new contacts go to it, Settings edit it. */
+  switchProfile: { input: switchProfileInputSchema, output: settingsViewSchema },
+  /** Create, duplicate (without the key), rename or delete a profile (refused while its contacts wait, unless moved). */
+  manageProfile: { input: manageProfileInputSchema, output: settingsViewSchema },
   /** Import CSV's open step: Electron's dialog in main, which reads and parses the file; elsewhere "use the file input". */
   openCsvFile: { input: noInput, output: csvOpenSchema },
   /** A file the page's file input read (size checked here), parsed into a table. */

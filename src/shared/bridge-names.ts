@@ -30,6 +30,8 @@ export const commandNames = [
   'undoMarkAsSent',
   'testConnection',
   'findDuplicates',
+  'switchProfile',
+  'manageProfile',
   'openCsvFile',
   'parseCsvFile',
   'importContacts',

@@ -264,12 +264,15 @@ export const syncStatusSchema = z.object({
   toSend: z.number().int().nonnegative(),
   /** needs_fix + unconfirmed: "needs you". */
   needsYou: z.number().int().nonnegative(),
-  /** Queued items saved for another connection than the current one: sent only after an edit. */
+  /** Queued items whose profile now points at another organization than they were saved for: sent only after an edit or a move. */
   held: z.number().int().nonnegative(),
-  /** Queued items for the current connection: what **Send now** can send. */
+  /** Queued items every profile can send as they are: what **Send now** can send. */
   sendable: z.number().int().nonnegative(),
   overdue: z.number().int().nonnegative(),
+  /** The active profile's connection, as the server last judged it. */
   connection: connectionHealthSchema,
+  /** Other profiles whose contacts wait because their key or organization was refused or is missing: "needs attention". */
+  otherProfilesStopped: z.number().int().nonnegative(),
 })
 export type SyncStatus = z.infer<typeof syncStatusSchema>
 

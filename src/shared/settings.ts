@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { LIMITS } from './limits.ts'
+import { profileSummarySchema } from './profile-summary.ts'
 import { hasControlChars } from './text.ts'
 
 /** The staging host in the API docs; production's host is not published, so it is configurable. */
@@ -189,7 +190,9 @@ export const settingsViewSchema = z.object({
   retention: z.object({
     flagAfterDays: z.number().positive(),
     keepHistoryDays: z.number().positive(),
-  }),
+  }) /** The profile `profile` above belongs to: new contacts are saved for it. */,
+  activeProfileId: z.string(),
+  profiles: z.array(profileSummarySchema),
 })
 export type SettingsView = z.infer<typeof settingsViewSchema>
 

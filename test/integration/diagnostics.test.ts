@@ -146,6 +146,8 @@ describe('diagnostics', () => {
     if (!discarded.ok) throw new Error(discarded.error.message)
     await core.handlers.discardOutboxItem({ id: discarded.value.id })
     await core.handlers.saveSettings({ ...profile, apiKey: KEY })
+    // The worker reads the new key in the background; the report is about the state once it has.
+    while (core.worker.inFlight === 0) await new Promise((resolve) => setImmediate(resolve))
 
     const { report, text } = await diagnostics(core)
 
@@ -168,7 +170,7 @@ describe('diagnostics', () => {
         keychainAvailable: true,
       },
       retention: { flagAfterDays: 3, keepHistoryDays: 30 },
-      storage: { outboxSchemaVersion: SCHEMA_VERSION, settingsFileVersion: 1 },
+      storage: { outboxSchemaVersion: SCHEMA_VERSION, settingsFileVersion: 2 },
       recentErrors: [],
     })
     expect(report.outbox?.counts.discarded).toBe(1)
@@ -181,7 +183,7 @@ describe('diagnostics', () => {
     expect(text).toContain('API key stored: yes')
     expect(text).toContain('System keychain available: yes')
     expect(text).toContain('Flag unsent contacts after: 3 days')
-    expect(text).toContain(`Data folder: outbox schema ${SCHEMA_VERSION}, settings file version 1`)
+    expect(text).toContain(`Data folder: outbox schema ${SCHEMA_VERSION}, settings file version 2`)
     expect(text).toContain('Recent errors: none')
     expectNoneOf(FORBIDDEN, { text, report })
   })

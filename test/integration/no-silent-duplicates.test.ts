@@ -164,8 +164,10 @@ describe('no silent duplicates: every fault × Server deduplicates retries off a
     expect(value(await harness.core.handlers.getSettings(undefined))).toMatchObject({
       profile: { deduplicatesRetries: true },
     })
-    const file = JSON.parse(await readFile(join(harness.dataDir, 'settings.json'), 'utf8')) as { profile: unknown }
-    expect(file.profile).toMatchObject({ baseUrl: sandbox.url, deduplicatesRetries: true })
+    const file = JSON.parse(await readFile(join(harness.dataDir, 'settings.json'), 'utf8')) as {
+      profiles: Array<{ connection: unknown }>
+    }
+    expect(file.profiles[0]?.connection).toMatchObject({ baseUrl: sandbox.url, deduplicatesRetries: true })
     await connect(harness, sandbox)
     expect(value(await harness.core.handlers.getSettings(undefined))).toMatchObject({
       profile: { deduplicatesRetries: true },

@@ -149,6 +149,9 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   'testConnection',
   // An index lookup with no state of its own; outbox-search.test.ts checks it on real files.
   'findDuplicates',
+  // The profile list: connection-profiles.test.ts plays them on real files and a real outbox.
+  'switchProfile',
+  'manageProfile',
   // Import CSV: files and a many-item transaction, tested on real files and SQLite in csv-import.test.ts.
   'openCsvFile',
   'parseCsvFile',

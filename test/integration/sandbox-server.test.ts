@@ -85,6 +85,30 @@ describe('startSandbox', () => {
     }
   })
 
+  it('holds more organizations, each answering only to its own key: 201 there, 403 elsewhere, 401 for no key of its', async () => {
+    const two = await startSandbox({
+      organizations: [{ organizationId: 77, apiKeyId: 'staging-id', apiKey: 'staging' }],
+    })
+    try {
+      const send = (path: string, id: string, key: string) =>
+        fetch(`${two.url}${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: basic(id, key) },
+          body: JSON.stringify({ full_name: 'Ada Lovelace' }),
+        })
+      expect((await send('/77/contacts', 'staging-id', 'staging')).status).toBe(201)
+      expect((await send(`/${two.organizationId}/contacts`, 'staging-id', 'staging')).status).toBe(403)
+      expect((await send('/77/contacts', two.apiKeyId, two.apiKey)).status).toBe(403)
+      expect((await send('/77/contacts', 'staging-id', two.apiKey)).status).toBe(401)
+      expect(two.contacts.map((c) => c.organization_id)).toEqual([77])
+      expect(two.requests.map((r) => r.apiKeyId)).toEqual(['staging-id', 'staging-id', two.apiKeyId, undefined])
+      expect(two.organizations.map((o) => o.organizationId)).toEqual([two.organizationId, 77])
+      await expect(startSandbox({ organizations: [{ organizationId: 4242 }] })).rejects.toThrow(/own id/)
+    } finally {
+      await two.close()
+    }
+  })
+
   it('refuses an API key ID with a colon, which Basic auth could never carry', async () => {
     await expect(startSandbox({ apiKeyId: 'a:b' })).rejects.toThrow(/colon/)
   })

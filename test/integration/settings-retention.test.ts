@@ -56,14 +56,15 @@ describe('the settings file', () => {
     expect(await readdir(dir)).toEqual(['settings.json'])
   })
 
-  it('writes the windows next to the profile, still as version 1, and reads them back', async () => {
+  it('writes the windows next to the profiles, as version 2, and reads them back', async () => {
     const dir = await tempFolder()
     await new SettingsStore(dir).save(PROFILE, { flagAfterDays: 3, keepHistoryDays: 90 })
 
     const written = JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))
     expect(written).toEqual({
-      version: 1,
-      profile: PROFILE,
+      version: 2,
+      profiles: [{ id: 'default', name: 'My organization', connection: PROFILE }],
+      activeProfileId: 'default',
       retention: { flagAfterDays: 3, keepHistoryDays: 90 },
       apiKeyBound: true,
     })

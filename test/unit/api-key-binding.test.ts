@@ -105,7 +105,7 @@ describe('the hostile renderer, through the bridge commands', () => {
       ok: false,
       error: { code: 'invalid', message: 'Some settings need fixing.', fields: { apiKey: [KEY_FOR_THIS_SERVER] } },
     })
-    expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8')).profile).toEqual(HOME)
+    expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8')).profiles[0].connection).toEqual(HOME)
 
     expect(await core.handlers.saveContact(DRAFT)).toMatchObject({ ok: true })
     await until(() => sent.length === 1, 'the contact to be sent')

@@ -110,7 +110,12 @@ describe('the outbox windows', () => {
     }
     expect(settingsViewSchema.safeParse(view).success).toBe(false)
     expect(
-      settingsViewSchema.safeParse({ ...view, retention: { flagAfterDays: 7, keepHistoryDays: 30 } }).success,
+      settingsViewSchema.safeParse({
+        ...view,
+        retention: { flagAfterDays: 7, keepHistoryDays: 30 },
+        activeProfileId: 'default',
+        profiles: [{ id: 'default', name: 'My organization', organizationId: null, host: null }],
+      }).success,
     ).toBe(true)
   })
 })

@@ -3,7 +3,9 @@
  * `POST /:organization_id/contacts` with Basic auth, the spec's request and 201 shapes, 401/403/422,
  * and switchable faults (faults.ts). Loopback only. Like the spec, it ignores `Idempotency-Key` unless
  * told to honour it (`honoursIdempotencyKey`), so a client that counts on the key is caught duplicating.
- * Admin routes under `/__sandbox/` (admin-routes.ts) let a test in another process drive it.
+ * Admin routes under `/__sandbox/` (admin-routes.ts) let a test in another process drive it. Besides its first
+ * organization it can hold more (`organizations`), each with its own key ID and key that work only there, so a
+ * client with several connection profiles is caught sending one organization's contact with another's key.
  */
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -31,6 +33,15 @@ export interface SandboxOptions {
   maxBodyBytes?: number
   /** Answer a repeated `Idempotency-Key` with its first contact instead of creating another. Off by default. */
   honoursIdempotencyKey?: boolean
+  /** More organizations, each with its own key (made at random unless given); their ids must differ. */
+  organizations?: Array<{ organizationId: number; apiKeyId?: string; apiKey?: string }>
+}
+
+/** An organization of the sandbox and the only key that may use it. */
+export interface SandboxOrganization {
+  organizationId: number
+  apiKeyId: string
+  apiKey: string
 }
 
 /** One request to anything but the admin routes, as received. */
@@ -51,6 +62,8 @@ export interface RecordedRequest {
   fault?: 'down' | 'dropped' | 'hang' | 'canned' | 'after_commit'
   /** The contact this request created, or was answered with as a repeat of its Idempotency-Key. */
   contactId?: number
+  /** The key ID whose key the request carried, when it was one of the sandbox's (wrong organization or not). */
+  apiKeyId?: string
 }
 
 export interface SandboxPhone {
@@ -82,6 +95,8 @@ export interface Sandbox {
   readonly organizationId: number
   readonly apiKeyId: string
   readonly apiKey: string
+  /** Every organization with its key, the first one (above) first. */
+  readonly organizations: readonly SandboxOrganization[]
   /** Live log, oldest first; cleared in place by reset(). */
   readonly requests: readonly RecordedRequest[]
   /** Live list of the contacts created, oldest first. */
@@ -102,6 +117,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Basic auth joins ID and key with a colon, so an ID with one could never authenticate.
   if (apiKeyId.includes(':')) throw new TypeError('apiKeyId cannot contain a colon')
   if (!Number.isSafeInteger(organizationId) || organizationId <= 0) throw new TypeError('organizationId must be > 0')
+  const organizations: SandboxOrganization[] = [
+    { organizationId, apiKeyId, apiKey },
+    ...(options.organizations ?? []).map((more) => ({
+      organizationId: more.organizationId,
+      apiKeyId: more.apiKeyId ?? `sandbox-${randomBytes(6).toString('hex')}`,
+      apiKey: more.apiKey ?? randomBytes(24).toString('base64url'),
+    })),
+  ]
+  for (const more of organizations) {
+    if (more.apiKeyId.includes(':')) throw new TypeError('apiKeyId cannot contain a colon')
+    if (!Number.isSafeInteger(more.organizationId) || more.organizationId <= 0) {
+      throw new TypeError('organizationId must be > 0')
+    }
+  }
+  if (new Set(organizations.map((o) => o.organizationId)).size !== organizations.length) {
+    throw new TypeError('each organization needs its own id')
+  }
 
   const requests: RecordedRequest[] = []
   const contacts: SandboxContact[] = []
@@ -122,7 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     nextPhoneId = 1
   }
 
-  const create = (input: ContactInput): SandboxContact => {
+  const create = (input: ContactInput, organizationId: number): SandboxContact => {
     const now = new Date().toISOString()
     const id = nextContactId++
     const phones = input.numbers.map((number) => ({
@@ -151,10 +183,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   /** The API proper, once faults have had their say. */
   const answerApi = (req: IncomingMessage, entry: RecordedRequest, pathOrganization: number): [number, unknown] => {
     if (req.method !== 'POST') return [404, { error: 'Not Found' }]
-    if (!basicCredentialsMatch(req.headers.authorization, apiKeyId, apiKey)) {
-      return [401, { error: 'Invalid API key ID or API key' }]
-    }
-    if (pathOrganization !== organizationId) {
+    const account = organizations.find((o) => basicCredentialsMatch(req.headers.authorization, o.apiKeyId, o.apiKey))
+    if (!account) return [401, { error: 'Invalid API key ID or API key' }]
+    entry.apiKeyId = account.apiKeyId
+    if (pathOrganization !== account.organizationId) {
       return [403, { error: 'Forbidden: this API key cannot use that organization' }]
     }
     const idempotencyKey = req.headers['idempotency-key']
@@ -172,7 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const result = validateContact(entry.json as Record<string, unknown>)
     if (!result.ok) return [422, result.errors]
     // No await between the key lookup and here: a concurrent repeat cannot create a second contact.
-    const contact = create(result.input)
+    const contact = create(result.input, account.organizationId)
     entry.contactId = contact.id
     // Kept even while keys are ignored, so switching honouring on recognises earlier requests too.
     if (typeof idempotencyKey === 'string' && !byIdempotencyKey.has(idempotencyKey)) {
@@ -286,6 +318,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     organizationId,
     apiKeyId,
     apiKey,
+    organizations,
     requests,
     contacts,
     faults,

@@ -69,7 +69,8 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
     flagAfterMs: options.flagAfterMs ?? DEFAULT_FLAG_AFTER_MS,
     keepHistoryMs: options.keepSentMs ?? DEFAULT_KEEP_SENT_MS,
   }
-  const credentials = new Credentials(new SettingsStore(options.dataDir), options.secrets, { retentionDefaults })
+  const settings = new SettingsStore(options.dataDir)
+  const credentials = new Credentials(settings, options.secrets, { retentionDefaults })
   // An unreadable settings file must not keep the outbox closed: its windows fall back to the defaults.
   const retention = await credentials.retention().catch((error: unknown) => {
     logger.warn('Settings unreadable at start-up; using the default outbox windows', { error: errorName(error) })
@@ -91,7 +92,7 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
 
   const worker = new SyncWorker({
     store: outbox,
-    client: health.watch(client),
+    client,
     health,
     credentials,
     now,
@@ -107,6 +108,8 @@ export async function createAppCore(options: CoreOptions): Promise<AppCore> {
   })
   const handlers = createCommandHandlers({
     credentials,
+    settings,
+    secrets: options.secrets,
     store: outbox,
     worker,
     drafts: new DraftStore(options.dataDir, now),

@@ -27,6 +27,9 @@ export const BRIDGE_RATE_LIMITS: Readonly<Partial<Record<CommandName, RateLimit>
   removeApiKey: KEYCHAIN_AND_REPORTS,
   getDiagnostics: KEYCHAIN_AND_REPORTS,
   reportConnectivity: KEYCHAIN_AND_REPORTS,
+  // Each reads the keychain (the new view says whether a key is stored); a held-down shortcut must not hammer it.
+  switchProfile: KEYCHAIN_AND_REPORTS,
+  manageProfile: KEYCHAIN_AND_REPORTS,
 }
 
 export function rateLimitOf(name: CommandName): RateLimit {

@@ -10,6 +10,9 @@ import { createExportCommands } from './export-commands.ts'
 import { createImportCommands } from './import-commands.ts'
 import { errorName, type Logger } from './logger.ts'
 import { createOutboxCommands, type OutboxCommandDependencies } from './outbox-commands.ts'
+import { createProfileCommands } from './profile-commands.ts'
+import type { SecretStore } from './secret-store.ts'
+import type { SettingsStore } from './settings-store.ts'
 import { outboxStorageWords } from './outbox/outbox-errors.ts'
 import type { RetentionWindows } from './retention.ts'
 import { KeychainUnavailableError } from './secret-store.ts'
@@ -17,6 +20,9 @@ import { SettingsFileError } from './settings-store.ts'
 
 export interface CommandDependencies {
   credentials: Credentials
+  /** The profile list (settings.json) and the keychain, for the profile commands. */
+  settings: SettingsStore
+  secrets: SecretStore
   store: OutboxCommandDependencies['store']
   worker: OutboxCommandDependencies['worker']
   /** The form's unsaved draft (draft.json). */
@@ -39,11 +45,17 @@ export interface CommandDependencies {
 export function createCommandHandlers(deps: CommandDependencies): CommandHandlers {
   const now = deps.now ?? Date.now
   const guard = <T>(name: string, run: () => Promise<Result<T>>) => guarded(name, deps.logger, run)
-  // New settings may be the fix a paused or unconfigured queue was waiting for.
+  // New settings may be the fix a paused or unconfigured queue was waiting for: that profile's queue tries again.
   const settingsChanged = (view: EventPayload<'settingsChanged'>): void => {
     deps.health.reset()
     deps.emit('settingsChanged', view)
-    deps.worker.kick('credentials')
+    deps.worker.kick('credentials', view.activeProfileId)
+  }
+  // Another profile active, or the list changed: no key changed, so no refusal is forgotten.
+  const profilesChanged = (view: EventPayload<'settingsChanged'>): void => {
+    deps.health.reset()
+    deps.emit('settingsChanged', view)
+    deps.worker.kick('profiles')
   }
   // Saved windows apply at once: overdue flags follow the new window, and a shorter history is
   // pruned now rather than at the next start.
@@ -95,11 +107,26 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
         })
         const accepted = result.ok && (result.value.verdict === 'working' || result.value.verdict === 'created')
         // A queue paused by a refusal resumes once the server accepts the same settings again.
-        if (accepted && deps.worker.status().state === 'paused_auth') deps.worker.kick('credentials')
-        else deps.worker.publishStatus()
+        if (accepted && deps.worker.status().state === 'paused_auth') {
+          deps.worker.kick('credentials', await deps.credentials.activeProfileId())
+        } else deps.worker.publishStatus()
         return result
       }),
 
+    ...createProfileCommands(
+      {
+        settings: deps.settings,
+        secrets: deps.secrets,
+        credentials: deps.credentials,
+        store: deps.store,
+        now,
+        changed: (view, moved) => {
+          if (moved.length > 0) deps.emit('outboxChanged', { ids: moved })
+          profilesChanged(view)
+        },
+      },
+      guard,
+    ),
     ...outbox,
     ...createExportCommands({ store: deps.store, now }, guard),
     ...createImportCommands(

@@ -19,11 +19,11 @@ import {
   retentionWindows,
   type RetentionWindows,
 } from './retention.ts'
+import { DEFAULT_PROFILE_ID, type ProfileSummary } from '../../shared/profiles.ts'
 import { KeychainUnavailableError, type SecretStore } from './secret-store.ts'
 import type { SettingsStore } from './settings-store.ts'
 
-/** One connection profile today; its id begins its keychain accounts so more can follow. */
-export const DEFAULT_PROFILE_ID = 'default'
+export { DEFAULT_PROFILE_ID }
 
 /**
  * The keychain account of a key entered for `binding`. Looking a key up by the server it is for means no
@@ -40,7 +40,6 @@ export type SaveSettingsOutcome =
   { ok: true; view: SettingsView; retention: RetentionWindows } | { ok: false; fields: Record<string, string[]> }
 
 export interface CredentialsOptions {
-  profileId?: string
   /** The outbox windows when the user has saved none. */
   retentionDefaults?: RetentionWindows
 }
@@ -56,15 +55,15 @@ export interface Connection {
 type StoredKey = Omit<Connection, 'profile'>
 
 /**
- * The connection profile (plain settings) joined with its API key (keychain only), plus the outbox
- * windows the Settings form saves with them in the same write. The key goes in through `save` and
+ * The connection profiles (plain settings) joined with their API keys (keychain only, one account per profile and
+ * server), plus the outbox windows the Settings form saves with them in the same write. The Settings form edits
+ * the active profile; the sender asks for any profile's connection by id. The key goes in through `save` and
  * out only through `connection()`, which only the sender (and the diagnostics' redaction) uses. A key is
  * stored for the Base URL's origin and the API key ID it was saved with, and is found only through them.
  */
 export class Credentials {
   readonly #settings: SettingsStore
   readonly #secrets: SecretStore
-  readonly #profileId: string
   readonly #retentionDefaults: RetentionWindows
   #legacyKeyMoving: Promise<void> | undefined
   #legacyKeyMoved = false
@@ -72,17 +71,17 @@ export class Credentials {
   constructor(settings: SettingsStore, secrets: SecretStore, options: CredentialsOptions = {}) {
     this.#settings = settings
     this.#secrets = secrets
-    this.#profileId = options.profileId ?? DEFAULT_PROFILE_ID
     this.#retentionDefaults = options.retentionDefaults ?? DEFAULT_RETENTION
   }
 
-  /** What the renderer may see: the profile, whether a key is stored, whether the keychain works. */
+  /** What the renderer may see: the active profile, whether a key is stored for it, whether the keychain works, the profiles. */
   async view(): Promise<SettingsView> {
-    const profile = await this.#settings.load()
+    const { profiles, activeProfileId } = await this.#settings.loadProfiles()
+    const profile = await this.#settings.load(activeProfileId)
     let hasApiKey = false
     let keychain: SettingsView['keychain'] = { available: true }
     try {
-      hasApiKey = (await this.#storedKey(profile)) !== undefined
+      hasApiKey = (await this.#storedKey(activeProfileId, profile)) !== undefined
     } catch (error) {
       keychain = { available: false, message: keychainMessage(error) }
     }
@@ -98,6 +97,13 @@ export class Credentials {
       keyStorage: this.#secrets.storage ?? 'keychain',
       keychain,
       retention: retentionView(await this.retention()),
+      activeProfileId,
+      profiles: profiles.map((stored): ProfileSummary => ({
+        id: stored.id,
+        name: stored.name,
+        organizationId: stored.connection?.organizationId ?? null,
+        host: stored.connection ? new URL(stored.connection.baseUrl).host : null,
+      })),
     }
   }
 
@@ -123,71 +129,79 @@ export class Credentials {
     // A key from an older release moves to the server it was saved for before that can change (a locked
     // keychain leaves it for later, when the settings file's mark keeps it from any other server).
     await this.#moveLegacyKey().catch(() => {})
-    const current = await this.#settings.load()
+    const profileId = await this.activeProfileId()
+    const current = await this.#settings.load(profileId)
     const before = current && apiKeyBinding(current)
     const after = apiKeyBinding(profile.data)
-    const keyLeftBehind = !sameApiKeyBinding(before, after) && (await this.#hasKey(current))
+    const keyLeftBehind = !sameApiKeyBinding(before, after) && (await this.#hasKey(profileId, current))
     const sameServer = before !== undefined && before.origin === after?.origin
     const deduplicatesRetries = input.deduplicatesRetries ?? (sameServer && current?.deduplicatesRetries === true)
     if (!apiKey && keyLeftBehind) return { ok: false, fields: { apiKey: [KEY_FOR_THIS_SERVER] } }
     // Key first: if the keychain refuses it, the old profile and key stay as they were.
-    if (apiKey?.success && after) await this.#secrets.set(apiKeyAccount(this.#profileId, after), apiKey.data)
+    if (apiKey?.success && after) await this.#secrets.set(apiKeyAccount(profileId, after), apiKey.data)
     const saved = await this.#settings.loadRetention()
     // Written only when on, so a file saved with it off reads the same as one from before the setting.
     const { deduplicatesRetries: _asTyped, ...connection } = profile.data
     const next = deduplicatesRetries ? { ...connection, deduplicatesRetries } : connection
-    await this.#settings.save(next, { ...saved, ...retention.value })
+    await this.#settings.save(next, { ...saved, ...retention.value }, profileId)
     // One key per profile: the old server's goes once the new server's is saved (if not, it stays bound to its own).
-    if (keyLeftBehind && before) await this.#secrets.delete(apiKeyAccount(this.#profileId, before)).catch(() => {})
+    if (keyLeftBehind && before) await this.#secrets.delete(apiKeyAccount(profileId, before)).catch(() => {})
     return { ok: true, view: await this.view(), retention: await this.retention() }
   }
 
-  async removeKey(): Promise<SettingsView> {
+  async removeKey(profileId?: string): Promise<SettingsView> {
     await this.#moveLegacyKey()
-    const profile = await this.#settings.load()
+    const id = profileId ?? (await this.activeProfileId())
+    const profile = await this.#settings.load(id)
     const boundTo = profile && apiKeyBinding(profile)
-    if (boundTo) await this.#secrets.delete(apiKeyAccount(this.#profileId, boundTo))
+    if (boundTo) await this.#secrets.delete(apiKeyAccount(id, boundTo))
     return this.view()
   }
 
-  /** This profile's id (its keychain accounts begin with it); outbox items remember it. */
-  get profileId(): string {
-    return this.#profileId
+  /** The profile the Settings form edits and new contacts are saved for; outbox items remember it. */
+  async activeProfileId(): Promise<string> {
+    return (await this.#settings.loadProfiles()).activeProfileId
   }
 
-  /** The saved profile without its key: enough to address an outbox item, which may wait for the key. */
-  async profile(): Promise<ConnectionProfile | undefined> {
-    return this.#settings.load()
+  /** Every profile's id, in the order the user sees them: the sender keeps one queue per profile. */
+  async profileIds(): Promise<string[]> {
+    return (await this.#settings.loadProfiles()).profiles.map((profile) => profile.id)
   }
 
-  /** The profile and the key entered for its server and key ID, or undefined when there is none. */
-  async connection(): Promise<Connection | undefined> {
-    const profile = await this.#settings.load()
+  /** A saved profile (the active one by default) without its key: enough to address an outbox item, which may wait for the key. */
+  async profile(profileId?: string): Promise<ConnectionProfile | undefined> {
+    return this.#settings.load(profileId)
+  }
+
+  /** A profile (the active one by default) and the key entered for its server and key ID, or undefined when there is none. */
+  async connection(profileId?: string): Promise<Connection | undefined> {
+    const id = profileId ?? (await this.activeProfileId())
+    const profile = await this.#settings.load(id)
     if (!profile) return undefined
-    const stored = await this.#storedKey(profile)
+    const stored = await this.#storedKey(id, profile)
     return stored && { profile, ...stored }
   }
 
-  async #storedKey(profile: ConnectionProfile | undefined): Promise<StoredKey | undefined> {
+  async #storedKey(profileId: string, profile: ConnectionProfile | undefined): Promise<StoredKey | undefined> {
     // No extra await once done: the worker reads this on every round.
     if (!this.#legacyKeyMoved) await this.#moveLegacyKey()
     const boundTo = profile && apiKeyBinding(profile)
     if (!boundTo) return undefined
-    const apiKey = await this.#secrets.get(apiKeyAccount(this.#profileId, boundTo))
+    const apiKey = await this.#secrets.get(apiKeyAccount(profileId, boundTo))
     return apiKey === undefined ? undefined : { apiKey, boundTo }
   }
 
   /** A keychain that cannot be read holds no key this save could leave behind: none can be sent from it either. */
-  async #hasKey(profile: ConnectionProfile | undefined): Promise<boolean> {
-    return this.#storedKey(profile).then(
+  async #hasKey(profileId: string, profile: ConnectionProfile | undefined): Promise<boolean> {
+    return this.#storedKey(profileId, profile).then(
       (stored) => stored !== undefined,
       () => false,
     )
   }
 
   /**
-   * Releases before keys were bound stored the key under the bare profile id, for the profile in the settings
-   * file they wrote: it moves, once, to that profile's server. When the file is gone, or was saved since by a
+   * Releases before keys were bound stored the key under the bare profile id (always the default profile's), for
+   * the profile in the settings file they wrote: it moves, once, to that profile's server. When the file is gone, or was saved since by a
    * release that binds keys (the keychain was locked meanwhile), nothing says which server the key was for: it
    * is trusted to none and removed, and the user enters it again.
    */
@@ -205,12 +219,12 @@ export class Credentials {
   }
 
   async #moveLegacyKeyNow(): Promise<void> {
-    const legacy = await this.#secrets.get(this.#profileId)
+    const legacy = await this.#secrets.get(DEFAULT_PROFILE_ID)
     if (legacy === undefined) return
-    const profile = await this.#settings.load()
+    const profile = await this.#settings.load(DEFAULT_PROFILE_ID)
     const boundTo = profile && !(await this.#settings.apiKeyBound()) ? apiKeyBinding(profile) : undefined
-    if (boundTo) await this.#secrets.set(apiKeyAccount(this.#profileId, boundTo), legacy)
-    await this.#secrets.delete(this.#profileId)
+    if (boundTo) await this.#secrets.set(apiKeyAccount(DEFAULT_PROFILE_ID, boundTo), legacy)
+    await this.#secrets.delete(DEFAULT_PROFILE_ID)
   }
 }
 

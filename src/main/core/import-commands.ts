@@ -16,7 +16,10 @@ export type ImportCommandNames = 'openCsvFile' | 'parseCsvFile' | 'importContact
 export interface ImportCommandDependencies {
   store: Pick<OutboxStore, 'enqueueMany' | 'counts'>
   worker: Pick<SyncWorker, 'kick' | 'publishStatus'>
-  credentials: { profile(): Promise<ConnectionProfile | undefined>; readonly profileId: string }
+  credentials: {
+    profile(profileId?: string): Promise<ConnectionProfile | undefined>
+    activeProfileId(): Promise<string>
+  }
   emit: EmitEvent
   now: () => number
 }
@@ -62,7 +65,9 @@ export function createImportCommands(
           if (!checked.ok) return fail('invalid', `Row ${index + 1} needs fixing; nothing was imported.`)
           requests.push(checked.request)
         }
-        const profile = await deps.credentials.profile()
+        // Imported contacts go to the active profile, read once so a switch meanwhile cannot split them.
+        const profileId = await deps.credentials.activeProfileId()
+        const profile = await deps.credentials.profile(profileId)
         if (!profile) return fail('not_configured', NO_CONNECTION_WORDS)
         const room = MAX_WAITING_ITEMS - waitingCount(deps.store.counts(deps.now()))
         if (drafts.length > room) {
@@ -76,7 +81,7 @@ export function createImportCommands(
           draft,
           request: requests[index]!,
           target,
-          profileId: deps.credentials.profileId,
+          profileId,
         }))
         const stored = deps.store.enqueueMany(items, deps.now())
         deps.emit('outboxChanged', { ids: stored.map((item) => item.id) })

@@ -50,7 +50,10 @@ export type OutboxCommandNames =
 export interface OutboxCommandDependencies {
   store: OutboxStore
   worker: Pick<SyncWorker, 'kick' | 'sendNow' | 'reportConnectivity' | 'status' | 'publishStatus'>
-  credentials: { profile(): Promise<ConnectionProfile | undefined>; readonly profileId: string }
+  credentials: {
+    profile(profileId?: string): Promise<ConnectionProfile | undefined>
+    activeProfileId(): Promise<string>
+  }
   emit: EmitEvent
   now: () => number
 }
@@ -79,9 +82,14 @@ export function createOutboxCommands(
 
   /** The connection in Settings, as Move to current organization addresses items; undefined without one. */
   const current = async (): Promise<CurrentTarget | undefined> => {
-    const profile = await deps.credentials.profile()
-    return profile && { target: targetOf(profile), profileId: deps.credentials.profileId }
+    const profileId = await deps.credentials.activeProfileId()
+    const profile = await deps.credentials.profile(profileId)
+    return profile && { target: targetOf(profile), profileId }
   }
+
+  /** Where an item of this profile goes now: its own profile's connection, the active one's if it has none any more. */
+  const itemsProfile = async (profileId: string): Promise<ConnectionProfile | undefined> =>
+    (await deps.credentials.profile(profileId)) ?? (await deps.credentials.profile())
 
   const applyBulk = async (input: BulkInput): Promise<Result<BulkResult>> => {
     const here = await current()
@@ -125,13 +133,10 @@ export function createOutboxCommands(
       guard('saveContact', async () => {
         const checked = checkDraft(draft)
         if (!checked.ok) return checked.result
-        const profile = await deps.credentials.profile()
-        if (!profile) return fail('not_configured', NO_CONNECTION_WORDS)
+        const here = await current()
+        if (!here) return fail('not_configured', NO_CONNECTION_WORDS)
         if (outboxIsFull(store.counts(deps.now()))) return fail('storage', OUTBOX_FULL_MESSAGE)
-        const item = store.enqueue(
-          { draft, request: checked.request, target: targetOf(profile), profileId: deps.credentials.profileId },
-          deps.now(),
-        )
+        const item = store.enqueue({ draft, request: checked.request, ...here }, deps.now())
         const result = changed(item)
         worker.kick('enqueue')
         return result
@@ -162,7 +167,7 @@ export function createOutboxCommands(
         if (id !== undefined) {
           const item = store.get(id, deps.now())
           if (!item || !canMove('sendNow', item.state)) return fail('bad_request', refusalWords('sendNow', item?.state))
-          const profile = await deps.credentials.profile()
+          const profile = await itemsProfile(item.profileId)
           if (profile && !sameTarget(item.target, targetOf(profile))) {
             return fail('bad_request', otherTargetWords(item.target))
           }
@@ -175,7 +180,10 @@ export function createOutboxCommands(
       guard('updateOutboxItem', async () => {
         const checked = checkDraft(draft)
         if (!checked.ok) return checked.result
-        const profile = await deps.credentials.profile()
+        // An edit keeps the item's profile: it goes to that profile's organization as it is set now.
+        const saved = store.get(id, deps.now())
+        if (!saved) return refused(id, 'edit')
+        const profile = await itemsProfile(saved.profileId)
         if (!profile) return fail('not_configured', NO_CONNECTION_WORDS)
         const change = { draft, request: checked.request, target: targetOf(profile) }
         const item = store.updateDraft(id, change, deps.now())

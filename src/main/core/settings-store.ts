@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { parseJson } from '../../shared/json.ts'
 import { writeFileAtomically } from './atomic-file.ts'
+import { DEFAULT_PROFILE_ID, PROFILES_MAX, storedProfileSchema, type StoredProfile } from '../../shared/profiles.ts'
 import {
   connectionProfileSchema,
   flagAfterDaysSchema,
@@ -16,27 +17,44 @@ import { restrictToOwner } from './private-files.ts'
 const FILE_NAME = 'settings.json'
 
 /**
- * Still 1: retention was added as an optional field, so files written before it load as they are, and an
- * older build reading a newer file ignores the field instead of moving the whole file aside as damaged.
+ * 2: several named profiles (`profiles`, `activeProfileId`) instead of one `profile`. A version-1 file is read
+ * as one profile with the default id, so its keychain account and its outbox rows stay its own; a version-1
+ * release reading a version-2 file refuses it as newer and keeps it as it is.
  */
-export const SETTINGS_FILE_VERSION = 1
+export const SETTINGS_FILE_VERSION = 2
 
 /** The windows the user chose; a missing one follows the app's default. */
 export type SavedRetention = Partial<RetentionDays>
 
-const settingsFileSchema = z.object({
-  version: z.literal(SETTINGS_FILE_VERSION),
+// A hand-edited, out-of-range window falls back to the default rather than costing the profiles.
+const retentionField = z
+  .object({
+    flagAfterDays: flagAfterDaysSchema.optional().catch(undefined),
+    keepHistoryDays: keepHistoryDaysSchema.optional().catch(undefined),
+  })
+  .optional()
+  .catch(undefined)
+// Written by releases that bind the API key to the profile's server; older ones drop it when they save.
+const apiKeyBoundField = z.literal(true).optional().catch(undefined)
+
+/** What the single-connection release (version 1) wrote. */
+const singleConnectionFileSchema = z.object({
+  version: z.literal(1),
   profile: connectionProfileSchema.optional(),
-  // A hand-edited, out-of-range window falls back to the default rather than costing the profile.
-  retention: z
-    .object({
-      flagAfterDays: flagAfterDaysSchema.optional().catch(undefined),
-      keepHistoryDays: keepHistoryDaysSchema.optional().catch(undefined),
-    })
-    .optional()
-    .catch(undefined),
-  // Written by releases that bind the API key to the profile's server; older ones drop it when they save.
-  apiKeyBound: z.literal(true).optional().catch(undefined),
+  retention: retentionField,
+  apiKeyBound: apiKeyBoundField,
+})
+
+const profilesFileSchema = z.object({
+  version: z.literal(SETTINGS_FILE_VERSION),
+  profiles: z
+    .array(storedProfileSchema)
+    .min(1)
+    .max(PROFILES_MAX)
+    .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'Profile ids repeat.'),
+  activeProfileId: z.string(),
+  retention: retentionField,
+  apiKeyBound: apiKeyBoundField,
 })
 
 /** Just enough of a file to tell which version wrote it. */
@@ -59,14 +77,27 @@ export class SettingsFileError extends Error {
   }
 }
 
-interface SettingsFile {
-  profile?: ConnectionProfile
+/** The profiles and which one is in use; there is always at least one. */
+export interface SavedProfiles {
+  profiles: StoredProfile[]
+  activeProfileId: string
+}
+
+interface SettingsFile extends SavedProfiles {
   retention?: SavedRetention
   apiKeyBound?: true
 }
 
+/** A new install, or a version-1 file's single connection: one profile with the default id. */
+export function firstProfile(connection: ConnectionProfile | undefined): StoredProfile {
+  const name = connection ? `Organization ${connection.organizationId}` : 'My organization'
+  return { id: DEFAULT_PROFILE_ID, name, ...(connection ? { connection } : {}) }
+}
+
+const emptyFile = (): SettingsFile => ({ profiles: [firstProfile(undefined)], activeProfileId: DEFAULT_PROFILE_ID })
+
 /**
- * The connection profile and the outbox windows as a small JSON file in the app's data folder. Writes
+ * The connection profiles and the outbox windows as a small JSON file in the app's data folder. Writes
  * go to a temp file that is flushed and renamed over the old one, so a crash leaves either version,
  * never half. A file that cannot be read is moved aside (kept for recovery), never silently overwritten;
  * one made by a newer version is left where it is and refused with a SettingsFileError. The folder is
@@ -74,7 +105,7 @@ interface SettingsFile {
  */
 export class SettingsStore {
   readonly #dir: string
-  #file: SettingsFile = {}
+  #file: SettingsFile = emptyFile()
   #loaded = false
   /** Set when the file on disk must not be read as ours or replaced (made by a newer version). */
   #refusal: SettingsFileError | undefined
@@ -87,10 +118,17 @@ export class SettingsStore {
     return join(this.#dir, FILE_NAME)
   }
 
-  async load(): Promise<ConnectionProfile | undefined> {
+  /** The connection of a profile (the active one when no id is given); undefined when unknown or not set up. */
+  async load(profileId?: string): Promise<ConnectionProfile | undefined> {
     // Once loaded, answer without another await: the worker reads this on every kick.
-    if (this.#loaded) return this.#file.profile
-    return (await this.#read()).profile
+    const file = this.#loaded ? this.#file : await this.#read()
+    const id = profileId ?? file.activeProfileId
+    return file.profiles.find((profile) => profile.id === id)?.connection
+  }
+
+  async loadProfiles(): Promise<SavedProfiles> {
+    const file = this.#loaded ? this.#file : await this.#read()
+    return { profiles: file.profiles.map((profile) => ({ ...profile })), activeProfileId: file.activeProfileId }
   }
 
   async loadRetention(): Promise<SavedRetention> {
@@ -103,14 +141,25 @@ export class SettingsStore {
     return (await this.#read()).apiKeyBound === true
   }
 
-  /** Replaces the profile and, when given, the retention windows (otherwise the saved ones stay). */
-  async save(profile: ConnectionProfile, retention?: SavedRetention): Promise<void> {
+  /** Replaces a profile's connection (the active one's by default) and, when given, the retention windows. */
+  async save(connection: ConnectionProfile, retention?: SavedRetention, profileId?: string): Promise<void> {
     const current = await this.#read()
-    const next: SettingsFile = {
-      profile,
+    const id = profileId ?? current.activeProfileId
+    await this.#commit({
+      ...current,
+      profiles: current.profiles.map((profile) => (profile.id === id ? { ...profile, connection } : profile)),
       retention: withoutUndefined(retention ?? current.retention ?? {}),
       apiKeyBound: true,
-    }
+    })
+  }
+
+  /** Replaces the list of profiles and which is active (Credentials checks names and ids first). */
+  async saveProfiles(next: SavedProfiles): Promise<void> {
+    const current = await this.#read()
+    await this.#commit({ ...current, ...next, apiKeyBound: true })
+  }
+
+  async #commit(next: SettingsFile): Promise<void> {
     await fileStep(this.path, () => this.#write(next))
     this.#file = next
     this.#loaded = true
@@ -119,7 +168,8 @@ export class SettingsStore {
   async #write(next: SettingsFile): Promise<void> {
     const body = {
       version: SETTINGS_FILE_VERSION,
-      profile: next.profile,
+      profiles: next.profiles,
+      activeProfileId: next.activeProfileId,
       ...(Object.keys(next.retention ?? {}).length > 0 ? { retention: next.retention } : {}),
       apiKeyBound: next.apiKeyBound,
     }
@@ -144,10 +194,9 @@ export class SettingsStore {
       this.#refusal = new SettingsFileError('newer_version', this.path)
       throw this.#refusal
     }
-    const parsed = settingsFileSchema.safeParse(json)
-    if (parsed.success) {
-      const { profile, retention, apiKeyBound } = parsed.data
-      this.#file = { profile, retention: withoutUndefined(retention ?? {}), apiKeyBound }
+    const file = readSettingsFile(json)
+    if (file) {
+      this.#file = file
       await fileStep(this.path, async () => restrictToOwner(this.path))
     } else {
       const aside = join(this.#dir, `settings.damaged-${Date.now()}.json`)
@@ -156,6 +205,26 @@ export class SettingsStore {
     this.#loaded = true
     return this.#file
   }
+}
+
+/** A version-2 file as it is, or a version-1 file as its one profile; undefined when it is neither. */
+function readSettingsFile(json: unknown): SettingsFile | undefined {
+  const single = singleConnectionFileSchema.safeParse(json)
+  if (single.success) {
+    const { profile, retention, apiKeyBound } = single.data
+    return {
+      profiles: [firstProfile(profile)],
+      activeProfileId: DEFAULT_PROFILE_ID,
+      retention: withoutUndefined(retention ?? {}),
+      apiKeyBound,
+    }
+  }
+  const parsed = profilesFileSchema.safeParse(json)
+  if (!parsed.success) return undefined
+  const { profiles, activeProfileId, retention, apiKeyBound } = parsed.data
+  // A hand-edited active id that names no profile falls back to the first rather than costing the file.
+  const active = profiles.some((profile) => profile.id === activeProfileId) ? activeProfileId : profiles[0]!.id
+  return { profiles, activeProfileId: active, retention: withoutUndefined(retention ?? {}), apiKeyBound }
 }
 
 /** Runs a file-system step, turning its errno failure into a SettingsFileError with words. */

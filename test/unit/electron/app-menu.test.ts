@@ -4,7 +4,8 @@ import { state } from './fake-electron.ts'
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron)
 
-const { CHECK_FOR_UPDATES_LABEL, appMenuTemplate, installAppMenu } = await import('../../../src/main/app-menu.ts')
+const { CHECK_FOR_UPDATES_LABEL, PROFILE_MENU_LABEL, appMenuTemplate, installAppMenu } =
+  await import('../../../src/main/app-menu.ts')
 
 /** Every item of a template, submenus included. */
 function flatten(template: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
@@ -16,9 +17,24 @@ const options = (platform: NodeJS.Platform, isPackaged = true) => ({
   appName: 'Cloverhound Contacts',
   isPackaged,
   checkForUpdates: vi.fn(),
+  switchProfileAt: vi.fn(),
 })
 
 describe('appMenuTemplate', () => {
+  it.each(['darwin', 'win32', 'linux'] as const)(
+    'has a Profile menu whose CmdOrCtrl+Shift+1…9 use that profile of the list (%s)',
+    (platform) => {
+      const menu = options(platform)
+      const profile = appMenuTemplate(menu).find((item) => item.label === PROFILE_MENU_LABEL)
+      const entries = profile?.submenu as MenuItemConstructorOptions[]
+      expect(entries.map((entry) => entry.accelerator)).toEqual(
+        Array.from({ length: 9 }, (_, i) => `CmdOrCtrl+Shift+${i + 1}`),
+      )
+      entries[2]?.click?.(undefined as never, undefined, undefined as never)
+      expect(menu.switchProfileAt).toHaveBeenCalledWith(3)
+    },
+  )
+
   it.each(['darwin', 'win32', 'linux'] as const)(
     'offers no Reload or developer tools in a packaged build (%s)',
     (platform) => {

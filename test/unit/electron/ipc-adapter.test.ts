@@ -77,6 +77,8 @@ const view: SettingsView = {
   keyStorage: 'keychain',
   keychain: { available: true },
   retention: { flagAfterDays: 7, keepHistoryDays: 30 },
+  activeProfileId: 'default',
+  profiles: [{ id: 'default', name: 'Organization 7', organizationId: 7, host: 'cloud-staging.cloverhound.com' }],
 }
 
 const item: OutboxItem = {
@@ -109,6 +111,7 @@ const status: SyncStatus = {
   sendable: 1,
   overdue: 0,
   connection: { lastSuccessAt: null, refused: null },
+  otherProfilesStopped: 0,
 }
 
 const diagnostics: DiagnosticsReport = {
@@ -167,6 +170,8 @@ function fakeHandlers() {
     undoMarkAsSent: vi.fn(async (_input: unknown) => ok(item)),
     testConnection: vi.fn(async (_input: unknown) => ok(connectionTest)),
     findDuplicates: vi.fn(async (_input: unknown) => ok({ keys: [] })),
+    switchProfile: vi.fn(async (_input: unknown) => ok(view)),
+    manageProfile: vi.fn(async (_input: unknown) => ok(view)),
     openCsvFile: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),
     parseCsvFile: vi.fn(async (_input: unknown) =>
       ok({ fileName: 'a.csv', encoding: 'utf-8' as const, delimiter: ',', headers: ['Name'], rows: [] }),

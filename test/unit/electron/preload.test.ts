@@ -49,6 +49,8 @@ const view: SettingsView = {
   keyStorage: 'keychain',
   keychain: { available: true },
   retention: { flagAfterDays: 7, keepHistoryDays: 30 },
+  activeProfileId: 'default',
+  profiles: [{ id: 'default', name: 'Organization 7', organizationId: 7, host: 'cloud-staging.cloverhound.com' }],
 }
 
 describe('preload', () => {

@@ -22,6 +22,12 @@ import { emailKey, itemTerms, queryTokens } from '../../../src/shared/search-ter
 import { DUPLICATE_MATCHES_MAX, type Duplicates, type FindDuplicatesInput } from '../../../src/shared/duplicates.ts'
 import { queueReason, type QueueReason } from '../../../src/shared/queue-reason.ts'
 import {
+  NAME_TAKEN,
+  profileNameSchema,
+  sameProfileName,
+  type ManageProfileInput,
+} from '../../../src/shared/profiles.ts'
+import {
   ATTEMPTS_SHOWN_MAX,
   BULK_BATCH_MAX,
   NO_CONNECTION_WORDS,
@@ -72,6 +78,13 @@ import {
   type SettingsView,
 } from '../../../src/shared/settings.ts'
 
+const EMPTY_CONNECTION: SettingsView['profile'] = {
+  baseUrl: 'https://cloud-staging.cloverhound.com',
+  organizationId: null,
+  apiKeyId: '',
+  deduplicatesRetries: false,
+}
+
 export const configuredView = (overrides: Partial<SettingsView> = {}): SettingsView => ({
   profile: {
     baseUrl: 'https://cloud-staging.cloverhound.com',
@@ -84,6 +97,8 @@ export const configuredView = (overrides: Partial<SettingsView> = {}): SettingsV
   keyStorage: 'keychain',
   keychain: { available: true },
   retention: { flagAfterDays: 7, keepHistoryDays: 30 },
+  activeProfileId: 'default',
+  profiles: [{ id: 'default', name: 'Acme — production', organizationId: 42, host: 'cloud-staging.cloverhound.com' }],
   ...overrides,
 })
 
@@ -166,6 +181,10 @@ const isUserAction = (move: OutboxMove): move is OutboxAction | 'undoMarkAsSent'
  */
 export function createFakeBridge(initial: SettingsView = configuredView()) {
   let view = initial
+  /** The other profiles' connections as main keeps them (the active one's is `view.profile`); each item's profile. */
+  const connections = new Map<string, { profile: SettingsView['profile']; hasApiKey: boolean }>()
+  const profileOf = new Map<string, string>()
+  let nextProfile = 1
   const listeners = new Map<EventName, Set<(payload: never) => void>>()
   const byId = new Map<string, Stored>()
   /** Each item's attempts, oldest first, as main's outbox_attempts keeps them (and prunes them with the item). */
@@ -236,6 +255,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       toSend: sum(TO_SEND_STATES),
       needsYou: sum(NEEDS_YOU_STATES),
       held: 0,
+      otherProfilesStopped: 0,
       sendable: counts.queued,
       overdue,
       connection: { ...health },
@@ -365,6 +385,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       ...extra,
     }
     byId.set(item.id, item)
+    profileOf.set(item.id, view.activeProfileId)
     order.push(item)
     return item
   }
@@ -450,6 +471,27 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       const parsed = bridgeContract[name].input.parse(input === undefined ? undefined : clone(input))
       return run(parsed as ParsedInput<N>)
     })
+  }
+
+  /** Main's answer for a name or a delete it refuses: words at the field. */
+  function invalidAt(field: string, words: string): Result<never> {
+    return { ok: false, error: { code: 'invalid', message: words, fields: { [field]: [words] } } }
+  }
+
+  /** Makes a profile active as main does: its connection becomes the view, what was active is kept aside. */
+  function activate(id: string, deletedActive = false): void {
+    if (!deletedActive) connections.set(view.activeProfileId, { profile: view.profile, hasApiKey: view.hasApiKey })
+    const next = connections.get(id) ?? { profile: { ...EMPTY_CONNECTION }, hasApiKey: false }
+    connections.delete(id)
+    view = {
+      ...view,
+      activeProfileId: id,
+      profile: next.profile,
+      hasApiKey: next.hasApiKey,
+      configured: next.hasApiKey && next.profile.organizationId !== null,
+    }
+    health = { ...NEVER_CHECKED }
+    emit('settingsChanged', view)
   }
 
   const on = ((event: EventName, listener: (payload: never) => void) => {
@@ -618,6 +660,51 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         : change(id, 'undoMarkAsSent', { lastError: itemError('mark_as_sent_undone', {}) }),
     ),
     // As main does: the saved settings only, and the answer becomes what the status says about the connection.
+    switchProfile: command('switchProfile', ({ id }: { id: string }): Result<SettingsView> => {
+      if (!view.profiles.some((p) => p.id === id)) return failure('bad_request', 'That profile no longer exists.')
+      activate(id)
+      return { ok: true, value: view }
+    }),
+    manageProfile: command('manageProfile', (input: ManageProfileInput): Result<SettingsView> => {
+      if (input.action === 'delete') {
+        if (view.profiles.length === 1) return invalidAt('profile', 'This is the only profile.')
+        const waiting = order.filter(
+          (item) => profileOf.get(item.id) === input.id && WAITING_STATES.includes(item.state),
+        ).length
+        if (waiting > 0 && input.moveTo === undefined)
+          return invalidAt('moveTo', `${waiting} contacts are not finished.`)
+        for (const [item, profile] of profileOf)
+          if (profile === input.id && input.moveTo) profileOf.set(item, input.moveTo)
+        const rest = view.profiles.filter((p) => p.id !== input.id)
+        connections.delete(input.id)
+        view = { ...view, profiles: rest }
+        if (view.activeProfileId === input.id) activate(input.moveTo ?? rest[0]!.id, true)
+        return { ok: true, value: view }
+      }
+      const name = profileNameSchema.safeParse(input.name)
+      if (!name.success) return invalidAt('name', name.error.issues[0]!.message)
+      const except = input.action === 'rename' ? input.id : undefined
+      if (view.profiles.some((p) => p.id !== except && sameProfileName(p.name, name.data))) {
+        return invalidAt('name', NAME_TAKEN)
+      }
+      if (input.action === 'rename') {
+        view = { ...view, profiles: view.profiles.map((p) => (p.id === input.id ? { ...p, name: name.data } : p)) }
+        return { ok: true, value: view }
+      }
+      const source = input.action === 'duplicate' ? view.profiles.find((p) => p.id === input.id) : undefined
+      const id = `profile-${nextProfile++}`
+      const copied = source && (source.id === view.activeProfileId ? view.profile : connections.get(source.id)?.profile)
+      connections.set(id, { profile: copied ?? { ...EMPTY_CONNECTION }, hasApiKey: false })
+      const summary = {
+        id,
+        name: name.data,
+        organizationId: copied?.organizationId ?? null,
+        host: copied ? new URL(copied.baseUrl).host : null,
+      }
+      view = { ...view, profiles: [...view.profiles, summary] }
+      activate(id)
+      return { ok: true, value: view }
+    }),
     testConnection: command('testConnection', (): Result<ConnectionTest> => {
       const { profile } = view
       if (profile.organizationId === null) {

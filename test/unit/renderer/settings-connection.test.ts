@@ -226,7 +226,7 @@ describe('Remove key asks first', () => {
     await button(view, 'Remove key').trigger('click')
     await flushPromises()
 
-    const dialog = view.find('dialog')
+    const dialog = view.find('[data-testid="remove-key-dialog"]')
     expect((dialog.element as HTMLDialogElement).open).toBe(true)
     expect(dialog.find('h2').text()).toBe('Remove the API key?')
     expect(dialog.text()).toContain('deleted from the system keychain')
@@ -243,18 +243,18 @@ describe('Remove key asks first', () => {
     const { bridge, view } = await mountSettings()
     await button(view, 'Remove key').trigger('click')
     await flushPromises()
-    await view.find('dialog').trigger('cancel')
+    await view.find('[data-testid="remove-key-dialog"]').trigger('cancel')
     await flushPromises()
     expect(bridge.api.removeApiKey).not.toHaveBeenCalled()
-    expect((view.find('dialog').element as HTMLDialogElement).open).toBe(false)
+    expect((view.find('[data-testid="remove-key-dialog"]').element as HTMLDialogElement).open).toBe(false)
   })
 
   it('removes the key only on “Yes, remove key”', async () => {
     const { bridge, view } = await mountSettings(configuredView({ keyStorage: 'memory' }))
     await button(view, 'Remove key').trigger('click')
     await flushPromises()
-    expect(view.find('dialog').text()).toContain('The key is forgotten.')
-    await button(view.find('dialog'), 'Yes, remove key').trigger('click')
+    expect(view.find('[data-testid="remove-key-dialog"]').text()).toContain('The key is forgotten.')
+    await button(view.find('[data-testid="remove-key-dialog"]'), 'Yes, remove key').trigger('click')
     await flushPromises()
 
     expect(bridge.api.removeApiKey).toHaveBeenCalledTimes(1)

@@ -109,7 +109,7 @@ describe('Settings', () => {
     const { bridge, view } = await mountSettings()
     await button(view, 'Remove key').trigger('click')
     await flushPromises()
-    await button(view.find('dialog'), 'Yes, remove key').trigger('click')
+    await button(view.find('[data-testid="remove-key-dialog"]'), 'Yes, remove key').trigger('click')
     await flushPromises()
 
     expect(bridge.api.removeApiKey).toHaveBeenCalledTimes(1)

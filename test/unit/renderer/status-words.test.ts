@@ -28,6 +28,7 @@ function status(partial: Partial<SyncStatus> = {}, counts: Partial<Record<Outbox
     sendable: all.queued,
     overdue: 0,
     connection: { ...NEVER_CHECKED },
+    otherProfilesStopped: 0,
     ...partial,
   }
 }

@@ -37,12 +37,29 @@ export const OUTBOX_SQL = {
   countOverdue: `SELECT count(*) AS n FROM outbox_items INDEXED BY outbox_items_by_age
     WHERE state IN (${list(WAITING_STATES)}) AND created_at < :cut`,
 
+  // A null :profileId asks about the target whatever the profile; the sender always names its profile.
   due: `SELECT ${STORED_COLUMNS} FROM outbox_items INDEXED BY outbox_items_due
     WHERE state = 'queued' AND target_base_url = :baseUrl AND target_organization_id = :organizationId
-      AND next_attempt_at <= :now
+      AND next_attempt_at <= :now AND (:profileId IS NULL OR profile_id = :profileId)
     ORDER BY next_attempt_at, seq LIMIT :limit`,
   nextAttemptAt: `SELECT min(next_attempt_at) AS at FROM outbox_items INDEXED BY outbox_items_due
-    WHERE state = 'queued' AND target_base_url = :baseUrl AND target_organization_id = :organizationId`,
+    WHERE state = 'queued' AND target_base_url = :baseUrl AND target_organization_id = :organizationId
+      AND (:profileId IS NULL OR profile_id = :profileId)`,
+  queuedForProfile: `SELECT count(*) AS n FROM outbox_items INDEXED BY outbox_items_due
+    WHERE state = 'queued' AND target_base_url = :baseUrl AND target_organization_id = :organizationId
+      AND profile_id = :profileId`,
+  // Deleting a profile is rare: a walk over the table is fine here.
+  waitingForProfile: `SELECT state, count(*) AS n FROM outbox_items
+    WHERE profile_id = :profileId AND state IN (${list(WAITING_STATES)}) GROUP BY state`,
+  // A deleted profile's contacts go to another: what waits to be sent goes to its organization, due now;
+  // an unconfirmed one keeps the organization it may have reached (the user decides, as ever).
+  moveProfileItems: `UPDATE outbox_items SET profile_id = :profileId,
+      target_base_url = CASE WHEN state IN ('queued', 'needs_fix') THEN :baseUrl ELSE target_base_url END,
+      target_organization_id = CASE WHEN state IN ('queued', 'needs_fix') THEN :organizationId
+        ELSE target_organization_id END,
+      attempts = CASE state WHEN 'queued' THEN 0 ELSE attempts END,
+      next_attempt_at = CASE state WHEN 'queued' THEN :now ELSE next_attempt_at END, updated_at = :now
+    WHERE profile_id = :from AND state IN ('queued', 'needs_fix', 'unconfirmed') RETURNING id`,
   // Four index ranges around this target instead of a walk over every queued item (usually all of them are ours).
   heldForOtherTargets: `SELECT
       (SELECT count(*) FROM outbox_items INDEXED BY outbox_items_due

@@ -74,10 +74,16 @@ export interface OutboxStore {
    */
   findDuplicates(target: OutboxTarget, query: DuplicateQuery, options?: { excludeId?: string }): DuplicateKey[]
   counts(now: number): OutboxCounts
-  /** Queued items for this target whose next attempt is due, oldest first. */
-  due(target: OutboxTarget, now: number, limit: number): StoredItem[]
-  /** The earliest next attempt among queued items for this target (ms), if any. */
-  nextAttemptAt(target: OutboxTarget): number | undefined
+  /** Queued items for this target (and saved for this profile, when given) whose next attempt is due, oldest first. */
+  due(target: OutboxTarget, now: number, limit: number, profileId?: string): StoredItem[]
+  /** The earliest next attempt among queued items for this target (and profile, when given) (ms), if any. */
+  nextAttemptAt(target: OutboxTarget, profileId?: string): number | undefined
+  /** Queued items saved for this profile and its target now: what its queue can send. */
+  queuedForProfile(current: CurrentTarget): number
+  /** A profile's unfinished items by state (those a delete would leave without a profile). */
+  waitingForProfile(profileId: string): Partial<Record<OutboxState, number>>
+  /** Gives another profile a deleted profile's unfinished items (see OUTBOX_SQL.moveProfileItems); returns their ids. */
+  moveProfileItems(fromProfileId: string, to: CurrentTarget, now: number): string[]
   /** Queued items saved for another target than this one (held until the user edits them). */
   heldForOtherTargets(target: OutboxTarget): number
 

@@ -221,8 +221,13 @@ class SqliteOutboxStore implements OutboxStore {
     return counts
   }
 
-  due(target: OutboxTarget, now: number, limit: number): StoredItem[] {
-    const params: Params = { ...targetParams(target), now: storedTime(now), limit: Math.max(Math.trunc(limit), 0) }
+  due(target: OutboxTarget, now: number, limit: number, profileId?: string): StoredItem[] {
+    const params: Params = {
+      ...targetParams(target),
+      profileId: profileId ?? null,
+      now: storedTime(now),
+      limit: Math.max(Math.trunc(limit), 0),
+    }
     // Each pass holds back at least one unreadable row, so this ends; usually it runs once.
     for (;;) {
       const read = this.#read(() => this.#statements.due.all(params)).map((row) =>
@@ -239,9 +244,30 @@ class SqliteOutboxStore implements OutboxStore {
     }
   }
 
-  nextAttemptAt(target: OutboxTarget): number | undefined {
-    const row = this.#read(() => this.#statements.nextAttemptAt.get(targetParams(target)))
+  nextAttemptAt(target: OutboxTarget, profileId?: string): number | undefined {
+    const params = { ...targetParams(target), profileId: profileId ?? null }
+    const row = this.#read(() => this.#statements.nextAttemptAt.get(params))
     return typeof row?.at === 'number' ? row.at : undefined
+  }
+
+  queuedForProfile(current: CurrentTarget): number {
+    return this.#read(() => this.#count('queuedForProfile', currentParams(current)))
+  }
+
+  waitingForProfile(profileId: string): Partial<Record<OutboxState, number>> {
+    const rows = this.#read(() => this.#statements.waitingForProfile.all({ profileId }))
+    const counts: Partial<Record<OutboxState, number>> = {}
+    for (const row of rows) {
+      const state = outboxStates.find((known) => known === row.state)
+      if (state) counts[state] = Number(row.n)
+    }
+    return counts
+  }
+
+  moveProfileItems(fromProfileId: string, to: CurrentTarget, now: number): string[] {
+    const params = { ...currentParams(to), from: fromProfileId, now: storedTime(now) }
+    const rows = this.#write(() => this.#statements.moveProfileItems.all(params))
+    return rows.map((row) => String(row.id))
   }
 
   heldForOtherTargets(target: OutboxTarget): number {

@@ -21,7 +21,7 @@ export type QueueCondition =
 
 export interface StatusFacts {
   counts: OutboxCounts
-  /** Queued items saved for another connection than the current one. */
+  /** Queued items whose profile no longer points at the organization they were saved for. */
   held: number
   /** The earliest next attempt for the current connection, if any. */
   nextAttemptAt: number | undefined
@@ -30,6 +30,8 @@ export interface StatusFacts {
   now: number
   /** What the server last said about the connection (connection-health.ts); none heard when absent. */
   connection?: ConnectionHealth
+  /** Profiles other than the active one whose contacts wait while their key or organization is refused or missing. */
+  otherProfilesStopped?: number
 }
 
 const iso = (at: number | undefined): string | null => (at === undefined ? null : new Date(at).toISOString())
@@ -61,5 +63,6 @@ export function buildSyncStatus(condition: QueueCondition, facts: StatusFacts): 
     sendable: Math.max(0, counts.queued - facts.held),
     overdue: counts.overdue,
     connection: facts.connection ?? { ...NEVER_CHECKED },
+    otherProfilesStopped: facts.otherProfilesStopped ?? 0,
   }
 }

@@ -6,9 +6,9 @@ import { errorName, silentLogger, type Logger } from '../logger.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import { decideOutcome, interruptedDecision, type SendDecision } from './decide-outcome.ts'
 import type { OutboxStore, StoredItem } from './outbox-store-types.ts'
-import { QueueState } from './queue-state.ts'
 import { recordDecision } from './record-decision.ts'
 import { buildSyncStatus } from './sync-status.ts'
+import { Lanes, type Lane } from './worker-lanes.ts'
 import { TurnBatch } from './turn-batch.ts'
 import {
   noKeyForServer,
@@ -33,7 +33,8 @@ const MIN_TIMER_MS = 100
 /** When a round fails (the disk, say), try again after this long. */
 const ERROR_RETRY_MS = 30_000
 
-export type KickReason = 'startup' | 'enqueue' | 'online' | 'credentials' | 'send_now' | 'timer' | 'settled'
+export type KickReason =
+  'startup' | 'enqueue' | 'online' | 'credentials' | 'profiles' | 'send_now' | 'timer' | 'settled'
 
 export interface SyncWorkerOptions {
   store: OutboxStore
@@ -50,14 +51,15 @@ export interface SyncWorkerOptions {
   onChange?: (ids: string[]) => void
   /** Called when the status (state, words or counts) changes. */
   onStatus?: (status: SyncStatus) => void
-  /** What the server last said about the connection itself, carried in the status for Settings. */
-  health?: Pick<ConnectionHealth, 'view'>
+  /** What the server last said about the active profile's connection, carried in the status for Settings. */
+  health?: Pick<ConnectionHealth, 'view' | 'stamp' | 'record'>
   maxInFlight?: number
   stopGraceMs?: number
   backoff?: BackoffOptions
 }
 
 interface Settled {
+  lane: Lane
   id: string
   attempts: number
   decision: SendDecision
@@ -68,12 +70,14 @@ interface Settled {
 interface InFlight {
   controller: AbortController
   done: Promise<void>
+  lane: Lane
 }
 
 /**
  * Sends the outbox, in the shape of GitHub Desktop's BackgroundFetcher: collaborators injected,
  * triggered by `kick`, one timer for the earliest due item, a `stopped` check after every await,
- * errors logged, never thrown. Items are independent: no order between them is promised.
+ * errors logged, never thrown. Items are independent: no order between them is promised. Each connection
+ * profile has its own lane (worker-lanes.ts): its items go with its own key, and a refusal pauses only it.
  */
 export class SyncWorker {
   readonly #options: SyncWorkerOptions
@@ -82,7 +86,7 @@ export class SyncWorker {
   readonly #timers: WorkerTimers
   readonly #logger: Logger
   readonly #maxInFlight: number
-  readonly #queue = new QueueState()
+  readonly #lanes = new Lanes()
   readonly #inFlight = new Map<string, InFlight>()
   /** Ids to send regardless of their backoff (Send now, coming online). */
   readonly #forced = new Set<string>()
@@ -91,9 +95,6 @@ export class SyncWorker {
   #pumping = false
   #again = false
   #timer: unknown
-  #connection: Connection | undefined
-  /** Where the last connection sent to: a change of server or organization starts the queue's view afresh. */
-  #lastTarget: OutboxTarget | undefined
   /** Bumped when credentials change, so an old request's 401 cannot pause the new ones. */
   #credentialsVersion = 0
   #lastStatus = ''
@@ -120,13 +121,19 @@ export class SyncWorker {
     this.kick('startup')
   }
 
-  /** Something happened that may make items sendable. Returns at once; the work runs in the background. */
-  kick(reason: KickReason): void {
+  /**
+   * Something happened that may make items sendable. Returns at once; the work runs in the background.
+   * `credentials` with a profile id: only that profile's settings changed, so only its refusal is forgotten.
+   */
+  kick(reason: KickReason, profileId?: string): void {
     if (this.#stopped) return
     if (reason === 'credentials') {
       this.#credentialsVersion += 1
-      this.#connection = undefined
-      this.#queue.credentialsChanged()
+      for (const lane of this.#lanes.all()) {
+        if (profileId !== undefined && lane.profileId !== profileId) continue
+        lane.connection = undefined
+        lane.queue.credentialsChanged()
+      }
     }
     if (this.#pumping) this.#again = true
     else void this.#pump(reason)
@@ -135,13 +142,16 @@ export class SyncWorker {
   /** The user's "Send now": one item, or every queued one, without waiting out the backoff. */
   sendNow(id?: string): void {
     if (id !== undefined) this.#forced.add(id)
-    this.#queue.sendNowRequested(id === undefined)
+    const profileId = id === undefined ? undefined : this.#store.get(id, this.#now())?.profileId
+    for (const lane of this.#lanes.all()) {
+      if (profileId === undefined || lane.profileId === profileId) lane.queue.sendNowRequested(id === undefined)
+    }
     this.kick('send_now')
   }
 
   /** The renderer's online/offline events: offline shows at once; the next answered request corrects it. */
   reportConnectivity(online: boolean): void {
-    this.#queue.connectivityReported(online)
+    for (const lane of this.#lanes.all()) lane.queue.connectivityReported(online)
     if (online) this.kick('online')
     else this.publishStatus()
   }
@@ -151,17 +161,40 @@ export class SyncWorker {
     return this.#inFlight.size
   }
 
+  /** The active profile's state, the whole outbox's counts, and how many other profiles are stopped with contacts waiting. */
   status(): SyncStatus {
     const now = this.#now()
-    const target = this.#connection && targetOf(this.#connection.profile)
-    return buildSyncStatus(this.#queue.condition(now), {
+    const active = this.#lanes.active
+    const target = active.connection && targetOf(active.connection.profile)
+    let held = target ? this.#store.heldForOtherTargets(target) : 0
+    let otherProfilesStopped = 0
+    for (const lane of this.#lanes.all()) {
+      if (lane === active) continue
+      if (this.#stoppedWithWork(lane, now)) otherProfilesStopped += 1
+      // Another profile's items for its own organization are not held: its lane sends them.
+      const laneTarget = Lanes.targetOf(lane)
+      if (target && laneTarget && !sameTarget(laneTarget, target)) {
+        held -= this.#store.queuedForProfile({ target: laneTarget, profileId: lane.profileId })
+      }
+    }
+    return buildSyncStatus(active.queue.condition(now), {
       counts: this.#store.counts(now),
-      held: target ? this.#store.heldForOtherTargets(target) : 0,
-      nextAttemptAt: target ? this.#store.nextAttemptAt(target) : undefined,
+      held: Math.max(0, held),
+      nextAttemptAt: target ? this.#store.nextAttemptAt(target, active.profileId) : undefined,
       host: target && new URL(target.baseUrl).host,
       now,
       connection: this.#options.health?.view(),
+      otherProfilesStopped,
     })
+  }
+
+  /** Paused by a refusal or without a usable connection while contacts saved for it wait: the user must act. */
+  #stoppedWithWork(lane: Lane, now: number): boolean {
+    const { state } = lane.queue.condition(now)
+    if (state !== 'paused_auth' && state !== 'not_configured') return false
+    // Rare (a stopped profile), so the walk over this profile's rows is affordable here.
+    const waiting = this.#store.waitingForProfile(lane.profileId)
+    return (waiting.queued ?? 0) > 0
   }
 
   /** Tells onStatus when the status changed (also after commands that change counts), once per turn. */
@@ -209,9 +242,9 @@ export class SyncWorker {
     for (const flight of this.#inFlight.values()) flight.controller.abort()
     if (await waitFor(settled, ABORT_SETTLE_MS, this.#timers)) return
     // A fetch that ignores its abort signal: record it ourselves; its late reply is then ignored.
-    const stuck = [...this.#inFlight.keys()]
+    const stuck = [...this.#inFlight.entries()]
     this.#inFlight.clear()
-    for (const id of stuck) this.#record(id, 0, interruptedDecision(), this.#credentialsVersion)
+    for (const [id, flight] of stuck) this.#record(flight.lane, id, 0, interruptedDecision(), this.#credentialsVersion)
   }
 
   async #pump(reason: KickReason): Promise<void> {
@@ -231,25 +264,40 @@ export class SyncWorker {
     if (!this.#stopped) this.#batch.statusChanged()
   }
 
-  /** Starts sends until the slots are full or nothing more is due. */
+  /** Starts sends, profile by profile, until the slots are full or nothing more is due. */
   async #round(): Promise<void> {
-    if (this.#options.isOnline) this.#queue.applyPlatformHint(this.#options.isOnline())
     const version = this.#credentialsVersion
-    const connection = this.#connection ?? (await this.#resolve())
+    await this.#lanes.refresh(this.#options.credentials)
+    const online = this.#options.isOnline?.()
+    const started: string[] = []
+    for (const lane of this.#lanes.all()) {
+      if (this.#stopped || version !== this.#credentialsVersion) break
+      if (online !== undefined) lane.queue.applyPlatformHint(online)
+      await this.#laneRound(lane, version, started)
+    }
+    if (started.length > 0) this.#batch.changed(started)
+  }
+
+  async #laneRound(lane: Lane, version: number, started: string[]): Promise<void> {
+    const connection = lane.connection ?? (await this.#resolve(lane))
     // Credentials changed while they were read: the round that kick asked for reads them again.
     if (this.#stopped || !connection || version !== this.#credentialsVersion) return
-    this.#connection = connection
+    lane.connection = connection
     const target = targetOf(connection.profile)
-    if (this.#lastTarget && !sameTarget(this.#lastTarget, target)) this.#queue.targetChanged()
-    this.#lastTarget = target
+    if (lane.lastTarget && !sameTarget(lane.lastTarget, target)) lane.queue.targetChanged()
+    lane.lastTarget = target
     const now = this.#now()
-    if (!this.#queue.maySend(now)) return
-    if (this.#queue.takeForceAll()) {
-      for (const item of this.#store.due(target, Number.MAX_SAFE_INTEGER, FORCE_BATCH)) this.#forced.add(item.id)
+    if (!lane.queue.maySend(now)) return
+    if (lane.queue.takeForceAll()) {
+      for (const item of this.#store.due(target, Number.MAX_SAFE_INTEGER, FORCE_BATCH, lane.profileId)) {
+        this.#forced.add(item.id)
+      }
     }
-    const started: string[] = []
-    for (let free = this.#freeSlots(); free > 0; free = this.#freeSlots()) {
-      const candidates = [...this.#takeForced(target, now, free), ...this.#store.due(target, now, free)]
+    for (let free = this.#freeSlots(lane); free > 0; free = this.#freeSlots(lane)) {
+      const candidates = [
+        ...this.#takeForced(lane, target, now, free),
+        ...this.#store.due(target, now, free, lane.profileId),
+      ]
       const picked = new Set<string>()
       for (const candidate of candidates) {
         if (picked.size < free && !this.#inFlight.has(candidate.id)) picked.add(candidate.id)
@@ -257,55 +305,68 @@ export class SyncWorker {
       // The items picked together go to `sending` in one transaction, then each request starts.
       const sending = picked.size === 0 ? [] : this.#store.markSendingAll([...picked], this.#now())
       for (const item of sending) {
-        this.#start(item, connection, version)
+        this.#start(lane, item, connection, version)
         started.push(item.id)
       }
       if (sending.length === 0) break
     }
-    if (started.length > 0) this.#batch.changed(started)
   }
 
-  #freeSlots(): number {
-    return this.#queue.concurrency(this.#maxInFlight) - this.#inFlight.size
+  /** Slots left for this lane: the worker's overall limit, and the lane's own (one probe while its way is down). */
+  #freeSlots(lane: Lane): number {
+    let laneInFlight = 0
+    for (const flight of this.#inFlight.values()) if (flight.lane === lane) laneInFlight += 1
+    const overall = this.#maxInFlight - this.#inFlight.size
+    return Math.min(overall, lane.queue.concurrency(this.#maxInFlight) - laneInFlight)
   }
 
-  #takeForced(target: OutboxTarget, now: number, limit: number): StoredItem[] {
+  #takeForced(lane: Lane, target: OutboxTarget, now: number, limit: number): StoredItem[] {
     const items: StoredItem[] = []
     for (const id of this.#forced) {
       if (items.length >= limit) break
-      this.#forced.delete(id)
       const item = this.#store.get(id, now)
+      // Another profile's item waits for that profile's lane.
+      if (item?.state === 'queued' && item.profileId !== lane.profileId) continue
+      this.#forced.delete(id)
       if (item?.state === 'queued' && sameTarget(item.target, target)) items.push(item)
     }
     return items
   }
 
-  async #resolve(): Promise<Connection | undefined> {
-    const resolved = await resolveConnection(this.#options.credentials)
-    this.#queue.connectionResolved(resolved)
+  async #resolve(lane: Lane): Promise<Connection | undefined> {
+    const resolved = await resolveConnection(this.#options.credentials, lane.profileId)
+    lane.queue.connectionResolved(resolved)
     return resolved.connection
   }
 
-  #start(item: StoredItem, connection: Connection, version: number): void {
+  #start(lane: Lane, item: StoredItem, connection: Connection, version: number): void {
     const controller = new AbortController()
-    const done = this.#send(item, connection, controller)
+    const done = this.#send(lane, item, connection, controller)
       .then((decision) => {
         // stop() gave up on this request and recorded it already.
         if (this.#inFlight.get(item.id)?.controller !== controller) return
         this.#inFlight.delete(item.id)
-        return this.#recordAfterTurn(item.id, item.attempts, decision, version)
+        return this.#recordAfterTurn(lane, item.id, item.attempts, decision, version)
       })
       .finally(() => {
         if (this.#inFlight.get(item.id)?.controller === controller) this.#inFlight.delete(item.id)
         this.#kickAfterTurn()
       })
-    this.#inFlight.set(item.id, { controller, done })
+    this.#inFlight.set(item.id, { controller, done, lane })
   }
 
-  async #send(item: StoredItem, connection: Connection, controller: AbortController): Promise<SendDecision> {
+  async #send(
+    lane: Lane,
+    item: StoredItem,
+    connection: Connection,
+    controller: AbortController,
+  ): Promise<SendDecision> {
     const credentials = requestCredentials(item.target, connection)
     if (!credentials) return noKeyForServer(item.target)
     const { profile } = credentials
+    const { health } = this.#options
+    // Settings show the active profile's connection: only its answers are about it.
+    const stamp = lane.profileId === this.#lanes.activeId ? health?.stamp() : undefined
     try {
       const outcome = await this.#options.client.createContact({
         profile,
@@ -314,6 +375,7 @@ export class SyncWorker {
         idempotencyKey: item.idempotencyKey,
         signal: controller.signal,
       })
+      if (stamp !== undefined && lane.profileId === this.#lanes.activeId) health?.record(outcome, stamp)
       // No `stopped` check here on purpose: stop() waits for this outcome so no row stays `sending`.
       if (controller.signal.aborted && outcome.kind !== 'created') return interruptedDecision()
       return decideOutcome(outcome, {
@@ -326,14 +388,17 @@ export class SyncWorker {
     }
   }
 
-  #record(id: string, attempts: number, decision: SendDecision, version: number): void {
+  #record(lane: Lane, id: string, attempts: number, decision: SendDecision, version: number): void {
     try {
       const now = this.#now()
       const random = this.#options.random ?? Math.random
       const backoff = this.#options.backoff ?? {}
       const effect = recordDecision(this.#store, id, attempts, decision, { now, random, backoff })
       const probeDelay = (failures: number): number => backoffDelay(failures, random, backoff)
-      this.#queue.apply(effect, version === this.#credentialsVersion, now, probeDelay)
+      // A lane whose profile was deleted meanwhile has nothing left to pause.
+      if (this.#lanes.get(lane.profileId) === lane) {
+        lane.queue.apply(effect, version === this.#credentialsVersion, now, probeDelay)
+      }
     } catch (error) {
       // The row stays `sending`; the next start-up turns it into `unconfirmed`, so nothing is lost.
       this.#logger.error('Could not record a send', { error: errorName(error) })
@@ -342,9 +407,9 @@ export class SyncWorker {
   }
 
   /** Resolves once the outcome is written (stop() waits for that), with the others of this turn. */
-  #recordAfterTurn(id: string, attempts: number, decision: SendDecision, version: number): Promise<void> {
+  #recordAfterTurn(lane: Lane, id: string, attempts: number, decision: SendDecision, version: number): Promise<void> {
     return new Promise((written) => {
-      if (this.#settled.push({ id, attempts, decision, version, written }) === 1) {
+      if (this.#settled.push({ lane, id, attempts, decision, version, written }) === 1) {
         setImmediate(() => this.#recordSettled())
       }
     })
@@ -358,7 +423,9 @@ export class SyncWorker {
     const settled = this.#settled.splice(0)
     try {
       this.#store.together(() => {
-        for (const entry of settled) this.#record(entry.id, entry.attempts, entry.decision, entry.version)
+        for (const entry of settled) {
+          this.#record(entry.lane, entry.id, entry.attempts, entry.decision, entry.version)
+        }
       })
     } catch (error) {
       // The rows stay `sending`; the next start-up turns them into `unconfirmed`, so nothing is lost.
@@ -386,10 +453,7 @@ export class SyncWorker {
     this.#clearTimer()
     if (this.#stopped) return
     if (at === undefined) {
-      // Busy: the send that settles next calls kick itself.
-      if (this.#freeSlots() <= 0) return
-      const target = this.#connection && targetOf(this.#connection.profile)
-      at = this.#queue.wakeAt(this.#now(), target && this.#store.nextAttemptAt(target))
+      at = this.#wakeAt()
       if (at === undefined) return
     }
     this.#timer = this.#timers.setTimeout(
@@ -399,6 +463,19 @@ export class SyncWorker {
       },
       Math.max(MIN_TIMER_MS, at - this.#now()),
     )
+  }
+
+  /** The earliest moment any lane with a free slot can send (a busy one's next settle kicks by itself). */
+  #wakeAt(): number | undefined {
+    const now = this.#now()
+    let at: number | undefined
+    for (const lane of this.#lanes.all()) {
+      if (this.#freeSlots(lane) <= 0) continue
+      const target = Lanes.targetOf(lane)
+      const laneAt = lane.queue.wakeAt(now, target && this.#store.nextAttemptAt(target, lane.profileId))
+      if (laneAt !== undefined) at = Math.min(at ?? laneAt, laneAt)
+    }
+    return at
   }
 
   #clearTimer(): void {

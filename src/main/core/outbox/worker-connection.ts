@@ -6,10 +6,15 @@ import type { Connection } from '../credentials.ts'
 import { KeychainUnavailableError } from '../secret-store.ts'
 import type { SendDecision } from './decide-outcome.ts'
 
-/** What the worker needs from Credentials: the profile alone, and the profile with its key. */
+/**
+ * What the worker needs from Credentials: each profile alone, and with its key. A source without the profile
+ * list has one profile, the default one.
+ */
 export interface WorkerCredentials {
-  connection(): Promise<Connection | undefined>
-  profile(): Promise<ConnectionProfile | undefined>
+  connection(profileId: string): Promise<Connection | undefined>
+  profile(profileId: string): Promise<ConnectionProfile | undefined>
+  profileIds?(): Promise<string[]>
+  activeProfileId?(): Promise<string>
 }
 
 /**
@@ -21,11 +26,14 @@ export type ResolvedConnection =
   | { connection?: undefined; blocked: QueueReason; transient: boolean }
 
 /** The connection to send with, or why there is none, as a reason the renderer puts in words. */
-export async function resolveConnection(credentials: WorkerCredentials): Promise<ResolvedConnection> {
+export async function resolveConnection(
+  credentials: WorkerCredentials,
+  profileId: string,
+): Promise<ResolvedConnection> {
   try {
-    const connection = await credentials.connection()
+    const connection = await credentials.connection(profileId)
     if (connection) return { connection }
-    const profile = await credentials.profile()
+    const profile = await credentials.profile(profileId)
     return {
       blocked: profile
         ? queueReason('no_api_key', { host: new URL(profile.baseUrl).host })

@@ -1,34 +1,25 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { z } from 'zod'
 import type { AppError } from '../../../shared/app-error.ts'
-import {
-  apiKeyBinding,
-  apiKeyIdSchema,
-  apiKeySchema,
-  baseUrlSchema,
-  DEFAULT_BASE_URL,
-  ENTER_API_KEY,
-  flagAfterDaysSchema,
-  keepHistoryDaysSchema,
-  KEY_FOR_THIS_SERVER,
-  numberFromInput,
-  organizationIdSchema,
-  sameApiKeyBinding,
-  type ConnectionTest,
-  type SettingsInput,
-  type SettingsView,
-} from '../../../shared/settings.ts'
+import { DEFAULT_BASE_URL, type ConnectionTest, type SettingsView } from '../../../shared/settings.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import { useBridgeEvents } from '../composables/use-bridge-events.ts'
+import {
+  checkForm,
+  pickFieldErrors,
+  type SettingsField,
+  type SettingsFieldErrors,
+  type SettingsForm,
+} from './settings-form-check.ts'
 
-export type SettingsField = 'baseUrl' | 'organizationId' | 'apiKeyId' | 'apiKey' | RetentionField
-export type RetentionField = 'flagAfterDays' | 'keepHistoryDays'
-export type SettingsForm = Record<SettingsField, string>
-export type SettingsFieldErrors = Partial<Record<SettingsField, string[]>>
-
-const RETENTION_FIELDS: readonly RetentionField[] = ['flagAfterDays', 'keepHistoryDays']
-const FIELDS: readonly SettingsField[] = ['baseUrl', 'organizationId', 'apiKeyId', 'apiKey', ...RETENTION_FIELDS]
+export {
+  checkForm,
+  type KeyState,
+  type RetentionField,
+  type SettingsField,
+  type SettingsFieldErrors,
+  type SettingsForm,
+} from './settings-form-check.ts'
 
 /** Where "Copy diagnostics" stands: `manual` when the clipboard refused and the text is shown to copy by hand. */
 export type DiagnosticsState = 'idle' | 'loading' | 'copied' | 'manual'
@@ -88,7 +79,10 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   function applyView(next: SettingsView, { force = false } = {}): void {
-    const keepTyping = !force && isDirty()
+    // Typing meant for one profile never stays in the form of another (a switch from the menu, another window).
+    const otherProfile = view.value !== null && view.value.activeProfileId !== next.activeProfileId
+    if (otherProfile) form.value.apiKey = ''
+    const keepTyping = !force && !otherProfile && isDirty()
     view.value = next
     if (keepTyping) return
     filled = {
@@ -234,6 +228,17 @@ export const useSettingsStore = defineStore('settings', () => {
     if (diagnostics.value.state !== 'loading') diagnostics.value = { state: 'idle', text: '', failure: null }
   }
 
+  /** Another profile is active: its settings replace the form, typing and all, so nothing typed for one lands in another. */
+  function showProfile(next: SettingsView): void {
+    form.value.apiKey = ''
+    fieldErrors.value = {}
+    notice.value = ''
+    failure.value = null
+    testRun += 1
+    connectionTest.value = { ...NO_TEST }
+    applyView(next, { force: true })
+  }
+
   return {
     view,
     form,
@@ -249,6 +254,7 @@ export const useSettingsStore = defineStore('settings', () => {
     setField,
     setDeduplicatesRetries,
     load,
+    showProfile,
     start,
     stop,
     save,
@@ -258,67 +264,3 @@ export const useSettingsStore = defineStore('settings', () => {
     clearDiagnostics,
   }
 })
-
-type CheckedForm = { ok: true; input: SettingsInput } | { ok: false; fields: SettingsFieldErrors }
-
-/** Whether a key is stored, and whether one could be (the keychain works). */
-export interface KeyState {
-  stored: boolean
-  storable: boolean
-}
-
-/**
- * The same checks main makes, so most mistakes show at their field without a round trip. A retention
- * window equal to `unchanged` (what the form was filled with) is neither checked nor sent. A blank API key
- * keeps the stored one, so it is refused when none is stored (and the keychain could take one), and when the
- * server or key ID differs from `unchanged`'s.
- */
-export function checkForm(
-  form: SettingsForm,
-  unchanged: Partial<Omit<SettingsForm, 'apiKey'>> = {},
-  key: KeyState = { stored: false, storable: false },
-): CheckedForm {
-  const fields: SettingsFieldErrors = {}
-  const organizationText = form.organizationId.trim()
-  const organizationId = /^\d+$/.test(organizationText) ? Number(organizationText) : Number.NaN
-  const changed = (field: RetentionField) => form[field].trim() !== unchanged[field]?.trim()
-  const flagAfterDays = changed('flagAfterDays') ? numberFromInput(form.flagAfterDays) : undefined
-  const keepHistoryDays = changed('keepHistoryDays') ? numberFromInput(form.keepHistoryDays) : undefined
-  const checks: [SettingsField, z.ZodSafeParseResult<unknown> | null][] = [
-    ['baseUrl', baseUrlSchema.safeParse(form.baseUrl)],
-    ['organizationId', organizationIdSchema.safeParse(organizationId)],
-    ['apiKeyId', apiKeyIdSchema.safeParse(form.apiKeyId)],
-    // An empty key keeps the stored one.
-    ['apiKey', form.apiKey === '' ? null : apiKeySchema.safeParse(form.apiKey)],
-    ['flagAfterDays', flagAfterDays === undefined ? null : flagAfterDaysSchema.safeParse(flagAfterDays)],
-    ['keepHistoryDays', keepHistoryDays === undefined ? null : keepHistoryDaysSchema.safeParse(keepHistoryDays)],
-  ]
-  for (const [field, result] of checks) {
-    if (result && !result.success) fields[field] = [...new Set(result.error.issues.map((i) => i.message))]
-  }
-  const next = apiKeyBinding(form)
-  const saved = apiKeyBinding({ baseUrl: unchanged.baseUrl ?? '', apiKeyId: unchanged.apiKeyId ?? '' })
-  if (form.apiKey === '' && key.stored && next && !sameApiKeyBinding(saved, next)) fields.apiKey = [KEY_FOR_THIS_SERVER]
-  if (form.apiKey === '' && !key.stored && key.storable) fields.apiKey = [ENTER_API_KEY]
-  if (Object.keys(fields).length > 0) return { ok: false, fields }
-  return {
-    ok: true,
-    input: {
-      baseUrl: form.baseUrl,
-      organizationId,
-      apiKeyId: form.apiKeyId,
-      ...(form.apiKey === '' ? {} : { apiKey: form.apiKey }),
-      ...(flagAfterDays === undefined ? {} : { flagAfterDays }),
-      ...(keepHistoryDays === undefined ? {} : { keepHistoryDays }),
-    },
-  }
-}
-
-function pickFieldErrors(fields: Record<string, string[]>): SettingsFieldErrors {
-  const result: SettingsFieldErrors = {}
-  for (const field of FIELDS) {
-    const messages = fields[field]
-    if (messages?.length) result[field] = messages
-  }
-  return result
-}
