@@ -58,6 +58,11 @@ try {
     apiKey: sandbox.apiKey,
   })
   if (!saved.ok) throw new Error(`Settings were refused: ${saved.error.message}`)
+  // Named as a partner would name them: the one in use, and a second one beside it.
+  const active = saved.value.activeProfileId
+  await handlers.manageProfile({ action: 'rename', id: active, name: 'Acme — production' })
+  await handlers.manageProfile({ action: 'duplicate', id: active, name: 'Acme — staging' })
+  await handlers.switchProfile({ id: active })
   for (const draft of SENT) await handlers.saveContact(draft)
   await until(() => sandbox.contacts.length === SENT.length)
   // One the server refuses (422 at the email), one whose answer is lost after it was created.

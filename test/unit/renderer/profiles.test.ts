@@ -43,7 +43,7 @@ async function named(app: VueWrapper, name: string, action: string) {
 describe('profiles', () => {
   it('shows the active profile in the sidebar and says in the form where a contact goes', async () => {
     const { app } = await mountApp()
-    expect(options(app)).toEqual(['Acme — production (organization 42)'])
+    expect(options(app)).toEqual(['Acme — production'])
     expect(app.find('.view__subtitle').text()).toContain('Saving to Acme — production (organization 42).')
   })
 
@@ -55,7 +55,7 @@ describe('profiles', () => {
       '“Acme — staging” is the active profile. Enter its API key below: keys are never copied.',
     )
     expect(app.text()).toContain('not the API key: each profile keeps its own key in the keychain')
-    expect(options(app)).toEqual(['Acme — production (organization 42)', 'Acme — staging (organization 42)'])
+    expect(options(app)).toEqual(['Acme — production', 'Acme — staging'])
     expect(switcher(app).element.value).toBe('profile-1')
     expect(byLabel(app, 'Organization ID').element.value).toBe('42')
     expect(byLabel(app, 'API key').element.value).toBe('')
@@ -114,7 +114,7 @@ describe('profiles', () => {
     expect(moveTo.element.value).toBe('default')
     await button(app, 'Delete profile').trigger('click')
     await flushPromises()
-    expect(options(app)).toEqual(['Acme — production (organization 42)'])
+    expect(options(app)).toEqual(['Acme — production'])
     expect(app.text()).toContain('“Acme — staging” was deleted, with its API key.')
   })
 })
