@@ -12,7 +12,12 @@ import {
   importContactsResultSchema,
 } from './csv-import.ts'
 import { diagnosticsReportSchema } from './diagnostics.ts'
-import { duplicatesSchema, findDuplicatesInputSchema } from './duplicates.ts'
+import {
+  duplicatesOfManySchema,
+  duplicatesSchema,
+  findDuplicatesInputSchema,
+  findDuplicatesOfManyInputSchema,
+} from './duplicates.ts'
 import { saveDraftInputSchema, savedDraftSchema } from './draft.ts'
 import {
   bulkCountsInputSchema,
@@ -91,6 +96,8 @@ export const bridgeContract = {
   testConnection: { input: noInput, output: connectionTestSchema },
   /** Earlier items of the current organization with the form's email or any of its numbers (possible duplicates). */
   findDuplicates: { input: findDuplicatesInputSchema, output: duplicatesSchema },
+  /** Import CSV's history check: for each checked row, the newest earlier contact of this organization it may repeat. */
+  findDuplicatesOfMany: { input: findDuplicatesOfManyInputSchema, output: duplicatesOfManySchema },
   /** Makes another connection profile the active one: new contacts go to it, Settings edit it. */
   switchProfile: { input: switchProfileInputSchema, output: settingsViewSchema },
   /** Create, duplicate (without the key), rename or delete a profile (refused while its contacts wait, unless moved). */

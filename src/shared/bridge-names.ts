@@ -30,6 +30,7 @@ export const commandNames = [
   'undoMarkAsSent',
   'testConnection',
   'findDuplicates',
+  'findDuplicatesOfMany',
   'switchProfile',
   'manageProfile',
   'openCsvFile',

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { contactDraftSchema } from './contact.ts'
+import { E164_PATTERN } from './e164.ts'
 import { LIMITS } from './limits.ts'
 import { outboxStates } from './outbox.ts'
 
@@ -44,6 +45,26 @@ export const findDuplicatesInputSchema = z.object({
     .optional(),
 })
 export type FindDuplicatesInput = z.infer<typeof findDuplicatesInputSchema>
+
+/** How many contacts one findDuplicatesOfMany call may ask about: an import asks in batches of this. */
+export const DUPLICATE_BATCH_MAX = 200
+
+/** Contacts already read (an import's checked rows): each one's email and E.164 numbers. */
+export const findDuplicatesOfManyInputSchema = z.object({
+  contacts: z
+    .array(
+      z.object({
+        email: z.string().max(LIMITS.email),
+        phones: z.array(z.string().regex(E164_PATTERN)).max(LIMITS.phones),
+      }),
+    )
+    .max(DUPLICATE_BATCH_MAX),
+})
+export type FindDuplicatesOfManyInput = z.infer<typeof findDuplicatesOfManyInputSchema>
+
+/** For each contact asked about, in order: the newest earlier contact sharing its email or a number, or null. */
+export const duplicatesOfManySchema = z.object({ matches: z.array(duplicateMatchSchema.nullable()) })
+export type DuplicatesOfMany = z.infer<typeof duplicatesOfManySchema>
 
 /** What the store looks up: emails (any case) and E.164 numbers, as the form or an import has them. */
 export interface DuplicateQuery {

@@ -98,6 +98,31 @@ test('rows that repeat an earlier row are flagged, and left out unless the user 
   await expect(app.getByRole('button', { name: 'Import 3 contacts' })).toBeVisible()
 })
 
+test('a row that repeats a contact already sent to this organization is flagged with its name and id', async ({
+  app,
+  sandbox,
+}) => {
+  await configure(app, sandboxSettings(sandbox))
+  await app.getByLabel('Full name').fill('Grace Hopper')
+  await app.getByLabel('Phone number').fill('(415) 555-0132')
+  await app.getByRole('button', { name: 'Save contact' }).click()
+  await expect(app.getByRole('status')).toContainText(/Created #\d+/)
+  const id = sandbox.contacts[0]!.id
+
+  await app.getByRole('button', { name: 'Import CSV' }).click()
+  const file = 'Name,Phone\r\nAmazing Grace,+1 415 555 0132\r\nAlan Turing,+44 1908 640404\r\n'
+  await app.getByRole('button', { name: 'Choose a CSV file…' }).click()
+  await app
+    .getByLabel('CSV file')
+    .setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(file) })
+  await expect(app.getByText('1 ready · 0 need fixing · 1 possible duplicate')).toBeVisible()
+  await expect(app.getByRole('list', { name: 'Rows to import' })).toContainText(
+    `May already exist: Grace Hopper — sent #${id}.`,
+  )
+  await app.getByRole('button', { name: 'Import 1 contact' }).click()
+  await expect.poll(() => sandbox.contacts.map((contact) => contact.full_name)).toEqual(['Grace Hopper', 'Alan Turing'])
+})
+
 test('Export CSV of the history has the right columns, server ids and dates, and reads back with papaparse', async ({
   app,
   sandbox,

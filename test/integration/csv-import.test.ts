@@ -4,6 +4,7 @@
  */
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
+import { bridgeContract } from '../../src/shared/bridge-contract.ts'
 import type { ContactDraft } from '../../src/shared/contact.ts'
 import type { Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { eventually, useHarnesses, useSharedSandbox, value } from './support/outbox-harness.ts'
@@ -72,6 +73,30 @@ describe('Import N contacts through the core', () => {
     expect(sandbox.contacts.find((c) => c.full_name === 'Imported Person 7')?.contact_phones?.[0]?.number).toBe(
       '+14155550107',
     )
+  })
+
+  it('names, for each row, the newest contact of this organization it repeats, by email or number', async () => {
+    const harness = await connected()
+    expect(value(await harness.core.handlers.importContacts({ drafts: [person(1), person(2)] }))).toEqual({ count: 2 })
+    await eventually(() => harness.core.outbox.counts(Date.now()).sent === 2, 15_000, 'both sent')
+
+    const { matches } = value(
+      await harness.core.handlers.findDuplicatesOfMany({
+        contacts: [
+          { email: 'PERSON1@example.com', phones: [] },
+          { email: '', phones: ['+14155550102'] },
+          { email: 'someone.new@example.com', phones: ['+14155550199'] },
+        ],
+      }),
+    )
+    expect(matches.map((match) => match && [match.fullName, match.state, match.serverId !== null])).toEqual([
+      ['Imported Person 1', 'sent', true],
+      ['Imported Person 2', 'sent', true],
+      null,
+    ])
+    // The transports parse every input with the contract: a number not in E.164 is refused, not guessed at.
+    const input = bridgeContract.findDuplicatesOfMany.input
+    expect(input.safeParse({ contacts: [{ email: '', phones: ['415 555 0101'] }] }).success).toBe(false)
   })
 
   it('parses a UTF-16 file from the web preview’s file input and refuses one over 10 MB', async () => {

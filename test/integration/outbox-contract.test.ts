@@ -149,6 +149,7 @@ const OTHER_COMMANDS: readonly CommandName[] = [
   'testConnection',
   // An index lookup with no state of its own; outbox-search.test.ts checks it on real files.
   'findDuplicates',
+  'findDuplicatesOfMany',
   // The profile list: connection-profiles.test.ts plays them on real files and a real outbox.
   'switchProfile',
   'manageProfile',

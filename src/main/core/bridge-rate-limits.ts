@@ -23,6 +23,7 @@ export const BRIDGE_RATE_LIMITS: Readonly<Partial<Record<CommandName, RateLimit>
   getSyncStatus: LIST_READS,
   // Asked while the user types (debounced), like the list's reads.
   findDuplicates: LIST_READS,
+  findDuplicatesOfMany: LIST_READS,
   saveSettings: KEYCHAIN_AND_REPORTS,
   removeApiKey: KEYCHAIN_AND_REPORTS,
   getDiagnostics: KEYCHAIN_AND_REPORTS,

@@ -46,6 +46,7 @@ export type OutboxCommandNames =
   | 'countOutboxBulk'
   | 'applyOutboxBulk'
   | 'findDuplicates'
+  | 'findDuplicatesOfMany'
 
 export interface OutboxCommandDependencies {
   store: OutboxStore
@@ -226,6 +227,17 @@ export function createOutboxCommands(
         if (!here) return ok({ keys: [] })
         const query = duplicateQueryOf(input)
         return ok({ keys: store.findDuplicates(here.target, query, { excludeId: input.excludeId }) })
+      }),
+
+    findDuplicatesOfMany: ({ contacts }) =>
+      guard('findDuplicatesOfMany', async () => {
+        const here = await current()
+        if (!here) return ok({ matches: contacts.map(() => null) })
+        const matches = contacts.map(({ email, phones }) => {
+          const keys = store.findDuplicates(here.target, { emails: email.trim() ? [email.trim()] : [], phones })
+          return keys.flatMap((key) => key.matches)[0] ?? null
+        })
+        return ok({ matches })
       }),
   }
 }

@@ -43,6 +43,7 @@ export const bridge: BridgeApi = {
   undoMarkAsSent: (input) => api().undoMarkAsSent(input),
   testConnection: () => api().testConnection(),
   findDuplicates: (input) => api().findDuplicates(input),
+  findDuplicatesOfMany: (input) => api().findDuplicatesOfMany(input),
   switchProfile: (input) => api().switchProfile(input),
   manageProfile: (input) => api().manageProfile(input),
   openCsvFile: () => api().openCsvFile(),

@@ -170,6 +170,7 @@ function fakeHandlers() {
     undoMarkAsSent: vi.fn(async (_input: unknown) => ok(item)),
     testConnection: vi.fn(async (_input: unknown) => ok(connectionTest)),
     findDuplicates: vi.fn(async (_input: unknown) => ok({ keys: [] })),
+    findDuplicatesOfMany: vi.fn(async (_input: unknown) => ok({ matches: [] })),
     switchProfile: vi.fn(async (_input: unknown) => ok(view)),
     manageProfile: vi.fn(async (_input: unknown) => ok(view)),
     openCsvFile: vi.fn(async (_input: unknown) => ok({ kind: 'cancelled' as const })),

@@ -19,7 +19,13 @@ import {
 import type { CsvFileInput, CsvOpen, CsvRowsExportInput, CsvTable } from '../../../src/shared/csv-import.ts'
 import { itemError, type ItemError } from '../../../src/shared/item-error.ts'
 import { emailKey, itemTerms, queryTokens } from '../../../src/shared/search-terms.ts'
-import { DUPLICATE_MATCHES_MAX, type Duplicates, type FindDuplicatesInput } from '../../../src/shared/duplicates.ts'
+import {
+  DUPLICATE_MATCHES_MAX,
+  type Duplicates,
+  type DuplicatesOfMany,
+  type FindDuplicatesInput,
+  type FindDuplicatesOfManyInput,
+} from '../../../src/shared/duplicates.ts'
 import { queueReason, type QueueReason } from '../../../src/shared/queue-reason.ts'
 import {
   NAME_TAKEN,
@@ -636,6 +642,20 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       ok: true,
       value: duplicates(input),
     })),
+    findDuplicatesOfMany: command(
+      'findDuplicatesOfMany',
+      ({ contacts }: FindDuplicatesOfManyInput): Result<DuplicatesOfMany> => ({
+        ok: true,
+        value: {
+          matches: contacts.map(
+            ({ email, phones }) =>
+              duplicates({ email, phones: phones.map((number) => ({ number })) }).keys.flatMap(
+                (key) => key.matches,
+              )[0] ?? null,
+          ),
+        },
+      }),
+    ),
     getDraft: command('getDraft', (): Result<SavedDraft> => ({ ok: true, value: clone(kept) })),
     saveDraft: command(
       'saveDraft',

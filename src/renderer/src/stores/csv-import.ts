@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
+import { DUPLICATE_BATCH_MAX } from '../../../shared/duplicates.ts'
 import { guessMapping, type CsvField, type CsvTable } from '../../../shared/csv-import.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import {
@@ -12,6 +13,7 @@ import {
   type FindDuplicates,
   type PreviewRow,
 } from '../csv-import-model.ts'
+import { duplicateStateWords } from '../duplicate-words.ts'
 import { downloadCsv } from '../file-download.ts'
 import { importedWords } from '../csv-copy.ts'
 import { loadPhoneKit, type PhoneKit } from '../phone-loader.ts'
@@ -26,9 +28,31 @@ async function base64Of(file: Blob): Promise<string> {
 }
 
 /**
+ * Asks main, a batch at a time, which rows repeat a contact of this organization already in the outbox
+ * or sent: "Ada Lovelace — sent #12". A lookup that fails flags nothing; the import itself is unaffected.
+ */
+const historyLookup: FindDuplicates = async (candidates) => {
+  const words: (string | null)[] = []
+  for (let at = 0; at < candidates.length; at += DUPLICATE_BATCH_MAX) {
+    const batch = candidates.slice(at, at + DUPLICATE_BATCH_MAX)
+    const result = await callBridge(() =>
+      bridge.findDuplicatesOfMany({ contacts: batch.map(({ email, phones }) => ({ email: email ?? '', phones })) }),
+    )
+    const matches = result.ok ? result.value.matches : []
+    words.push(
+      ...batch.map((_, index) => {
+        const match = matches[index]
+        return match ? `${match.fullName || 'an unnamed contact'} — ${duplicateStateWords(match)}` : null
+      }),
+    )
+  }
+  return words
+}
+
+/**
  * Import CSV: the file main parsed, the column mapping and phone country the user can change, and
- * every row checked (in slices, with progress) by the shared contact schema. `findDuplicates` is the
- * seam for the history lookup: when given, rows that may repeat a contact already sent are flagged too.
+ * every row checked (in slices, with progress) by the shared contact schema. Rows that repeat an earlier
+ * row or a contact of this organization already in the outbox are flagged.
  */
 export const useCsvImportStore = defineStore('csvImport', () => {
   const table = shallowRef<CsvTable | null>(null)
@@ -41,7 +65,6 @@ export const useCsvImportStore = defineStore('csvImport', () => {
   const includeDuplicates = ref(false)
   const failure = ref<AppError | null>(null)
   const done = ref<string | null>(null)
-  let findDuplicates: FindDuplicates | undefined
   let pass = 0
   let kit: PhoneKit | null = null
 
@@ -54,10 +77,6 @@ export const useCsvImportStore = defineStore('csvImport', () => {
     rows.value.filter((row) => row.valid && (includeDuplicates.value || row.duplicate === null)),
   )
   const hasName = computed(() => mapping.value.some((f) => f === 'fullName' || f === 'firstName' || f === 'lastName'))
-
-  function useDuplicateLookup(lookup: FindDuplicates | undefined): void {
-    findDuplicates = lookup
-  }
 
   async function open(): Promise<'use_file_input' | undefined> {
     failure.value = null
@@ -109,7 +128,7 @@ export const useCsvImportStore = defineStore('csvImport', () => {
       () => mine !== pass,
     )
     if (!checked || mine !== pass) return
-    await markDuplicates(checked, findDuplicates)
+    await markDuplicates(checked, historyLookup)
     if (mine !== pass) return
     rows.value = checked
     checking.value = false
@@ -132,7 +151,7 @@ export const useCsvImportStore = defineStore('csvImport', () => {
     const cells = row.cells.map((cell, c) => (c === column ? value : cell))
     const next = [...rows.value]
     next[index] = checkRow(cells, row.line, mapping.value, country.value, kit)
-    await markDuplicates(next, findDuplicates)
+    await markDuplicates(next, historyLookup)
     rows.value = next
     triggerRef(rows)
   }
@@ -185,7 +204,6 @@ export const useCsvImportStore = defineStore('csvImport', () => {
     counts,
     toImport,
     hasName,
-    useDuplicateLookup,
     open,
     openFile,
     setField,
