@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { outboxFilters } from './outbox.ts'
+import { outboxFilters, SEARCH_QUERY_MAX } from './outbox.ts'
 
 /** Whether the outbox takes changes: read-only when its file failed the check at open (see open-outbox-database.ts). */
 export const outboxAccessSchema = z.object({
@@ -29,5 +29,11 @@ export const contactsExportSchema = z.discriminatedUnion('kind', [
 export type ContactsExport = z.infer<typeof contactsExportSchema>
 
 /** Export CSV's scope: one of the Outbox's filters (History is `sent`), or every item when none is given. */
-export const contactsExportInputSchema = z.object({ filter: z.enum(outboxFilters).optional() }).optional()
+export const contactsExportInputSchema = z
+  .object({
+    filter: z.enum(outboxFilters).optional(),
+    /** The Outbox's search words: only the items the list shows for them. */
+    query: z.string().max(SEARCH_QUERY_MAX).optional(),
+  })
+  .optional()
 export type ContactsExportInput = z.infer<typeof contactsExportInputSchema>

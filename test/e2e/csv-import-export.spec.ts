@@ -169,3 +169,31 @@ test('Export CSV of the history has the right columns, server ids and dates, and
   expect(parsed.data.map((row) => row['Full name'])).toContain('\'=HYPERLINK("http://evil.example")')
   await expect(app.getByRole('status').filter({ hasText: 'Exported 2 contacts.' })).toBeVisible()
 })
+
+test('Export CSV while searching exports just the contacts the search shows', async ({ app, sandbox }) => {
+  await configure(app, sandboxSettings(sandbox))
+  for (const [name, phone] of [
+    ['Ada Lovelace', '(415) 555-0132'],
+    ['Grace Hopper', '(415) 555-0199'],
+    ['Alan Turing', '+44 1908 640404'],
+  ] as const) {
+    await app.getByLabel('Full name').fill(name)
+    await app.getByLabel('Phone number').fill(phone)
+    await app.getByRole('button', { name: 'Save contact' }).click()
+    await expect(app.getByLabel('Full name')).toHaveValue('')
+  }
+  await expect.poll(() => sandbox.contacts.length).toBe(3)
+  await app.getByRole('button', { name: /^Outbox/ }).click()
+  await app.getByRole('group', { name: 'Show' }).getByRole('button', { name: /^All/ }).click()
+  await app.getByLabel('Search contacts').fill('415 555')
+  await expect(app.getByText('2 contacts match')).toBeVisible()
+
+  const download = app.waitForEvent('download')
+  await app.getByRole('button', { name: 'Export CSV' }).click()
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/^cloverhound-contacts-search-\d{4}-\d{2}-\d{2}\.csv$/)
+  const text = await readFile(await file.path(), 'utf8')
+  const parsed = Papa.parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true })
+  expect(parsed.data.map((row) => row['Full name']).sort()).toEqual(['Ada Lovelace', 'Grace Hopper'])
+  await expect(app.getByRole('status').filter({ hasText: 'Exported 2 contacts.' })).toBeVisible()
+})

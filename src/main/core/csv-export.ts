@@ -51,8 +51,8 @@ export function contactsCsv(items: readonly OutboxItem[]): string {
   return toCsv(CONTACT_COLUMNS, items)
 }
 
-/** A file name that sorts by date and says what it holds, e.g. cloverhound-contacts-2025-01-15.csv or cloverhound-contacts-sent-2025-01-15.csv. */
-export function contactsCsvFileName(now: number, filter?: OutboxFilter): string {
-  const scope = filter && filter !== 'all' ? `${filter.replace('_', '-')}-` : ''
+/** A file name that sorts by date and says what it holds, e.g. cloverhound-contacts-2025-01-15.csv or cloverhound-contacts-sent-search-2025-01-15.csv. */
+export function contactsCsvFileName(now: number, filter?: OutboxFilter, searched = false): string {
+  const scope = `${filter && filter !== 'all' ? `${filter.replace('_', '-')}-` : ''}${searched ? 'search-' : ''}`
   return `cloverhound-contacts-${scope}${new Date(now).toISOString().slice(0, 10)}.csv`
 }
