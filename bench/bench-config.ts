@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
-export const SECTIONS = ['outbox', 'search', 'core-startup', 'flush', 'startup', 'scroll', 'csv'] as const
+export const SECTIONS = ['outbox', 'search', 'core-startup', 'flush', 'startup', 'scroll', 'csv', 'csv-ui'] as const
 export type Section = (typeof SECTIONS)[number]
 
 export interface BenchConfig {

@@ -8,6 +8,7 @@ import { buildIfStale } from '../tools/build-if-stale.ts'
 import { readConfig, type Section } from './bench-config.ts'
 import { createContext, type BenchContext } from './bench-context.ts'
 import { benchCsv } from './csv-bench.ts'
+import { benchCsvUi } from './csv-ui-bench.ts'
 import { benchCoreStartup } from './core-startup-bench.ts'
 import { benchFlush } from './flush-bench.ts'
 import { benchOutbox } from './outbox-bench.ts'
@@ -24,6 +25,7 @@ const RUNNERS: Record<Section, (ctx: BenchContext) => Promise<void>> = {
   startup: benchStartup,
   scroll: benchScroll,
   csv: benchCsv,
+  'csv-ui': benchCsvUi,
 }
 
 const config = readConfig()

@@ -16,10 +16,10 @@ import { summarize, timeMs, timeMsAsync, type Summary } from './stats.ts'
 const ROWS = CSV_IMPORT_LIMITS.rows
 const SAMPLES = 5
 
-/** A 10,000-row file as a spreadsheet saves it: UTF-8 with BOM, first + last name, up to three phone columns. */
-function spreadsheet(): Uint8Array {
-  const rows = Array.from({ length: ROWS }, (_, i) => {
-    const draft = realisticDraft(i)
+/** A file of `count` rows (10,000 by default) as a spreadsheet saves it: UTF-8 with BOM, first + last name, up to three phone columns. */
+export function spreadsheet(count = ROWS, draftOf: (i: number) => ContactDraft = realisticDraft): Uint8Array {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const draft = draftOf(i)
     const [first, ...last] = draft.fullName.split(' ')
     return [
       first,

@@ -47,6 +47,15 @@ export function realisticDraft(i: number): ContactDraft {
   }
 }
 
+/**
+ * The i-th draft with phones no other row shares (realisticDraft's neighbours share numbers, which an
+ * import flags as possible duplicates): distinct for the first 10,000 rows.
+ */
+export function distinctDraft(i: number): ContactDraft {
+  const draft = realisticDraft(i)
+  return { ...draft, phones: draft.phones.map((_, k) => ({ number: PHONE_FORMATS[k]!(3 * i + k) })) }
+}
+
 /** The draft with the wire body main makes of it (the app's own validation, so the shape is the real one). */
 export function realisticContact(i: number): { draft: ContactDraft; request: ContactRequest } {
   const draft = realisticDraft(i)

@@ -78,18 +78,29 @@ export function checkRow(
   return row
 }
 
+/** How long one slice of checking may hold the page before it yields (well under a 100 ms long task). */
+const SLICE_MS = 30
+
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+
 /**
  * Marks each valid row that shares an email or a phone number with an earlier valid row, then asks
  * the history lookup (when there is one) about the rest. Replaces `duplicate` on every row.
  */
 export async function markDuplicates(rows: PreviewRow[], findDuplicates?: FindDuplicates): Promise<void> {
   const firstLine = new Map<string, number>()
+  let sliceStart = performance.now()
   for (const row of rows) {
     row.duplicate = null
     if (!row.valid) continue
     const earlier = row.keys.map((key) => firstLine.get(key)).find((line) => line !== undefined)
     if (earlier !== undefined) row.duplicate = duplicateWords.inFile(earlier)
     for (const key of row.keys) if (!firstLine.has(key)) firstLine.set(key, row.line)
+    // 10,000 rows at once held the page ~0.15 s in Chromium: yield like checkRows does.
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await nextTask()
+      sliceStart = performance.now()
+    }
   }
   if (!findDuplicates) return
   const unique = rows.filter((row) => row.valid && row.duplicate === null)
@@ -105,11 +116,6 @@ export async function markDuplicates(rows: PreviewRow[], findDuplicates?: FindDu
     if (match) row.duplicate = duplicateWords.inHistory(match)
   })
 }
-
-/** How long one slice of checking may hold the page before it yields (well under a 100 ms long task). */
-const SLICE_MS = 30
-
-const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
 /** Every row checked in slices that yield to the page between them, reporting progress (0…1) as it goes. */
 export async function checkRows(
