@@ -47,7 +47,7 @@ async function switchFilters(page: Page): Promise<InteractionResults['filterSwit
     // Its list, or the words an empty filter shows instead.
     await page
       .getByRole('list', { name: FILTER_LISTS[filter], exact: true })
-      .or(page.locator('p.outbox__placeholder'))
+      .or(page.locator('.outbox__placeholder'))
       .waitFor()
   }
   return { ...summarizeMarks(await marks.stop()), switches: FILTER_ROUND.length }
