@@ -1,9 +1,17 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron'
 
 export const CHECK_FOR_UPDATES_LABEL = 'Check for updates…'
-/** Profiles 1 to 9 of the list, each on CmdOrCtrl+Shift+its number (the renderer answers the same keys in the web preview). */
+/** Every profile by name; the first nine on CmdOrCtrl+Shift+their place (the renderer answers the same keys in the web preview). */
 export const PROFILE_MENU_LABEL = 'Profile'
 export const PROFILE_SHORTCUT_COUNT = 9
+export const NO_PROFILES_LABEL = 'No profiles yet'
+
+/** A profile as the menu lists it. */
+export interface MenuProfile {
+  id: string
+  name: string
+  active: boolean
+}
 
 export interface AppMenuOptions {
   platform: NodeJS.Platform
@@ -12,15 +20,16 @@ export interface AppMenuOptions {
   /** `app.isPackaged`: only a development run gets Reload and the developer tools. */
   isPackaged: boolean
   checkForUpdates(): void
-  /** Makes the profile at this place in the list (1-based) the active one; nothing when there is none. */
-  switchProfileAt(position: number): void
+  /** The profiles in list order; the menu is built again when they change. */
+  profiles: readonly MenuProfile[]
+  switchProfile(id: string): void
 }
 
 /**
  * The app's own menu, replacing Electron's default (whose View menu offers Reload and Toggle
  * Developer Tools to every user): Edit and Window roles, the macOS app menu, and Check for
- * updates… (app menu on macOS, Help elsewhere), and Profile: the first nine connection profiles on
- * CmdOrCtrl+Shift+1…9. Roles keep the platform's own labels and shortcuts.
+ * updates… (app menu on macOS, Help elsewhere), and Profile: every connection profile by name, the
+ * active one checked, the first nine on CmdOrCtrl+Shift+1…9. Roles keep the platform's own labels and shortcuts.
  */
 export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOptions[] {
   const isMac = options.platform === 'darwin'
@@ -48,11 +57,16 @@ export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOpt
   } else {
     template.push({ role: 'fileMenu' })
   }
-  const profiles: MenuItemConstructorOptions[] = Array.from({ length: PROFILE_SHORTCUT_COUNT }, (_, index) => ({
-    label: `Use profile ${index + 1} of the list`,
-    accelerator: `CmdOrCtrl+Shift+${index + 1}`,
-    click: () => options.switchProfileAt(index + 1),
-  }))
+  const profiles: MenuItemConstructorOptions[] =
+    options.profiles.length === 0
+      ? [{ label: NO_PROFILES_LABEL, enabled: false }]
+      : options.profiles.map((profile, index) => ({
+          label: profile.name,
+          type: 'radio',
+          checked: profile.active,
+          ...(index < PROFILE_SHORTCUT_COUNT ? { accelerator: `CmdOrCtrl+Shift+${index + 1}` } : {}),
+          click: () => options.switchProfile(profile.id),
+        }))
   template.push({ role: 'editMenu' }, { label: PROFILE_MENU_LABEL, submenu: profiles }, { role: 'windowMenu' })
   if (!options.isPackaged) {
     template.push({

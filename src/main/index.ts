@@ -25,6 +25,7 @@ import {
 import { isMacAppSigned, readPolicyFile } from './core/update-environment.ts'
 import { decideUpdates, policyFilePath, type UpdateDecision } from './core/update-policy.ts'
 import { createUpdates } from './updates.ts'
+import type { SettingsView } from '../shared/settings.ts'
 
 /** The composition root: Electron's app lifecycle around the Electron-free core. */
 function main(): void {
@@ -129,13 +130,6 @@ function main(): void {
       })
   })
 
-  /** The Profile menu's shortcuts: main switches, and every window hears it as a settings change. */
-  async function switchProfileAt(position: number): Promise<void> {
-    const settings = await core?.handlers.getSettings(undefined)
-    const profile = settings?.ok ? settings.value.profiles[position - 1] : undefined
-    if (profile) await core?.handlers.switchProfile({ id: profile.id })
-  }
-
   app
     .whenReady()
     .then(async () => {
@@ -153,20 +147,29 @@ function main(): void {
         currentVersion: app.getVersion(),
         logger,
       })
-      installAppMenu({
-        platform: process.platform,
-        appName: app.name,
-        isPackaged: app.isPackaged,
-        checkForUpdates: () => void updates.checkFromMenu(),
-        switchProfileAt: (position) => void switchProfileAt(position),
-      })
+      /** The app menu, its Profile menu listing `view`'s profiles: built now, then at every settings change. */
+      const refreshAppMenu = (view?: SettingsView): void =>
+        installAppMenu({
+          platform: process.platform,
+          appName: app.name,
+          isPackaged: app.isPackaged,
+          checkForUpdates: () => void updates.checkFromMenu(),
+          profiles: (view?.profiles ?? []).map(({ id, name }) => ({ id, name, active: id === view?.activeProfileId })),
+          // Main switches, and every window hears it as a settings change.
+          switchProfile: (id) => void core?.handlers.switchProfile({ id }),
+        })
+      refreshAppMenu()
       // Chromium's network stack: the system proxy and certificate store, as enterprise networks need.
       const fetch: FetchFunction = (input, init) => net.fetch(input, init)
       core = await createAppCore({
         dataDir: app.getPath('userData'),
         secrets,
         fetch,
-        emit: (event, payload) => sendEventToWindows(liveWindowContents(), isTrustedSender, event, payload),
+        emit: (event, payload) => {
+          // The contract's payload for settingsChanged is the settings view.
+          if (event === 'settingsChanged') refreshAppMenu(payload as SettingsView)
+          sendEventToWindows(liveWindowContents(), isTrustedSender, event, payload)
+        },
         logger,
         // A hint only: the worker trusts what its requests actually do over this.
         isOnline: () => net.isOnline(),
@@ -178,6 +181,8 @@ function main(): void {
           node: process.versions.node,
         },
       })
+      const settings = await core.handlers.getSettings(undefined)
+      if (settings?.ok) refreshAppMenu(settings.value)
       disposeIpc = registerIpcHandlers(withCsvOpenDialog(withContactsSaveDialog(core.handlers)), {
         isTrustedSender,
         logger,

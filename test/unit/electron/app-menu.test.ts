@@ -4,7 +4,7 @@ import { state } from './fake-electron.ts'
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron)
 
-const { CHECK_FOR_UPDATES_LABEL, PROFILE_MENU_LABEL, appMenuTemplate, installAppMenu } =
+const { CHECK_FOR_UPDATES_LABEL, NO_PROFILES_LABEL, PROFILE_MENU_LABEL, appMenuTemplate, installAppMenu } =
   await import('../../../src/main/app-menu.ts')
 
 /** Every item of a template, submenus included. */
@@ -12,28 +12,42 @@ function flatten(template: MenuItemConstructorOptions[]): MenuItemConstructorOpt
   return template.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? flatten(item.submenu) : [])])
 }
 
-const options = (platform: NodeJS.Platform, isPackaged = true) => ({
+/** Eleven profiles: the first nine get a shortcut, the rest are still listed. */
+const PROFILES = Array.from({ length: 11 }, (_, i) => ({ id: `p${i + 1}`, name: `Acme ${i + 1}`, active: i === 1 }))
+
+const options = (platform: NodeJS.Platform, isPackaged = true, profiles = PROFILES) => ({
   platform,
   appName: 'Cloverhound Contacts',
   isPackaged,
   checkForUpdates: vi.fn(),
-  switchProfileAt: vi.fn(),
+  profiles,
+  switchProfile: vi.fn(),
 })
 
 describe('appMenuTemplate', () => {
   it.each(['darwin', 'win32', 'linux'] as const)(
-    'has a Profile menu whose CmdOrCtrl+Shift+1…9 use that profile of the list (%s)',
+    'has a Profile menu naming every profile, the active one checked, the first nine on CmdOrCtrl+Shift+1…9 (%s)',
     (platform) => {
       const menu = options(platform)
       const profile = appMenuTemplate(menu).find((item) => item.label === PROFILE_MENU_LABEL)
       const entries = profile?.submenu as MenuItemConstructorOptions[]
-      expect(entries.map((entry) => entry.accelerator)).toEqual(
-        Array.from({ length: 9 }, (_, i) => `CmdOrCtrl+Shift+${i + 1}`),
-      )
+      expect(entries.map((entry) => entry.label)).toEqual(PROFILES.map((p) => p.name))
+      expect(entries.map((entry) => entry.accelerator)).toEqual([
+        ...Array.from({ length: 9 }, (_, i) => `CmdOrCtrl+Shift+${i + 1}`),
+        undefined,
+        undefined,
+      ])
+      expect(entries.filter((entry) => entry.checked).map((entry) => entry.label)).toEqual(['Acme 2'])
+      expect(new Set(entries.map((entry) => entry.type))).toEqual(new Set(['radio']))
       entries[2]?.click?.(undefined as never, undefined, undefined as never)
-      expect(menu.switchProfileAt).toHaveBeenCalledWith(3)
+      expect(menu.switchProfile).toHaveBeenCalledWith('p3')
     },
   )
+
+  it('says so, and offers nothing to click, before there is a profile', () => {
+    const profile = appMenuTemplate(options('linux', true, [])).find((item) => item.label === PROFILE_MENU_LABEL)
+    expect(profile?.submenu).toEqual([{ label: NO_PROFILES_LABEL, enabled: false }])
+  })
 
   it.each(['darwin', 'win32', 'linux'] as const)(
     'offers no Reload or developer tools in a packaged build (%s)',

@@ -30,7 +30,7 @@ const fake = vi.hoisted(() => {
     whenReady: vi.fn(() => new Promise<void>((resolve) => (ready = resolve))),
   }
   const core = {
-    handlers: { getSettings: vi.fn() },
+    handlers: { getSettings: vi.fn(), switchProfile: vi.fn() },
     close: vi.fn(async () => order.push('core.close')),
     worker: { stop: vi.fn(async () => order.push('worker.stop')) },
     outbox: { close: vi.fn(() => order.push('outbox.close')), counts: vi.fn() },
@@ -235,6 +235,29 @@ describe('the composition root', () => {
     } finally {
       server.close()
     }
+  })
+
+  it('lists the profiles by name in the Profile menu, and builds it again when the settings change', async () => {
+    fake.installAppMenu.mockClear()
+    await start()
+    const menus = () => fake.installAppMenu.mock.calls.map((call) => (call[0] as { profiles: unknown[] }).profiles)
+    expect(menus()).toEqual([[]])
+    const { emit } = fake.createAppCore.mock.calls[0]?.[0] as { emit: (event: string, payload: unknown) => void }
+    emit('settingsChanged', {
+      activeProfileId: 'staging',
+      profiles: [
+        { id: 'default', name: 'Acme — production' },
+        { id: 'staging', name: 'Acme — staging' },
+      ],
+    })
+    expect(menus().at(-1)).toEqual([
+      { id: 'default', name: 'Acme — production', active: false },
+      { id: 'staging', name: 'Acme — staging', active: true },
+    ])
+    const { switchProfile } = fake.installAppMenu.mock.calls.at(-1)?.[0] as { switchProfile(id: string): void }
+    fake.core.handlers.switchProfile.mockResolvedValue({ ok: true })
+    switchProfile('default')
+    expect(fake.core.handlers.switchProfile).toHaveBeenCalledWith({ id: 'default' })
   })
 
   it('tells the core the app, Electron, Chrome and Node versions for diagnostics', async () => {
