@@ -25,9 +25,14 @@ export function duplicateStateWords(match: DuplicateMatch): string {
   }
 }
 
+/** "Ada Lovelace — sent #1234": the earlier contact and where it stands. */
+export function duplicateOf(match: DuplicateMatch): string {
+  return `${match.fullName || 'an unnamed contact'} — ${duplicateStateWords(match)}`
+}
+
 /** "Possible duplicate of Ada Lovelace — sent #1234". */
 export function duplicateLine(match: DuplicateMatch): string {
-  return `Possible duplicate of ${match.fullName || 'an unnamed contact'} — ${duplicateStateWords(match)}`
+  return `Possible duplicate of ${duplicateOf(match)}`
 }
 
 /** One entry per earlier contact (newest first), however many of the keys it shares. */

@@ -13,7 +13,7 @@ import {
   type FindDuplicates,
   type PreviewRow,
 } from '../csv-import-model.ts'
-import { duplicateStateWords } from '../duplicate-words.ts'
+import { duplicateOf } from '../duplicate-words.ts'
 import { downloadCsv } from '../file-download.ts'
 import { importedWords } from '../csv-copy.ts'
 import { loadPhoneKit, type PhoneKit } from '../phone-loader.ts'
@@ -44,7 +44,7 @@ const historyLookup: FindDuplicates = async (candidates) => {
     words.push(
       ...batch.map((_, index) => {
         const match = matches[index]
-        return match ? `${match.fullName || 'an unnamed contact'} — ${duplicateStateWords(match)}` : null
+        return match ? duplicateOf(match) : null
       }),
     )
   }

@@ -3,7 +3,7 @@ import { ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
 import { DEFAULT_BASE_URL, type ConnectionTest, type SettingsView } from '../../../shared/settings.ts'
 import { bridge, callBridge } from '../bridge.ts'
-import { useBridgeEvents } from '../composables/use-bridge-events.ts'
+import { useBridgeMirror } from '../composables/use-bridge-mirror.ts'
 import {
   checkForm,
   pickFieldErrors,
@@ -71,7 +71,14 @@ export const useSettingsStore = defineStore('settings', () => {
     keepHistoryDays: '',
   }
   let filledDeduplicates = false
-  const events = useBridgeEvents({ settingsChanged: (next) => applyView(next) })
+  /** Follows changes made elsewhere (another window, the outbox) and loads the current settings. */
+  const { load, start, stop } = useBridgeMirror({
+    handlers: { settingsChanged: (next) => applyView(next) },
+    read: () => bridge.getSettings(),
+    apply: (view) => applyView(view),
+    failure,
+    loading,
+  })
 
   function isDirty(): boolean {
     if (deduplicatesRetries.value !== filledDeduplicates) return true
@@ -106,27 +113,6 @@ export const useSettingsStore = defineStore('settings', () => {
   function setDeduplicatesRetries(value: boolean): void {
     deduplicatesRetries.value = value
     notice.value = ''
-  }
-
-  async function load(): Promise<void> {
-    loading.value = true
-    try {
-      const result = await callBridge(() => bridge.getSettings())
-      if (result.ok) applyView(result.value)
-      else failure.value = result.error
-    } finally {
-      loading.value = false
-    }
-  }
-
-  /** Listens for changes made elsewhere (another window, the outbox) and loads the current settings. */
-  function start(): void {
-    events.start()
-    void load()
-  }
-
-  function stop(): void {
-    events.stop()
   }
 
   async function save(): Promise<boolean> {

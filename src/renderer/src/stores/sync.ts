@@ -3,7 +3,7 @@ import { computed, ref } from 'vue'
 import type { AppError, Result } from '../../../shared/app-error.ts'
 import type { SyncStatus } from '../../../shared/outbox.ts'
 import { bridge, callBridge } from '../bridge.ts'
-import { useBridgeEvents } from '../composables/use-bridge-events.ts'
+import { useBridgeMirror } from '../composables/use-bridge-mirror.ts'
 import { canSendNow as sendNowApplies, statusWords } from '../sync-words.ts'
 
 /** The queue as a whole: what the status line and the Outbox badge show. Main pushes every change. */
@@ -14,7 +14,14 @@ export const useSyncStore = defineStore('sync', () => {
   const loading = ref(false)
   /** "Send now" for everything due is in flight. */
   const sending = ref(false)
-  const events = useBridgeEvents({ syncStatusChanged: apply })
+  /** Follows main's status pushes and loads the current status. Safe to start more than once. */
+  const { load, start, stop } = useBridgeMirror({
+    handlers: { syncStatusChanged: apply },
+    read: () => bridge.getSyncStatus(),
+    apply,
+    failure,
+    loading,
+  })
 
   /** Items the user still has to see through (queued, sending, needs a fix, not confirmed). */
   const waiting = computed(() => status.value?.waiting ?? 0)
@@ -36,29 +43,6 @@ export const useSyncStore = defineStore('sync', () => {
 
   function apply(next: SyncStatus): void {
     status.value = next
-  }
-
-  async function load(): Promise<void> {
-    loading.value = true
-    try {
-      const result = await callBridge(() => bridge.getSyncStatus())
-      if (result.ok) {
-        apply(result.value)
-        failure.value = null
-      } else failure.value = result.error
-    } finally {
-      loading.value = false
-    }
-  }
-
-  /** Follows main's status pushes and loads the current status. Safe to call more than once. */
-  function start(): void {
-    events.start()
-    void load()
-  }
-
-  function stop(): void {
-    events.stop()
   }
 
   /** Asks main to try every due item now (or one item); main answers with the queue's status, or why it refused. */
