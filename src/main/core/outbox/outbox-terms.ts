@@ -5,7 +5,8 @@ import { itemTerms, type TermSource } from '../../../shared/search-terms.ts'
 
 /** Writing an item's terms (schema 5): always inside the transaction that writes the item. */
 export const TERM_SQL = {
-  clearTerms: 'DELETE FROM outbox_terms WHERE seq = :seq',
+  termsOf: 'SELECT term FROM outbox_terms WHERE seq = :seq',
+  deleteTerm: 'DELETE FROM outbox_terms WHERE term = :term AND seq = :seq',
   insertTerm: 'INSERT OR IGNORE INTO outbox_terms (term, seq) VALUES (:term, :seq)',
 } as const
 
@@ -14,19 +15,25 @@ export type TermStatements = Record<keyof typeof TERM_SQL, StatementSync>
 /** The columns terms come from (seq, request_json, draft_json, contact_json), as read or as just written. */
 export type ItemRow = Readonly<Record<string, unknown>>
 
-/** Replaces the item's terms with those of its row as it is now (its wire body, or its draft, and the server's contact). */
+/**
+ * Makes the item's terms those of its row as it is now (its wire body, or its draft, and the server's
+ * contact). Only the difference is written: a send or an edit changes a few terms of dozens, and each
+ * deleted one is zeroed on disk (secure_delete).
+ */
 export function writeTerms(statements: TermStatements, row: ItemRow): void {
   const seq = Number(row.seq)
-  statements.clearTerms.run({ seq })
-  for (const term of itemTerms(termSourceOf(row))) statements.insertTerm.run({ term, seq })
+  const wanted = new Set(itemTerms(termSourceOf(row)))
+  for (const { term } of statements.termsOf.all({ seq })) {
+    if (!wanted.delete(String(term))) statements.deleteTerm.run({ term, seq })
+  }
+  for (const term of wanted) statements.insertTerm.run({ term, seq })
 }
 
 /** Migration 5: the terms of every item already in the file. */
 export function backfillTerms(db: DatabaseSync): void {
-  const statements: TermStatements = {
-    clearTerms: db.prepare(TERM_SQL.clearTerms),
-    insertTerm: db.prepare(TERM_SQL.insertTerm),
-  }
+  const statements = Object.fromEntries(
+    Object.entries(TERM_SQL).map(([name, sql]) => [name, db.prepare(sql)]),
+  ) as TermStatements
   const rows = db.prepare('SELECT seq, request_json, draft_json, contact_json FROM outbox_items ORDER BY seq')
   for (const row of rows.iterate()) writeTerms(statements, row)
 }
