@@ -47,6 +47,14 @@ export const CONTACT_COLUMNS: readonly CsvColumn<OutboxItem>[] = [
   { heading: 'Last error', value: (item) => (item.lastError ? itemErrorWords(item.lastError) : '') },
 ]
 
+/** Rows as they are, under their own headings (Import CSV's rows that need fixing). */
+export function rowsCsv(headers: readonly string[], rows: readonly string[][]): string {
+  return toCsv(
+    headers.map((heading, column) => ({ heading, value: (row: readonly string[]) => row[column] ?? '' })),
+    rows,
+  )
+}
+
 export function contactsCsv(items: readonly OutboxItem[]): string {
   return toCsv(CONTACT_COLUMNS, items)
 }

@@ -4,7 +4,7 @@ import { validateContactDraft, type ContactRequest } from '../../shared/contact.
 import type { CsvTable } from '../../shared/csv-import.ts'
 import { NO_CONNECTION_WORDS } from '../../shared/outbox.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
-import { toCsv } from './csv-export.ts'
+import { rowsCsv } from './csv-export.ts'
 import { CsvImportError, parseCsv } from './csv-import.ts'
 import { MAX_WAITING_ITEMS, waitingCount } from './outbox/outbox-capacity.ts'
 import type { NewOutboxItem, OutboxStore } from './outbox/outbox-store-types.ts'
@@ -92,8 +92,7 @@ export function createImportCommands(
 
     saveCsvRows: ({ fileName, headers, rows }) =>
       guard('saveCsvRows', async () => {
-        const columns = headers.map((heading, column) => ({ heading, value: (row: string[]) => row[column] ?? '' }))
-        return ok({ kind: 'file' as const, fileName, csv: toCsv(columns, rows), count: rows.length, complete: true })
+        return ok({ kind: 'file' as const, fileName, csv: rowsCsv(headers, rows), count: rows.length, complete: true })
       }),
   }
 }

@@ -16,6 +16,8 @@ import {
   type ContactFieldErrors,
   type CreatedContact,
 } from '../../../src/shared/contact.ts'
+import { contactsCsv, contactsCsvFileName, rowsCsv } from '../../../src/main/core/csv-export.ts'
+import type { ContactsExportInput } from '../../../src/shared/contacts-export.ts'
 import type { CsvFileInput, CsvOpen, CsvRowsExportInput, CsvTable } from '../../../src/shared/csv-import.ts'
 import { itemError, type ItemError } from '../../../src/shared/item-error.ts'
 import { emailKey, itemTerms, queryTokens } from '../../../src/shared/search-terms.ts'
@@ -624,11 +626,15 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       value: fakeDiagnostics(),
     })),
     getOutboxAccess: command('getOutboxAccess', (): Result<OutboxAccess> => ({ ok: true, value: access })),
-    exportContacts: command('exportContacts', (): Result<ContactsExport> => {
-      // Main's CSV is tested with main; here a stand-in text that names every contact is enough.
-      const csv = ['Full name', ...order.map((item) => item.draft.fullName)].join('\r\n')
-      const file = { kind: 'file' as const, fileName: 'cloverhound-contacts-2025-01-01.csv', csv }
-      return { ok: true, value: saveDialog ? saveDialog(csv) : { ...file, count: order.length, complete: true } }
+    // Main's own CSV, of what the list shows for the same filter and search words.
+    exportContacts: command('exportContacts', (input: ContactsExportInput): Result<ContactsExport> => {
+      const items = page({ filter: input?.filter ?? 'all', query: input?.query, limit: Number.MAX_SAFE_INTEGER }).items
+      const csv = contactsCsv(items)
+      const fileName = contactsCsvFileName(now(), input?.filter, Boolean(input?.query?.trim()))
+      return {
+        ok: true,
+        value: saveDialog ? saveDialog(csv) : { kind: 'file', fileName, csv, count: items.length, complete: true },
+      }
     }),
     listOutboxAttempts: command('listOutboxAttempts', ({ id }: { id: string }): Result<OutboxAttempts> =>
       byId.has(id) ? { ok: true, value: attempts(id) } : failure('bad_request', refusalWords('get', undefined)),
@@ -773,7 +779,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       return { ok: true, value: { count: items.length } }
     }),
     saveCsvRows: command('saveCsvRows', ({ fileName, headers, rows }: CsvRowsExportInput): Result<ContactsExport> => {
-      const csv = [headers, ...rows].map((row) => row.join(',')).join('\r\n')
+      const csv = rowsCsv(headers, rows)
       return {
         ok: true,
         value: saveDialog ? saveDialog(csv) : { kind: 'file', fileName, csv, count: rows.length, complete: true },
