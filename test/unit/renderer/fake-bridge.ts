@@ -630,7 +630,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     exportContacts: command('exportContacts', (input: ContactsExportInput): Result<ContactsExport> => {
       const items = page({ filter: input?.filter ?? 'all', query: input?.query, limit: Number.MAX_SAFE_INTEGER }).items
       const csv = contactsCsv(items)
-      const fileName = contactsCsvFileName(now(), input?.filter, Boolean(input?.query?.trim()))
+      const fileName = contactsCsvFileName(Date.parse(now()), input?.filter, Boolean(input?.query?.trim()))
       return {
         ok: true,
         value: saveDialog ? saveDialog(csv) : { kind: 'file', fileName, csv, count: items.length, complete: true },

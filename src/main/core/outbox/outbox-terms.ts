@@ -23,8 +23,9 @@ export type ItemRow = Readonly<Record<string, unknown>>
 export function writeTerms(statements: TermStatements, row: ItemRow): void {
   const seq = Number(row.seq)
   const wanted = new Set(itemTerms(termSourceOf(row)))
-  for (const { term } of statements.termsOf.all({ seq })) {
-    if (!wanted.delete(String(term))) statements.deleteTerm.run({ term, seq })
+  for (const row of statements.termsOf.all({ seq })) {
+    const term = String(row.term)
+    if (!wanted.delete(term)) statements.deleteTerm.run({ term, seq })
   }
   for (const term of wanted) statements.insertTerm.run({ term, seq })
 }
