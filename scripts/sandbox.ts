@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox [-- --port N --org N --key-id ID --key KEY --extra-org N … --honour-idempotency-key]`: the local stand-in for the
+ * `npm run sandbox [-- --port N --org N --key-id ID --key KEY --extra-org N[:KEY_ID:KEY] … --honour-idempotency-key]`: the local stand-in for the
  * Cloverhound API (tools/sandbox), for trying the app without real credentials. Runs until Ctrl+C.
  * It prints its own, throwaway key: that is the point of a sandbox.
  */
@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { startSandbox, type SandboxOptions } from '../tools/sandbox/sandbox-server.ts'
 
 const USAGE =
-  'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY] [--extra-org N]… [--honour-idempotency-key]'
+  'usage: npm run sandbox -- [--port N (default 4010, 0 = any)] [--org N] [--key-id ID] [--key KEY] [--extra-org N[:KEY_ID:KEY]]… [--honour-idempotency-key]'
 
 function readOptions(): SandboxOptions {
   const { values } = parseArgs({
@@ -31,11 +31,18 @@ function readOptions(): SandboxOptions {
   if (values['honour-idempotency-key']) options.honoursIdempotencyKey = true
   const extra = values['extra-org'] ?? []
   if (extra.length > 0) {
-    options.organizations = extra.map((org) => ({
-      organizationId: wholeNumber(org, 'extra-org', 1, Number.MAX_SAFE_INTEGER),
-    }))
+    options.organizations = extra.map(extraOrganization)
   }
   return options
+}
+
+/** `N`, or `N:KEY_ID:KEY` to keep a key made earlier (a key ID has no colon, as in HTTP Basic; the key may). */
+function extraOrganization(text: string): NonNullable<SandboxOptions['organizations']>[number] {
+  const [org = '', apiKeyId, ...key] = text.split(':')
+  const organizationId = wholeNumber(org, 'extra-org', 1, Number.MAX_SAFE_INTEGER)
+  if (apiKeyId === undefined) return { organizationId }
+  if (apiKeyId === '' || key.join(':') === '') throw new TypeError('--extra-org must be N or N:KEY_ID:KEY')
+  return { organizationId, apiKeyId, apiKey: key.join(':') }
 }
 
 function wholeNumber(text: string, name: string, min: number, max: number): number {
@@ -83,6 +90,9 @@ const keep = [
   sandbox.apiKeyId,
   '--key',
   sandbox.apiKey,
+  ...sandbox.organizations
+    .slice(1)
+    .flatMap((more) => ['--extra-org', `${more.organizationId}:${more.apiKeyId}:${more.apiKey}`]),
   ...(sandbox.honoursIdempotencyKey ? ['--honour-idempotency-key'] : []),
 ]
 console.log(`To keep these across restarts: npm run sandbox -- ${keep.map(shellWord).join(' ')}`)

@@ -40,4 +40,27 @@ describe('npm run sandbox', () => {
     const again = await startAndRead(keep!.replace('npm run sandbox -- ', '').split(' '))
     expect(again).toEqual(first)
   })
+
+  it('keeps the extra organizations’ keys too, and refuses a half-given one', async () => {
+    const first = await startAndRead(['--port', '0', '--extra-org', '4243'])
+    const keep = first['To keep these across restarts']!
+    expect(first['Also organization 4243']).toMatch(/^API key ID sandbox-[0-9a-f]+, API key \S+$/)
+    expect(keep).toMatch(/ --extra-org 4243:sandbox-[0-9a-f]+:\S+$/)
+
+    const again = await startAndRead(keep.replace('npm run sandbox -- ', '').split(' '))
+    expect(again).toEqual(first)
+
+    const child = spawn(
+      process.execPath,
+      ['--experimental-strip-types', SCRIPT, '--port', '0', '--extra-org', '4243:id-only'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
+    let errors = ''
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()))
+    const [code] = await once(child, 'exit')
+    expect(code).toBe(2)
+    expect(errors).toContain('--extra-org must be N or N:KEY_ID:KEY')
+  })
 })
