@@ -111,6 +111,29 @@ describe('two profiles for two organizations', () => {
     await untilState(harness, refused.id, 'sent')
     expect(sandbox.contacts.find((c) => c.full_name === 'Stella Refused')?.organization_id).toBe(STAGING_ORG)
   })
+
+  it('keeps what the server said about each profile across switches: Settings shows the active one’s', async () => {
+    sandbox.reset()
+    const harness = track(await openHarness())
+    const { productionId, stagingId } = await twoProfiles(harness, 'not-the-staging-key')
+    await save(harness, { fullName: 'Stella Refused' })
+    await eventually(() => harness.core.worker.status().connection?.refused === 'key', 10_000, 'staging refused')
+    value(await harness.core.handlers.switchProfile({ id: productionId }))
+    const sent = await save(harness, { fullName: 'Percy Sent' })
+    await untilState(harness, sent.id, 'sent')
+    const production = await eventually(() => harness.core.worker.status().connection?.lastSuccessAt ?? undefined)
+
+    value(await harness.core.handlers.switchProfile({ id: stagingId }))
+    await eventually(() => harness.core.worker.status().connection?.refused === 'key', 10_000, 'staging’s refusal back')
+    expect(harness.core.worker.status().connection?.lastSuccessAt).toBeNull()
+    value(await harness.core.handlers.switchProfile({ id: productionId }))
+    await eventually(
+      () => harness.core.worker.status().connection?.lastSuccessAt === production,
+      10_000,
+      'production’s line back',
+    )
+    expect(harness.core.worker.status().connection?.refused).toBeNull()
+  })
 })
 
 describe('managing profiles', () => {

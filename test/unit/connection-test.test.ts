@@ -214,20 +214,29 @@ describe('Test connection and the sync status', () => {
 describe('ConnectionHealth', () => {
   it('ignores an answer to settings that were replaced while it was on its way', () => {
     const health = new ConnectionHealth(() => Date.UTC(2030, 0, 1))
-    const stamp = health.stamp()
-    health.reset()
-    health.record({ kind: 'unauthorized' }, stamp)
-    expect(health.view()).toEqual({ lastSuccessAt: null, refused: null })
-    health.record({ kind: 'unauthorized' }, health.stamp())
-    expect(health.view()).toEqual({ lastSuccessAt: null, refused: 'key' })
+    const stamp = health.stamp('work')
+    health.reset('work')
+    health.record('work', { kind: 'unauthorized' }, stamp)
+    expect(health.view('work')).toEqual({ lastSuccessAt: null, refused: null })
+    health.record('work', { kind: 'unauthorized' }, health.stamp('work'))
+    expect(health.view('work')).toEqual({ lastSuccessAt: null, refused: 'key' })
   })
 
   it('learns nothing about the key from a server error or a broken connection', () => {
     const health = new ConnectionHealth()
-    health.record({ kind: 'forbidden' }, health.stamp())
-    health.record({ kind: 'server_error', status: 502, retryAfterMs: undefined }, health.stamp())
-    health.record({ kind: 'network', description: 'x', mayHaveReachedServer: false }, health.stamp())
-    expect(health.view()).toEqual({ lastSuccessAt: null, refused: 'organization' })
+    health.record('work', { kind: 'forbidden' }, health.stamp('work'))
+    health.record('work', { kind: 'server_error', status: 502, retryAfterMs: undefined }, health.stamp('work'))
+    health.record('work', { kind: 'network', description: 'x', mayHaveReachedServer: false }, health.stamp('work'))
+    expect(health.view('work')).toEqual({ lastSuccessAt: null, refused: 'organization' })
+  })
+
+  it('keeps each profile’s answers apart: one profile’s refusal or new settings leave the other’s as they were', () => {
+    const health = new ConnectionHealth(() => Date.UTC(2030, 0, 1))
+    health.record('production', { kind: 'invalid', status: 422, errors: {} }, health.stamp('production'))
+    health.record('staging', { kind: 'unauthorized' }, health.stamp('staging'))
+    health.reset('staging')
+    expect(health.view('production')).toEqual({ lastSuccessAt: '2030-01-01T00:00:00.000Z', refused: null })
+    expect(health.view('staging')).toEqual({ lastSuccessAt: null, refused: null })
   })
 })
 

@@ -47,13 +47,12 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
   const guard = <T>(name: string, run: () => Promise<Result<T>>) => guarded(name, deps.logger, run)
   // New settings may be the fix a paused or unconfigured queue was waiting for: that profile's queue tries again.
   const settingsChanged = (view: EventPayload<'settingsChanged'>): void => {
-    deps.health.reset()
+    deps.health.reset(view.activeProfileId)
     deps.emit('settingsChanged', view)
     deps.worker.kick('credentials', view.activeProfileId)
   }
-  // Another profile active, or the list changed: no key changed, so no refusal is forgotten.
+  // Another profile active, or the list changed: no key changed, so no refusal (and no health line) is forgotten.
   const profilesChanged = (view: EventPayload<'settingsChanged'>): void => {
-    deps.health.reset()
     deps.emit('settingsChanged', view)
     deps.worker.kick('profiles')
   }
@@ -100,8 +99,9 @@ export function createCommandHandlers(deps: CommandDependencies): CommandHandler
         const { credentials, health, client } = deps
         const result = await testConnection({
           client,
-          connection: () => credentials.connection(),
-          profile: () => credentials.profile(),
+          profileId: () => credentials.activeProfileId(),
+          connection: (profileId) => credentials.connection(profileId),
+          profile: (profileId) => credentials.profile(profileId),
           health,
           now,
         })

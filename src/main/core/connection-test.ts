@@ -15,20 +15,23 @@ export const PROBE_BODY: ContactRequest = { full_name: '' }
 
 export interface ConnectionTestDependencies {
   client: Pick<CloverhoundClient, 'createContact'>
+  /** The active profile, whose settings are tested. */
+  profileId: () => Promise<string>
   /** The saved profile and the key stored for its server (Credentials.connection). */
-  connection: () => Promise<Connection | undefined>
+  connection: (profileId: string) => Promise<Connection | undefined>
   /** The saved profile alone, to say what is missing when there is no key. */
-  profile: () => Promise<Connection['profile'] | undefined>
+  profile: (profileId: string) => Promise<Connection['profile'] | undefined>
   health: ConnectionHealth
   now: () => number
 }
 
 /** Tests the saved settings with the stored key; the answer is also what Settings' status shows from then on. */
 export async function testConnection(deps: ConnectionTestDependencies): Promise<Result<ConnectionTest>> {
-  const stamp = deps.health.stamp()
-  const connection = await deps.connection()
+  const profileId = await deps.profileId()
+  const stamp = deps.health.stamp(profileId)
+  const connection = await deps.connection(profileId)
   if (!connection) {
-    const profile = await deps.profile()
+    const profile = await deps.profile(profileId)
     return fail(
       'not_configured',
       profile
@@ -41,7 +44,7 @@ export async function testConnection(deps: ConnectionTestDependencies): Promise<
   if (!credentials) return fail('not_configured', 'Enter the API key for this server, save, then test again.')
   const { profile } = credentials
   const outcome = await deps.client.createContact({ profile, apiKey: credentials.apiKey, body: PROBE_BODY })
-  deps.health.record(outcome, stamp)
+  deps.health.record(profileId, outcome, stamp)
   const host = hostOf(profile.baseUrl)
   return ok({
     ...probeVerdict(outcome, { host, organizationId: profile.organizationId }),

@@ -183,7 +183,7 @@ export class SyncWorker {
       nextAttemptAt: target ? this.#store.nextAttemptAt(target, active.profileId) : undefined,
       host: target && new URL(target.baseUrl).host,
       now,
-      connection: this.#options.health?.view(),
+      connection: this.#options.health?.view(active.profileId),
       otherProfilesStopped,
     })
   }
@@ -365,8 +365,8 @@ export class SyncWorker {
     if (!credentials) return noKeyForServer(item.target)
     const { profile } = credentials
     const { health } = this.#options
-    // Settings show the active profile's connection: only its answers are about it.
-    const stamp = lane.profileId === this.#lanes.activeId ? health?.stamp() : undefined
+    // Each answer is about this lane's profile; Settings shows the active one's.
+    const stamp = health?.stamp(lane.profileId)
     try {
       const outcome = await this.#options.client.createContact({
         profile,
@@ -375,7 +375,7 @@ export class SyncWorker {
         idempotencyKey: item.idempotencyKey,
         signal: controller.signal,
       })
-      if (stamp !== undefined && lane.profileId === this.#lanes.activeId) health?.record(outcome, stamp)
+      if (stamp !== undefined) health?.record(lane.profileId, outcome, stamp)
       // No `stopped` check here on purpose: stop() waits for this outcome so no row stays `sending`.
       if (controller.signal.aborted && outcome.kind !== 'created') return interruptedDecision()
       return decideOutcome(outcome, {
