@@ -81,18 +81,13 @@ for (const more of sandbox.organizations.slice(1)) {
 }
 console.log(`Idempotency-Key: ${sandbox.honoursIdempotencyKey ? 'honoured' : 'ignored (like the spec)'}`)
 // Without these the next start makes a new key pair, and settings saved in the app stop working.
+// `--name=value`: a random key may begin with "-", which would otherwise read as an option.
 const keep = [
-  '--port',
-  String(sandbox.port),
-  '--org',
-  String(sandbox.organizationId),
-  '--key-id',
-  sandbox.apiKeyId,
-  '--key',
-  sandbox.apiKey,
-  ...sandbox.organizations
-    .slice(1)
-    .flatMap((more) => ['--extra-org', `${more.organizationId}:${more.apiKeyId}:${more.apiKey}`]),
+  `--port=${sandbox.port}`,
+  `--org=${sandbox.organizationId}`,
+  `--key-id=${sandbox.apiKeyId}`,
+  `--key=${sandbox.apiKey}`,
+  ...sandbox.organizations.slice(1).map((more) => `--extra-org=${more.organizationId}:${more.apiKeyId}:${more.apiKey}`),
   ...(sandbox.honoursIdempotencyKey ? ['--honour-idempotency-key'] : []),
 ]
 console.log(`To keep these across restarts: npm run sandbox -- ${keep.map(shellWord).join(' ')}`)

@@ -33,7 +33,7 @@ describe('npm run sandbox', () => {
   it('prints how to keep its credentials, and they hold when started that way', async () => {
     const first = await startAndRead(['--port', '0'])
     const keep = first['To keep these across restarts']
-    expect(keep).toMatch(/^npm run sandbox -- --port \d+ --org 4242 --key-id sandbox-[0-9a-f]+ --key \S+$/)
+    expect(keep).toMatch(/^npm run sandbox -- --port=\d+ --org=4242 --key-id=sandbox-[0-9a-f]+ --key=\S+$/)
     expect(first['Switches (faults, request log, reset)']).toMatch(/\/__sandbox\/… — see the README\.$/)
 
     // The generated key pair needs no quoting, so the words split on spaces as a shell would split them.
@@ -41,11 +41,12 @@ describe('npm run sandbox', () => {
     expect(again).toEqual(first)
   })
 
-  it('keeps the extra organizations’ keys too, and refuses a half-given one', async () => {
-    const first = await startAndRead(['--port', '0', '--extra-org', '4243'])
+  it('keeps the extra organizations’ keys and a key that begins with a dash, and refuses a half-given one', async () => {
+    // A key may begin with "-" (base64url): the printed line still starts the same sandbox.
+    const first = await startAndRead(['--port', '0', '--key=-dash-key', '--extra-org', '4243'])
     const keep = first['To keep these across restarts']!
     expect(first['Also organization 4243']).toMatch(/^API key ID sandbox-[0-9a-f]+, API key \S+$/)
-    expect(keep).toMatch(/ --extra-org 4243:sandbox-[0-9a-f]+:\S+$/)
+    expect(keep).toMatch(/ --extra-org=4243:sandbox-[0-9a-f]+:\S+$/)
 
     const again = await startAndRead(keep.replace('npm run sandbox -- ', '').split(' '))
     expect(again).toEqual(first)
