@@ -38,11 +38,12 @@ function readOptions(): SandboxOptions {
 
 /** `N`, or `N:KEY_ID:KEY` to keep a key made earlier (a key ID has no colon, as in HTTP Basic; the key may). */
 function extraOrganization(text: string): NonNullable<SandboxOptions['organizations']>[number] {
-  const [org = '', apiKeyId, ...key] = text.split(':')
+  const [org = '', apiKeyId, ...keyParts] = text.split(':')
   const organizationId = wholeNumber(org, 'extra-org', 1, Number.MAX_SAFE_INTEGER)
   if (apiKeyId === undefined) return { organizationId }
-  if (apiKeyId === '' || key.join(':') === '') throw new TypeError('--extra-org must be N or N:KEY_ID:KEY')
-  return { organizationId, apiKeyId, apiKey: key.join(':') }
+  const apiKey = keyParts.join(':')
+  if (apiKeyId === '' || apiKey === '') throw new TypeError('--extra-org must be N or N:KEY_ID:KEY')
+  return { organizationId, apiKeyId, apiKey }
 }
 
 function wholeNumber(text: string, name: string, min: number, max: number): number {

@@ -8,6 +8,7 @@ import {
   KEPT_COUNT_SQL,
   OUTBOX_SQL,
   SCANNED_SQL,
+  prepareAll,
   type AttemptStatementName,
   type CountStatementName,
   type OutboxStatementName,
@@ -155,11 +156,4 @@ export function targetParams(target: OutboxTarget): Params {
 
 export function currentParams(current: CurrentTarget): Params {
   return { ...targetParams(current.target), profileId: current.profileId }
-}
-
-function prepareAll<N extends string>(db: DatabaseSync, sql: Record<N, string>): Record<N, StatementSync> {
-  return Object.fromEntries(Object.entries<string>(sql).map(([name, text]) => [name, db.prepare(text)])) as Record<
-    N,
-    StatementSync
-  >
 }

@@ -1,3 +1,4 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import {
   HISTORY_STATES,
   OUTBOX_TRANSITIONS,
@@ -200,3 +201,11 @@ export const MOVE_STATEMENTS = {
   holdUnreadable: 'holdUnreadable',
   recoverInterrupted: 'recoverInterrupted',
 } as const satisfies Record<Exclude<OutboxMove, 'sendNow'>, OutboxStatementName>
+
+/** Each statement of `sql` prepared on `db`, under the same names. */
+export function prepareAll<N extends string>(db: DatabaseSync, sql: Record<N, string>): Record<N, StatementSync> {
+  return Object.fromEntries(Object.entries<string>(sql).map(([name, text]) => [name, db.prepare(text)])) as Record<
+    N,
+    StatementSync
+  >
+}

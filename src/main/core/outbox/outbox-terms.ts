@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { E164_PATTERN } from '../../../shared/e164.ts'
 import { isRecord, parseJson } from '../../../shared/json.ts'
 import { itemTerms, type TermSource } from '../../../shared/search-terms.ts'
+import { prepareAll } from './outbox-sql.ts'
 
 /** Writing an item's terms (schema 5): always inside the transaction that writes the item. */
 export const TERM_SQL = {
@@ -23,8 +24,8 @@ export type ItemRow = Readonly<Record<string, unknown>>
 export function writeTerms(statements: TermStatements, row: ItemRow): void {
   const seq = Number(row.seq)
   const wanted = new Set(itemTerms(termSourceOf(row)))
-  for (const row of statements.termsOf.all({ seq })) {
-    const term = String(row.term)
+  for (const stored of statements.termsOf.all({ seq })) {
+    const term = String(stored.term)
     if (!wanted.delete(term)) statements.deleteTerm.run({ term, seq })
   }
   for (const term of wanted) statements.insertTerm.run({ term, seq })
@@ -32,9 +33,7 @@ export function writeTerms(statements: TermStatements, row: ItemRow): void {
 
 /** Migration 5: the terms of every item already in the file. */
 export function backfillTerms(db: DatabaseSync): void {
-  const statements = Object.fromEntries(
-    Object.entries(TERM_SQL).map(([name, sql]) => [name, db.prepare(sql)]),
-  ) as TermStatements
+  const statements = prepareAll(db, TERM_SQL)
   const rows = db.prepare('SELECT seq, request_json, draft_json, contact_json FROM outbox_items ORDER BY seq')
   for (const row of rows.iterate()) writeTerms(statements, row)
 }
