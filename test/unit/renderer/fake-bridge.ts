@@ -227,7 +227,10 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
   }
 
   /** What the server last said about the connection, as main's ConnectionHealth keeps it. */
-  let health: ConnectionHealth = { ...NEVER_CHECKED }
+  /** As main's ConnectionHealth: per profile, kept across switches, cleared when that profile's settings change. */
+  const healthOf = new Map<string, ConnectionHealth>()
+  const health = (): ConnectionHealth => healthOf.get(view.activeProfileId) ?? NEVER_CHECKED
+  const setHealth = (next: ConnectionHealth): void => void healthOf.set(view.activeProfileId, { ...next })
   /** How the fake server answers Test connection's probe. */
   let probeAnswer: { verdict: ConnectionTestVerdict; message: string } = {
     verdict: 'working',
@@ -266,7 +269,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       otherProfilesStopped: 0,
       sendable: counts.queued,
       overdue,
-      connection: { ...health },
+      connection: { ...health() },
     }
   }
 
@@ -498,7 +501,6 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       hasApiKey: next.hasApiKey,
       configured: next.hasApiKey && next.profile.organizationId !== null,
     }
-    health = { ...NEVER_CHECKED }
     emit('settingsChanged', view)
   }
 
@@ -535,12 +537,12 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         },
       }
       view = { ...view, configured: view.hasApiKey }
-      health = { ...NEVER_CHECKED }
+      setHealth(NEVER_CHECKED)
       return { ok: true, value: view }
     }),
     removeApiKey: command('removeApiKey', (): Result<SettingsView> => {
       view = { ...view, hasApiKey: false, configured: false }
-      health = { ...NEVER_CHECKED }
+      setHealth(NEVER_CHECKED)
       return { ok: true, value: view }
     }),
     saveContact: command('saveContact', (draft: ContactDraft): Result<OutboxItem> => {
@@ -745,9 +747,9 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
       }
       const testedAt = now()
       const { verdict } = probeAnswer
-      if (verdict === 'working' || verdict === 'created') health = { lastSuccessAt: testedAt, refused: null }
-      if (verdict === 'key_refused') health = { ...health, refused: 'key' }
-      if (verdict === 'organization_refused') health = { ...health, refused: 'organization' }
+      if (verdict === 'working' || verdict === 'created') setHealth({ lastSuccessAt: testedAt, refused: null })
+      if (verdict === 'key_refused') setHealth({ ...health(), refused: 'key' })
+      if (verdict === 'organization_refused') setHealth({ ...health(), refused: 'organization' })
       emit('syncStatusChanged', status())
       return {
         ok: true,
@@ -874,7 +876,7 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     },
     /** What main's ConnectionHealth would hold after the sender's answers (announced with the status). */
     setHealth(next: ConnectionHealth) {
-      health = { ...next }
+      setHealth(next)
       emit('syncStatusChanged', status())
     },
     /** Fills the outbox quietly (no events), as if the app had started with it on disk. */
