@@ -130,6 +130,43 @@ describe('search', () => {
   })
 })
 
+describe('search of common words (thousands of items each)', () => {
+  // Past the sizes where a rare word drives the search: the newest items are walked, then the rest are
+  // found by the filter's state index (few items), a whole word's terms newest first, or an intersection.
+  function commonWords(): OutboxStore {
+    const { store } = freshStore()
+    const many = (name: string, description: string, n: number): NewOutboxItem[] =>
+      Array.from({ length: n }, () => contact({ full_name: name, description }))
+    store.enqueueMany(many('Ada Both', 'alpha beta', 3), T0)
+    store.enqueueMany([...many('Alpha Only', 'alpha', 6_000), ...many('Beta Only', 'betamax', 6_000)], T0 + 1)
+    return store
+  }
+
+  it.each(['all', 'to_send', 'waiting'] as const)('finds the few old items having both, under %s', (filter) => {
+    const store = commonWords()
+    for (const query of ['alpha beta', 'alph bet', 'alpha betamax']) {
+      const page = store.page({ filter, limit: 100, query }, T0)
+      const expected = query === 'alpha betamax' ? [] : ['Ada Both', 'Ada Both', 'Ada Both']
+      expect(
+        page.items.map((item) => item.draft.fullName),
+        `${query} under ${filter}`,
+      ).toEqual(expected)
+      expect(page.nextBefore).toBeNull()
+    }
+  })
+
+  it('fills a page of dense matches newest first, and pages on without repeats', () => {
+    const store = commonWords()
+    const first = store.page({ filter: 'all', limit: 100, query: 'alpha only' }, T0)
+    expect(first.items).toHaveLength(100)
+    expect(first.totalAtLeast).toBe(true)
+    const second = store.page({ filter: 'all', limit: 100, query: 'alpha only', before: first.nextBefore! }, T0)
+    const seqs = [...first.items, ...second.items].map((item) => item.seq)
+    expect(seqs).toEqual([...seqs].sort((x, y) => y - x))
+    expect(new Set(seqs).size).toBe(200)
+  })
+})
+
 describe('the terms stay in step with the items, in the same transactions', () => {
   it('an edit replaces what the item is found by', () => {
     const { store, ids } = filled()

@@ -22,6 +22,13 @@ const DRIVER_MAX = 5_000
 const WALK_BUDGET = 2_000
 /** How far common tokens are counted to choose the two rarest (an index range count: a few ms). */
 const RARE_COUNT_MAX = 50_000
+/**
+ * A filter with no more items than this below the walk is checked item by item to its end (its state
+ * index, about 1.5 µs an item): a few tens of ms, where intersecting two common tokens costs hundreds.
+ */
+const STATE_WALK_MAX = 25_000
+/** Items of a one-word token checked newest first before the rest are intersected. */
+const TERM_WALK_BUDGET = 20_000
 
 export interface SearchRequest {
   filter: OutboxFilter
@@ -135,17 +142,68 @@ export class OutboxSearch {
     }
     const complete = [...found.values()].filter((row) => Number(row.seq) >= floor)
     if (complete.length <= request.limit && floor > 0) {
-      const [a, b] = this.#rarestTwo(request.tokens)
-      const sparse = this.#sparse(tokens, a, b, OUTBOX_FILTER_STATES[request.filter]).all({
-        ...params,
-        before: floor,
-      })
-      for (const row of sparse as Row[]) found.set(Number(row.seq), row)
+      for (const row of this.#below(request, tokens, params, floor)) found.set(Number(row.seq), row)
     } else if (floor > 0) {
       for (const [seq] of found) if (seq < floor) found.delete(seq)
     }
     const rows = [...found.values()].sort((x, y) => Number(y.seq) - Number(x.seq)).slice(0, request.limit + 1)
     return { rows, total: Math.min(rows.length, request.limit), totalAtLeast: rows.length > request.limit }
+  }
+
+  /**
+   * The matches below `floor`: a filter of few items there (needs you, to send) is walked to its end by
+   * its states' index; otherwise the items having the two rarest tokens are checked.
+   */
+  #below(request: SearchRequest, tokens: number, params: Params, floor: number): Row[] {
+    const states = OUTBOX_FILTER_STATES[request.filter]
+    if (request.filter !== 'all') {
+      const count = this.#statement('state-count', STATE_COUNT_SQL)
+      const left = states.reduce(
+        (sum, state) => sum + Number(count.get({ state, before: floor, cap: STATE_WALK_MAX + 1 })?.n ?? 0),
+        0,
+      )
+      if (left <= STATE_WALK_MAX) {
+        return states.flatMap(
+          (state) => this.#walk(tokens, state).all({ ...params, state, before: floor, low: 0 }) as Row[],
+        )
+      }
+    }
+    const [a, b] = this.#rarestTwo(request.tokens)
+    const word = this.#oneWord(a, params) ?? this.#oneWord(b, params)
+    if (!word) return this.#sparse(tokens, a, b, states).all({ ...params, before: floor }) as Row[]
+    // One word's terms are in seq order: its newest TERM_WALK_BUDGET items are checked first.
+    const window = this.#statement('term-window', TERM_WINDOW_SQL).get({
+      term: word.term,
+      before: floor,
+      budget: TERM_WALK_BUDGET,
+    })
+    const low = Number(window?.low ?? 0)
+    // The word's own range is not in the statement: the term stands for it.
+    const { [`low${word.k}`]: _low, [`high${word.k}`]: _high, ...others } = params
+    const rows = this.#termWalk(tokens, word.k, states).all({ ...others, term: word.term, before: floor, low }) as Row[]
+    if (rows.length > request.limit || Number(window?.n ?? 0) < TERM_WALK_BUDGET) return rows
+    return [...rows, ...(this.#sparse(tokens, a, b, states).all({ ...params, before: low }) as Row[])]
+  }
+
+  /** Token k's one term when every term its range holds is the same word (two index seeks). */
+  #oneWord(k: number, params: Params): { k: number; term: string } | null {
+    const range = { low: params[`low${k}`] ?? null, high: params[`high${k}`] ?? null }
+    const found = this.#statement('one-word', ONE_WORD_SQL).get(range)
+    return typeof found?.first === 'string' && found.first === found.last ? { k, term: found.first } : null
+  }
+
+  /** The items from `low` to below `before` having the one word `term` (token `a`), checked for the others. */
+  #termWalk(tokens: number, a: number, states: readonly string[]): StatementSync {
+    const others = Array.from({ length: tokens }, (_, k) => k).filter((k) => k !== a)
+    return this.#statement(
+      `term-walk:${tokens}:${a}:${states.join(',')}`,
+      // The term's entries drive, newest first, so the walk stops once the page is full.
+      `SELECT ${ITEM_COLUMNS} FROM
+          (SELECT seq AS term_seq FROM outbox_terms WHERE term = :term AND seq >= :low AND seq < :before) AS d
+          CROSS JOIN outbox_items ON outbox_items.seq = d.term_seq
+        WHERE state IN (${stateList(states)}) ${others.map(hasTerm).join(' ')}
+        ORDER BY d.term_seq DESC LIMIT :limit`,
+    )
   }
 
   /** The items (all, or one state by its index) from `low` to below `before`, each checked for every token. */
@@ -213,6 +271,18 @@ export class OutboxSearch {
 /** How many terms start with a token, counted no further than `cap`. */
 const ESTIMATE_SQL = `SELECT count(*) AS n FROM
   (SELECT 1 FROM outbox_terms WHERE term >= :low AND term < :high LIMIT :cap)`
+
+/** The first and last term a token's range holds (one index seek each): the same one when the token is one whole word. */
+const ONE_WORD_SQL = `SELECT (SELECT min(term) FROM outbox_terms WHERE term >= :low AND term < :high) AS first,
+  (SELECT max(term) FROM outbox_terms WHERE term >= :low AND term < :high) AS last`
+
+/** How many items the newest `budget` of a term below `before` are, and the lowest seq among them. */
+const TERM_WINDOW_SQL = `SELECT count(*) AS n, coalesce(min(seq), 0) AS low FROM
+  (SELECT seq FROM outbox_terms WHERE term = :term AND seq < :before ORDER BY seq DESC LIMIT :budget)`
+
+/** How many items of a state lie below `before`, counted no further than `cap` (its index range). */
+const STATE_COUNT_SQL = `SELECT count(*) AS n FROM (SELECT 1 FROM outbox_items INDEXED BY outbox_items_by_state
+  WHERE state = :state AND seq < :before LIMIT :cap)`
 
 // Newest first along the key's (term, seq) range; the item by its primary key.
 const DUPLICATES_SQL = `SELECT i.id, i.state, i.draft_json, i.request_json, i.contact_json
