@@ -229,7 +229,10 @@ export type OutboxPageRequest = z.infer<typeof outboxPageRequestSchema>
 
 export const outboxPageSchema = z.object({
   items: z.array(outboxItemSchema),
-  /** Pass as `before` for the next page; null at the end. */
+  /**
+   * Pass as `before` for the next page; null at the end. A search of common words checks a bounded part
+   * of the history per page, so its page may be short, even empty, and still have a next one.
+   */
   nextBefore: z.number().int().nullable(),
   /** How many items match the filter in all. */
   total: z.number().int().nonnegative(),

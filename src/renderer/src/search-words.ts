@@ -13,6 +13,9 @@ export function searchCountText(shown: number, total: number, atLeast: boolean):
     : `${countWords(total, 'contact')} ${verb}`
 }
 
+/** While a search of common words goes on through older contacts and has found none yet. */
+export const SEARCHING_OLDER_TEXT = 'Searching older contacts…'
+
 /** An empty result, in words: what was searched for, and where. */
 export function noMatchText(query: string, filterLabel: string | null): string {
   const where = filterLabel === null ? '' : ` in ${filterLabel}`

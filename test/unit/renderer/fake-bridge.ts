@@ -410,13 +410,21 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     return checked.ok ? null : invalidDraftError(checked.errors)
   }
 
+  /** Items a search checks per page before it stops and hands back where to go on (main bounds its work too). */
+  let searchBudget = Infinity
+
   function page(request: OutboxPageRequest): OutboxPage {
     const items: OutboxItem[] = []
     let total = 0
     let more = false
+    let checked = 0
     const tokens = queryTokens(request.query ?? '')
     for (let i = order.length - 1; i >= 0; i--) {
       const item = order[i]!
+      if (tokens.length > 0 && request.before !== undefined && item.seq >= request.before) continue
+      if (tokens.length > 0 && checked++ >= searchBudget && items.length < request.limit) {
+        return { items, nextBefore: item.seq + 1, total: items.length, totalAtLeast: true }
+      }
       if (!matchesFilter(item.state, request.filter)) continue
       if (tokens.length > 0) {
         const terms = termsOf(item)
@@ -857,6 +865,10 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     },
     /** Plays any event from main, as is. */
     emit,
+    /** Searches check at most `items` per page, as main's search of common words does. */
+    boundSearches(items: number) {
+      searchBudget = items
+    },
     /** The queue's state, as main's worker would set it (and announce it). */
     setQueue(state: QueueState, options: { until?: string | null; reason?: QueueReason } = {}) {
       queue = { state, until: options.until ?? null, reason: options.reason ?? defaultReason(state) }

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { duplicateLine, possibleDuplicates, sharedWords } from '../../../src/renderer/src/duplicate-words.ts'
 import { loadPhoneKit } from '../../../src/renderer/src/phone-loader.ts'
-import { noMatchText, searchCountText } from '../../../src/renderer/src/search-words.ts'
+import { SEARCHING_OLDER_TEXT, noMatchText, searchCountText } from '../../../src/renderer/src/search-words.ts'
 import { useContactFormStore } from '../../../src/renderer/src/stores/contact-form.ts'
 import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
 import { startStores } from '../../../src/renderer/src/stores/start-stores.ts'
@@ -94,6 +94,23 @@ describe('Search contacts', () => {
     await settled()
     expect(box.element.value).toBe('')
     expect(names(view)).toEqual(['Alan Turing', 'Grace Hopper', 'Ada Lovelace'])
+  })
+
+  it('goes on through older contacts, page after page, when main checks only part of the history per page', async () => {
+    bridge.seed(30, (n) => ({ draft: draft(n < 2 ? `Ada Old ${n}` : `Other ${n}`) }))
+    bridge.boundSearches(10)
+    const view = await mountOutbox()
+    const calls = bridge.api.listOutbox.mock.calls.length
+
+    await search(view, 'ada')
+    expect(names(view)).toEqual(['Ada Old 1', 'Ada Old 0'])
+    // 28 newer contacts checked 10 at a time before the two oldest.
+    expect(bridge.api.listOutbox.mock.calls.length - calls).toBeGreaterThanOrEqual(3)
+    expect(useOutboxStore().searchingOlder).toBe(false)
+
+    await search(view, 'zebra')
+    expect(view.text()).toContain('No contacts in Waiting to send match “zebra”')
+    expect(view.text()).not.toContain(SEARCHING_OLDER_TEXT)
   })
 
   it('does not add a newly saved contact to search results it was not found in', async () => {

@@ -51,12 +51,12 @@ function searchPage(c: OutboxConnection, request: Parameters<OutboxSearch['page'
   const search = c.search
   // A damaged file from before the terms table: it can be read and exported, not searched.
   if (!search) return { items: [], nextBefore: null, total: 0, totalAtLeast: true }
-  const { rows, total, totalAtLeast } = c.read(() => search.page(request))
+  const { rows, total, totalAtLeast, resumeBefore } = c.read(() => search.page(request))
   const items = rows.slice(0, request.limit).map((row) => toOutboxItem(row, now, c.flagAfterMs))
   const last = items.at(-1)
   return {
     items,
-    nextBefore: rows.length > request.limit && last ? last.seq : null,
+    nextBefore: rows.length > request.limit && last ? last.seq : resumeBefore,
     total,
     ...(totalAtLeast ? { totalAtLeast } : {}),
   }

@@ -27,8 +27,8 @@ const RARE_COUNT_MAX = 50_000
  * index, about 1.5 µs an item): a few tens of ms, where intersecting two common tokens costs hundreds.
  */
 const STATE_WALK_MAX = 25_000
-/** Items of a one-word token checked newest first before the rest are intersected. */
-const TERM_WALK_BUDGET = 20_000
+/** Items of a one-word token one page checks, newest first (about 1.5 µs each); the next page goes on below. */
+const TERM_WALK_BUDGET = 6_000
 
 export interface SearchRequest {
   filter: OutboxFilter
@@ -44,6 +44,11 @@ export interface SearchRows {
   total: number
   /** True when `total` is only a lower bound (a search too common to count at each keystroke). */
   totalAtLeast: boolean
+  /**
+   * Set when the search stopped after its budget of work with items below this seq not checked yet:
+   * the next page goes on from here, even when this one holds fewer rows than asked (or none).
+   */
+  resumeBefore: number | null
 }
 
 /**
@@ -77,7 +82,7 @@ export class OutboxSearch {
       const rows = this.#driven('rows', driver, ranges.length, states).all(params) as Row[]
       const { before: _before, limit: _limit, ...countParams } = params
       const total = Number(this.#driven('count', driver, ranges.length, states).get(countParams)?.n ?? 0)
-      return { rows, total, totalAtLeast: false }
+      return { rows, total, totalAtLeast: false, resumeBefore: null }
     }
     return this.#common(request, ranges, params)
   }
@@ -131,6 +136,7 @@ export class OutboxSearch {
     const sources = request.filter === 'all' ? [null] : OUTBOX_FILTER_STATES[request.filter]
     const found = new Map<number, Row>()
     let floor = 0
+    let resumeBefore: number | null = null
     for (const state of sources) {
       const which: Params = state === null ? {} : { state }
       const window = this.#window(state).get({ before: request.before, budget: WALK_BUDGET, ...which })
@@ -142,19 +148,34 @@ export class OutboxSearch {
     }
     const complete = [...found.values()].filter((row) => Number(row.seq) >= floor)
     if (complete.length <= request.limit && floor > 0) {
-      for (const row of this.#below(request, tokens, params, floor)) found.set(Number(row.seq), row)
+      const below = this.#below(request, tokens, params, floor)
+      for (const row of below.rows) found.set(Number(row.seq), row)
+      resumeBefore = below.resumeBefore
     } else if (floor > 0) {
       for (const [seq] of found) if (seq < floor) found.delete(seq)
     }
     const rows = [...found.values()].sort((x, y) => Number(y.seq) - Number(x.seq)).slice(0, request.limit + 1)
-    return { rows, total: Math.min(rows.length, request.limit), totalAtLeast: rows.length > request.limit }
+    const short = rows.length <= request.limit
+    return {
+      rows,
+      total: Math.min(rows.length, request.limit),
+      totalAtLeast: !short || resumeBefore !== null,
+      resumeBefore: short ? resumeBefore : null,
+    }
   }
 
   /**
    * The matches below `floor`: a filter of few items there (needs you, to send) is walked to its end by
-   * its states' index; otherwise the items having the two rarest tokens are checked.
+   * its states' index; otherwise a whole word's newest items are checked, and only where no token is a
+   * whole word, the items having the two rarest tokens. A word's walk that does not fill the page stops
+   * there (`resumeBefore`): one page never checks a year of common words at once.
    */
-  #below(request: SearchRequest, tokens: number, params: Params, floor: number): Row[] {
+  #below(
+    request: SearchRequest,
+    tokens: number,
+    params: Params,
+    floor: number,
+  ): { rows: Row[]; resumeBefore: number | null } {
     const states = OUTBOX_FILTER_STATES[request.filter]
     if (request.filter !== 'all') {
       const count = this.#statement('state-count', STATE_COUNT_SQL)
@@ -163,14 +184,16 @@ export class OutboxSearch {
         0,
       )
       if (left <= STATE_WALK_MAX) {
-        return states.flatMap(
+        const rows = states.flatMap(
           (state) => this.#walk(tokens, state).all({ ...params, state, before: floor, low: 0 }) as Row[],
         )
+        return { rows, resumeBefore: null }
       }
     }
     const [a, b] = this.#rarestTwo(request.tokens)
     const word = this.#oneWord(a, params) ?? this.#oneWord(b, params)
-    if (!word) return this.#sparse(tokens, a, b, states).all({ ...params, before: floor }) as Row[]
+    if (!word)
+      return { rows: this.#sparse(tokens, a, b, states).all({ ...params, before: floor }) as Row[], resumeBefore: null }
     // One word's terms are in seq order: its newest TERM_WALK_BUDGET items are checked first.
     const window = this.#statement('term-window', TERM_WINDOW_SQL).get({
       term: word.term,
@@ -181,8 +204,8 @@ export class OutboxSearch {
     // The word's own range is not in the statement: the term stands for it.
     const { [`low${word.k}`]: _low, [`high${word.k}`]: _high, ...others } = params
     const rows = this.#termWalk(tokens, word.k, states).all({ ...others, term: word.term, before: floor, low }) as Row[]
-    if (rows.length > request.limit || Number(window?.n ?? 0) < TERM_WALK_BUDGET) return rows
-    return [...rows, ...(this.#sparse(tokens, a, b, states).all({ ...params, before: low }) as Row[])]
+    const reachedStart = Number(window?.n ?? 0) < TERM_WALK_BUDGET
+    return { rows, resumeBefore: rows.length > request.limit || reachedStart ? null : low }
   }
 
   /** Token k's one term when every term its range holds is the same word (two index seeks). */

@@ -50,6 +50,11 @@ export const useOutboxStore = defineStore('outbox', () => {
   const searching = computed(() => searched.value.trim() !== '')
   /** True when main did not count a common search to the end: `total` is then a lower bound. */
   const totalAtLeast = ref(false)
+  /**
+   * True while a search of common words goes on through older items: main checks a bounded part of
+   * the history per page, so a short page with a next one is followed at once, page after page.
+   */
+  const searchingOlder = ref(false)
   let searchTimer: ReturnType<typeof setTimeout> | null = null
   const list = useNewestFirst<OutboxItem>()
   const nextBefore = ref<number | null>(null)
@@ -131,6 +136,7 @@ export const useOutboxStore = defineStore('outbox', () => {
       if (ticket !== generation) return
       if (!result.ok) {
         loadError.value = result.error
+        searchingOlder.value = false
         return
       }
       const page = result.value
@@ -138,9 +144,11 @@ export const useOutboxStore = defineStore('outbox', () => {
       totalAtLeast.value = page.totalAtLeast === true
       nextBefore.value = page.nextBefore
       loaded.value = true
+      searchingOlder.value = searching.value && page.nextBefore !== null && page.items.length < request.limit
     } finally {
       if (ticket === generation) loading.value = false
     }
+    if (searchingOlder.value && ticket === generation) await fetchPage(false)
   }
 
   /** Loads the first page again (the current rows stay until it arrives). */
@@ -195,6 +203,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     filterCounts.value = null
     list.clear()
     nextBefore.value = null
+    searchingOlder.value = false
     loaded.value = false
     scrollTop.value = 0
     return reload()
@@ -292,6 +301,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     searched,
     searching,
     totalAtLeast,
+    searchingOlder,
     setQuery,
     searchNow,
     clearSearch,
