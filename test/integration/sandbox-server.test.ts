@@ -462,6 +462,17 @@ describe('admin routes', () => {
     expect(await again.json()).toMatchObject({ id: 1, full_name: 'Bo' })
   })
 
+  it('reset() drops a request still waiting out its latency, so it cannot take a reply queued after the reset', async () => {
+    sandbox.faults.set({ latencyMs: 300 })
+    const left = post({ full_name: 'Left behind' })
+    await expect.poll(() => sandbox.requests.length).toBe(1)
+    sandbox.reset()
+    sandbox.faults.set({ nextStatuses: [{ status: 418, body: '{"error":"teapot"}' }] })
+    await expect(left).rejects.toThrow()
+    expect((await post({ full_name: 'Ada' })).status).toBe(418)
+    expect(sandbox.contacts).toHaveLength(0)
+  })
+
   it('GET and POST /__sandbox/idempotency read and switch honouring the key; anything else is a 400', async () => {
     expect(await (await admin('GET', 'idempotency')).json()).toEqual({ honoured: false })
     const switched = await admin('POST', 'idempotency', { honoured: true })

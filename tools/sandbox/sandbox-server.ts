@@ -104,7 +104,10 @@ export interface Sandbox {
   readonly faults: Faults
   /** Whether a repeated Idempotency-Key gets its first contact back; switch it at any time. */
   honoursIdempotencyKey: boolean
-  /** Forgets requests, contacts, idempotency keys and faults, and honours keys as started; ids start again at 1. */
+  /**
+   * Forgets requests, contacts, idempotency keys and faults, and honours keys as started; ids start again at 1.
+   * Requests still in progress are dropped, so one a client gave up on cannot take the faults queued after.
+   */
   reset(): void
   close(): Promise<void>
 }
@@ -140,11 +143,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const byIdempotencyKey = new Map<string, SandboxContact>()
   const faults = new Faults()
   const closing = new AbortController()
+  /** Aborted by each reset: the requests that arrived before it. */
+  let era = new AbortController()
   let nextContactId = 1
   let nextPhoneId = 1
   let honoursKey = options.honoursIdempotencyKey ?? false
 
   const reset = (): void => {
+    era.abort()
+    era = new AbortController()
     honoursKey = options.honoursIdempotencyKey ?? false
     requests.length = 0
     contacts.length = 0
@@ -243,6 +250,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       time: new Date().toISOString(),
     }
     requests.push(entry)
+    const { signal: before } = era
+    /** A request from before a reset ends unanswered, as if its connection broke. */
+    const outlived = (): boolean => {
+      if (before.aborted) req.socket.destroy()
+      return before.aborted
+    }
     const reply = (status: number, body: unknown): void => {
       entry.status = status
       sendJson(res, status, body, status === 401 ? { 'WWW-Authenticate': 'Basic realm="Cloverhound API"' } : {})
@@ -253,6 +266,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return
     }
     const body = await readBody(req, maxBodyBytes)
+    if (outlived()) return
     entry.bodyText = body.text
     entry.json = parseJson(body.text)
     if (body.tooLarge) return reply(413, { error: `The request body is over ${maxBodyBytes} bytes` })
@@ -260,7 +274,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!route) return reply(404, { error: 'Not Found' })
 
     const { latencyMs } = faults.current
-    if (latencyMs > 0) await delay(latencyMs, undefined, { signal: closing.signal })
+    if (latencyMs > 0) {
+      const waited = delay(latencyMs, undefined, { signal: AbortSignal.any([closing.signal, before]) })
+      await waited.catch((error: unknown) => {
+        if (!before.aborted) throw error
+      })
+    }
+    if (outlived()) return
     if (faults.current.hang) {
       entry.fault = 'hang'
       return
