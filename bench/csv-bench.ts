@@ -1,6 +1,6 @@
 // Import CSV at its limit: 10,000 rows parsed, mapped, checked by the shared contact schema and written to
 // the outbox through the importContacts command, against parsing alone in the same run; and how long main's
-// event loop was held while the import ran (one transaction: main is busy, the renderer is not).
+// event loop was held while the import ran (main writes in slices sized to its budget, time-slices.ts).
 import Papa from 'papaparse'
 import { dispatchCommand } from '../src/main/core/command-dispatch.ts'
 import { parseCsv } from '../src/main/core/csv-import.ts'
@@ -93,6 +93,7 @@ function addRows(
 ): void {
   const parseText = `parse alone ${format.ms(r.parse.p50, 1)}`
   const maxDelay = Math.max(...r.loop.map((d) => d.max))
+  const p99Delay = Math.max(...r.loop.map((d) => d.p99))
   ctx.rows.push(
     row(`CSV import: parse + map + validate ${format.count(ROWS)} rows, p50`, format.ms(r.check.p50, 1), {
       baseline: parseText,
@@ -103,12 +104,15 @@ function addRows(
       ratio: format.times(r.whole.p50, r.parse.p50),
       aim: '≤ 10 s',
     }),
-    row(`CSV import: importContacts alone (check again + one transaction), p50`, format.ms(r.enqueue.p50, 1), {
+    row(`CSV import: importContacts alone (check again + write in slices), p50`, format.ms(r.enqueue.p50, 1), {
       baseline: parseText,
       ratio: format.times(r.enqueue.p50, r.parse.p50),
     }),
+    row(`CSV import: main event-loop delay during importContacts, p99`, format.ms(p99Delay, 1), {
+      aim: '≤ 16 ms',
+    }),
     row(`CSV import: main event-loop delay during importContacts, max`, format.ms(maxDelay, 1), {
-      aim: 'renderer: no task > 100 ms (checks in slices)',
+      aim: '≤ 50 ms',
     }),
   )
 }

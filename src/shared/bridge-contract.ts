@@ -106,7 +106,7 @@ export const bridgeContract = {
   openCsvFile: { input: noInput, output: csvOpenSchema },
   /** A file the page's file input read (size checked here), parsed into a table. */
   parseCsvFile: { input: csvFileInputSchema, output: csvTableSchema },
-  /** Import N contacts: every draft checked again, all written to the outbox in one transaction or none. */
+  /** Import N contacts: every draft checked again (one invalid and none is written), then written in slices, in order. */
   importContacts: { input: importContactsInputSchema, output: importContactsResultSchema },
   /** Rows the preview could not take, as a CSV with an error column (Electron asks where to save it). */
   saveCsvRows: { input: csvRowsExportInputSchema, output: contactsExportSchema },

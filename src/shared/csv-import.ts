@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { appErrorSchema } from './app-error.ts'
 import { contactDraftSchema, type ContactDraft } from './contact.ts'
 
 /** What one import may hold: a big spreadsheet, small enough to check and keep in memory at once. */
@@ -44,13 +45,21 @@ export const csvOpenSchema = z.discriminatedUnion('kind', [
 ])
 export type CsvOpen = z.infer<typeof csvOpenSchema>
 
-/** Import N contacts: every draft is checked again in main, and all are written in one transaction or none. */
+/** Import N contacts: every draft is checked again in main (one invalid and none is written), then written in order. */
 export const importContactsInputSchema = z.object({
   drafts: z.array(contactDraftSchema).min(1).max(CSV_IMPORT_LIMITS.rows),
 })
 export type ImportContactsInput = z.infer<typeof importContactsInputSchema>
 
-export const importContactsResultSchema = z.object({ count: z.number().int().nonnegative() })
+/**
+ * The first `count` drafts are in the outbox. `stopped`: why the rest were not written (main writes in
+ * slices so it keeps serving the windows, and a failing slice stops the import); absent when all were.
+ */
+export const importContactsResultSchema = z.object({
+  count: z.number().int().nonnegative(),
+  stopped: appErrorSchema.optional(),
+})
+export type ImportContactsResult = z.infer<typeof importContactsResultSchema>
 
 /** Rows the user could not fix here, saved as a CSV with an error column: headings and text cells. */
 export const csvRowsExportInputSchema = z.object({

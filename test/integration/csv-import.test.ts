@@ -1,18 +1,19 @@
 /**
  * Import CSV through the real core: a real outbox file, real SQLite transactions and the sandbox over
- * real HTTP. An import is all or nothing, and each imported row is sent exactly once.
+ * real HTTP. An invalid draft refuses the whole import; a valid one is written in slices, a failing
+ * slice keeps those before it, and each imported row is sent exactly once.
  */
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
 import { bridgeContract } from '../../src/shared/bridge-contract.ts'
 import type { ContactDraft } from '../../src/shared/contact.ts'
 import type { Sandbox } from '../../tools/sandbox/sandbox-server.ts'
-import { eventually, useHarnesses, useSharedSandbox, value } from './support/outbox-harness.ts'
+import { connect, eventually, openHarness, useHarnesses, useSharedSandbox, value } from './support/outbox-harness.ts'
 import { T0, freshStore, newItem } from './support/outbox-store-fixtures.ts'
 
 let sandbox: Sandbox
 useSharedSandbox((s) => (sandbox = s))
-const { connected } = useHarnesses(() => sandbox)
+const { connected, track } = useHarnesses(() => sandbox)
 
 const person = (n: number): ContactDraft => ({
   fullName: `Imported Person ${n}`,
@@ -21,8 +22,12 @@ const person = (n: number): ContactDraft => ({
   phones: [{ number: `415 555 01${String(n).padStart(2, '0')}`, country: 'US' }],
 })
 
+/** Many rows: person's phones run out at 99, so these have only a name and an email. */
+const many = (count: number): ContactDraft[] =>
+  Array.from({ length: count }, (_, i) => ({ ...person(i + 1), phones: [] }))
+
 describe('enqueueMany on a real outbox file', () => {
-  it('writes every item in one transaction, or none when an INSERT fails part-way', () => {
+  it('writes the batch in one transaction, or none of it when an INSERT fails part-way', () => {
     const { store, path } = freshStore()
     store.enqueue(newItem('Already here'), T0)
     // A real failure inside SQLite on the 4th row of the batch (as a full disk or a constraint would fail it).
@@ -54,6 +59,86 @@ describe('Import N contacts through the core', () => {
     })
     expect(harness.core.outbox.readAll(Date.now()).items).toHaveLength(0)
     expect(sandbox.contacts).toHaveLength(0)
+  })
+
+  it('writes a large import a slice at a time, announcing each and serving the event loop between them', async () => {
+    // Without the key nothing is sent, so every outboxChanged is the import's own.
+    const harness = track(await openHarness())
+    await connect(harness, sandbox, { apiKey: undefined })
+    const total = 450
+    const drafts = many(total)
+    // Timers and I/O queued during the import run between its slices, not after it.
+    let turnsWhileImporting = 0
+    let importing = true
+    const tick = (): void => {
+      if (!importing) return
+      turnsWhileImporting += 1
+      setImmediate(tick)
+    }
+    setImmediate(tick)
+    const result = value(await harness.core.handlers.importContacts({ drafts }))
+    importing = false
+
+    expect(result).toEqual({ count: total })
+    const announced = harness.events
+      .filter((entry) => entry.event === 'outboxChanged')
+      .map((entry) => (entry.payload as { ids: string[] }).ids)
+    // The first slice is small (its cost is not known yet); each is announced once it is written.
+    expect(announced.length).toBeGreaterThan(1)
+    expect(announced[0]).toHaveLength(25)
+    const items = harness.core.outbox.readAll(Date.now()).items
+    expect(announced.flat().sort()).toEqual(items.map((item) => item.id).sort())
+    expect(turnsWhileImporting).toBeGreaterThanOrEqual(announced.length - 1)
+    const names = [...items].sort((a, b) => a.seq - b.seq).map((item) => item.draft.fullName)
+    expect(names).toEqual(drafts.map((draft) => draft.fullName))
+  })
+
+  it('keeps the slices written before one that fails, and says why the rest were not written', async () => {
+    const harness = await connected()
+    // A real failure inside SQLite at the 300th contact, some slices in (as a full disk would stop it).
+    const other = new DatabaseSync(harness.core.outbox.path)
+    other.exec(`CREATE TRIGGER fail_later_slice BEFORE INSERT ON outbox_items
+      WHEN (SELECT count(*) FROM outbox_items) >= 299 BEGIN SELECT RAISE(ABORT, 'stand-in failure'); END`)
+    const drafts = many(450)
+
+    const result = value(await harness.core.handlers.importContacts({ drafts }))
+    other.exec('DROP TRIGGER fail_later_slice')
+    other.close()
+
+    // Every slice before the failing one is kept, in order; the failing one is undone whole.
+    expect(result.count).toBeGreaterThanOrEqual(25)
+    expect(result.count).toBeLessThan(299)
+    expect(result.stopped).toEqual({
+      code: 'storage',
+      message:
+        'The app could not read or write its outbox. Check free disk space and permissions, then try again. The outbox file is kept as it is.',
+    })
+    const kept = [...harness.core.outbox.readAll(Date.now()).items].sort((a, b) => a.seq - b.seq)
+    expect(kept.map((item) => item.draft.fullName)).toEqual(
+      drafts.slice(0, result.count).map((draft) => draft.fullName),
+    )
+    // The slices written are sent as usual, each once.
+    await eventually(
+      () => harness.core.outbox.counts(Date.now()).sent === result.count,
+      30_000,
+      'the written ones sent',
+    )
+    expect(new Set(sandbox.contacts.map((contact) => contact.full_name)).size).toBe(result.count)
+    expect(sandbox.contacts).toHaveLength(result.count)
+  })
+
+  it('refuses the whole import, writing nothing, when even the first slice fails', async () => {
+    const harness = await connected()
+    const other = new DatabaseSync(harness.core.outbox.path)
+    other.exec(
+      `CREATE TRIGGER fail_all BEFORE INSERT ON outbox_items BEGIN SELECT RAISE(ABORT, 'stand-in failure'); END`,
+    )
+    const result = await harness.core.handlers.importContacts({ drafts: [person(1), person(2)] })
+    other.exec('DROP TRIGGER fail_all')
+    other.close()
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'storage' } })
+    expect(harness.core.outbox.readAll(Date.now()).items).toHaveLength(0)
   })
 
   it('imports 12 rows and sends each exactly once to the sandbox', async () => {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { validateContactDraft, type ContactRequest } from '../../shared/contact.ts'
@@ -7,9 +8,10 @@ import type { ConnectionProfile } from '../../shared/settings.ts'
 import { rowsCsv } from './csv-export.ts'
 import { CsvImportError, parseCsv } from './csv-import.ts'
 import { MAX_WAITING_ITEMS, waitingCount } from './outbox/outbox-capacity.ts'
-import type { NewOutboxItem, OutboxStore } from './outbox/outbox-store-types.ts'
+import type { NewOutboxItem, OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
 import type { SyncWorker } from './outbox/sync-worker.ts'
 import { targetOf } from './outbox/worker-connection.ts'
+import { nextBatchSize, nextTurn, sliceClock } from './time-slices.ts'
 
 export type ImportCommandNames = 'openCsvFile' | 'parseCsvFile' | 'importContacts' | 'saveCsvRows'
 
@@ -24,8 +26,10 @@ export interface ImportCommandDependencies {
   now: () => number
 }
 
-/** Drafts main checks between turns of its event loop (~50 ms of work on a slow machine). */
-const CHECK_SLICE = 500
+/** The first write's size, before its cost is known; later ones are sized to the slice budget. */
+const FIRST_WRITE = 25
+/** At most this many contacts per transaction, however cheap they turn out to be. */
+const MAX_WRITE = 1_000
 
 type Guard = <T>(name: string, run: () => Promise<Result<T>>) => Promise<Result<T>>
 
@@ -41,7 +45,10 @@ export function parseCsvResult(bytes: Uint8Array, fileName: string): Result<CsvT
 
 /**
  * Import CSV: reading a file into a table (the renderer maps and checks it in chunks) and Import N
- * contacts, which checks every draft again and writes them all to the outbox in one transaction.
+ * contacts, which checks every draft again, then writes them in order, a slice per transaction, each
+ * sized to the slice budget (time-slices.ts) so main's windows and worker wait no longer than that.
+ * A slice that fails stops the import: the slices before it stay (each was durable when written, and
+ * a crash keeps them too), and the answer says how many were written and why the rest were not.
  */
 export function createImportCommands(
   deps: ImportCommandDependencies,
@@ -57,11 +64,14 @@ export function createImportCommands(
     importContacts: ({ drafts }) =>
       guard('importContacts', async () => {
         const requests: ContactRequest[] = []
+        const clock = sliceClock()
         for (const [index, draft] of drafts.entries()) {
-          // Main serves every window and the sync worker: checking 10,000 drafts hands the loop back between slices.
-          if (index > 0 && index % CHECK_SLICE === 0) await new Promise((resolve) => setImmediate(resolve))
+          if (clock.spent()) {
+            await nextTurn()
+            clock.restart()
+          }
           const checked = validateContactDraft(draft)
-          // All or nothing: the renderer sends only rows it found valid, so a refusal here means they disagree.
+          // Checked before anything is written: the renderer sends only rows it found valid, so a refusal means they disagree.
           if (!checked.ok) return fail('invalid', `Row ${index + 1} needs fixing; nothing was imported.`)
           requests.push(checked.request)
         }
@@ -83,11 +93,30 @@ export function createImportCommands(
           target,
           profileId,
         }))
-        const stored = deps.store.enqueueMany(items, deps.now())
-        deps.emit('outboxChanged', { ids: stored.map((item) => item.id) })
-        deps.worker.publishStatus()
-        deps.worker.kick('enqueue')
-        return ok({ count: stored.length })
+        let written = 0
+        let size = FIRST_WRITE
+        while (written < items.length) {
+          if (written > 0) await nextTurn()
+          const started = performance.now()
+          let stored: StoredItem[]
+          try {
+            stored = deps.store.enqueueMany(items.slice(written, written + size), deps.now())
+          } catch (error) {
+            if (written === 0) throw error
+            // The guard gives the failure its words (and logs it), as it would for the whole command.
+            const stopped = await guard('importContacts', async () => {
+              throw error
+            })
+            return ok({ count: written, ...(stopped.ok ? {} : { stopped: stopped.error }) })
+          }
+          size = nextBatchSize({ items: stored.length, ms: performance.now() - started }, MAX_WRITE)
+          // The first slice starts sending while the rest are written.
+          if (written === 0) deps.worker.kick('enqueue')
+          written += stored.length
+          deps.emit('outboxChanged', { ids: stored.map((item) => item.id) })
+          deps.worker.publishStatus()
+        }
+        return ok({ count: written })
       }),
 
     saveCsvRows: ({ fileName, headers, rows }) =>

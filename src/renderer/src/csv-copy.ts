@@ -42,6 +42,11 @@ export function importedWords(n: number): string {
   return `${count(n, 'contact was', 'contacts were')} added to the outbox; they are sent as usual.`
 }
 
+/** After a failure part-way: the rows main did not write stay in the preview. */
+export function notImportedWords(n: number, reason: string): string {
+  return `${count(n, 'other contact was', 'other contacts were')} not added and ${n === 1 ? 'stays' : 'stay'} here to import again. ${reason}`
+}
+
 export function fileSummaryWords(fileName: string, rows: number, delimiter: string, encoding: string): string {
   const names: Record<string, string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' }
   return `${fileName}: ${count(rows, 'row', 'rows')}, separated by ${names[delimiter] ?? `“${delimiter}”`}, ${encoding.toUpperCase()}.`

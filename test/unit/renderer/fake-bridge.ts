@@ -18,7 +18,13 @@ import {
 } from '../../../src/shared/contact.ts'
 import { contactsCsv, contactsCsvFileName, rowsCsv } from '../../../src/main/core/csv-export.ts'
 import type { ContactsExportInput } from '../../../src/shared/contacts-export.ts'
-import type { CsvFileInput, CsvOpen, CsvRowsExportInput, CsvTable } from '../../../src/shared/csv-import.ts'
+import type {
+  CsvFileInput,
+  CsvOpen,
+  CsvRowsExportInput,
+  CsvTable,
+  ImportContactsResult,
+} from '../../../src/shared/csv-import.ts'
 import { itemError, type ItemError } from '../../../src/shared/item-error.ts'
 import { emailKey, itemTerms, queryTokens } from '../../../src/shared/search-terms.ts'
 import {
@@ -205,6 +211,8 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
   let access: OutboxAccess = { readOnly: false, message: null }
   /** What main's save dialog answers (Electron); undefined plays the web preview, which hands the file over. */
   let saveDialog: ((csv: string) => ContactsExport) | undefined
+  /** The next import's outbox write fails after this many contacts, as main's does when a slice fails. */
+  let importStop: { after: number; error: AppError } | undefined
   /** The reason main gives for a state when a test names none: as main's worker finds it from the settings. */
   function defaultReason(state: QueueState): QueueReason | null {
     if (state === 'paused_auth') return queueReason('key_refused', {})
@@ -779,15 +787,21 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
         .map((line) => line.split(','))
       return { ok: true, value: { fileName, encoding: 'utf-8', delimiter: ',', headers, rows } }
     }),
-    // All or nothing, as main: one invalid draft and none is kept.
-    importContacts: command('importContacts', ({ drafts }: { drafts: ContactDraft[] }): Result<{ count: number }> => {
-      const bad = drafts.findIndex((draft) => checkDraft(draft) !== undefined)
-      if (bad >= 0) return failure('invalid', `Row ${bad + 1} needs fixing; nothing was imported.`)
-      if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
-      const items = drafts.map((draft) => enqueue(draft))
-      announce(...items.map((item) => item.id))
-      return { ok: true, value: { count: items.length } }
-    }),
+    // As main: one invalid draft and none is kept; a write that fails part-way keeps those before it.
+    importContacts: command(
+      'importContacts',
+      ({ drafts }: { drafts: ContactDraft[] }): Result<ImportContactsResult> => {
+        const bad = drafts.findIndex((draft) => checkDraft(draft) !== null)
+        if (bad >= 0) return failure('invalid', `Row ${bad + 1} needs fixing; nothing was imported.`)
+        if (!hasProfile()) return failure('not_configured', NO_CONNECTION_WORDS)
+        const stop = importStop
+        importStop = undefined
+        const items = drafts.slice(0, stop?.after).map((draft) => enqueue(draft))
+        announce(...items.map((item) => item.id))
+        if (stop && stop.after < drafts.length) return { ok: true, value: { count: items.length, stopped: stop.error } }
+        return { ok: true, value: { count: items.length } }
+      },
+    ),
     saveCsvRows: command('saveCsvRows', ({ fileName, headers, rows }: CsvRowsExportInput): Result<ContactsExport> => {
       const csv = rowsCsv(headers, rows)
       return {
@@ -881,6 +895,10 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     /** Plays Electron's save dialog for Export contacts: it gets the CSV main made and answers. */
     answerSaveDialog(answer: (csv: string) => ContactsExport) {
       saveDialog = answer
+    },
+    /** The next Import N contacts writes `after` contacts, then the outbox file fails with these words. */
+    stopNextImport(after: number, message: string) {
+      importStop = { after, error: { code: 'storage', message } }
     },
     /** How the server will answer the next Test connection. */
     answerProbe(verdict: ConnectionTestVerdict, message: string) {

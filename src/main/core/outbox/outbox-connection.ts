@@ -63,11 +63,11 @@ export class OutboxConnection {
     this.db.close()
   }
 
-  /** Inside a write: the item's search terms and duplicate keys, as its row now reads. */
-  index(row: ItemRow): void {
+  /** Inside a write: the item's search terms and duplicate keys, as its row now reads (`fresh`: just inserted). */
+  index(row: ItemRow, fresh = false): void {
     // A writable store always has the table (migration 5); only a read-only one can lack it, and it never writes.
     if (!this.#termStatements) throw readOnlyOutbox(this.path)
-    writeTerms(this.#termStatements, row)
+    writeTerms(this.#termStatements, row, fresh)
   }
 
   attempt(name: AttemptStatementName): StatementSync {

@@ -21,21 +21,24 @@ export type ItemRow = Readonly<Record<string, unknown>>
  * contact). Only the difference is written: a send or an edit changes a few terms of dozens, and each
  * deleted one is zeroed on disk (secure_delete).
  */
-export function writeTerms(statements: TermStatements, row: ItemRow): void {
+export function writeTerms(statements: TermStatements, row: ItemRow, fresh = false): void {
   const seq = Number(row.seq)
   const wanted = new Set(itemTerms(termSourceOf(row)))
-  for (const stored of statements.termsOf.all({ seq })) {
-    const term = String(stored.term)
-    if (!wanted.delete(term)) statements.deleteTerm.run({ term, seq })
+  // A row just inserted has no terms yet (seq is never reused: AUTOINCREMENT), so there is nothing to read.
+  if (!fresh) {
+    for (const stored of statements.termsOf.all({ seq })) {
+      const term = String(stored.term)
+      if (!wanted.delete(term)) statements.deleteTerm.run({ term, seq })
+    }
   }
   for (const term of wanted) statements.insertTerm.run({ term, seq })
 }
 
-/** Migration 5: the terms of every item already in the file. */
+/** Migration 5: the terms of every item already in the file (the table was created empty in the same step). */
 export function backfillTerms(db: DatabaseSync): void {
   const statements = prepareAll(db, TERM_SQL)
   const rows = db.prepare('SELECT seq, request_json, draft_json, contact_json FROM outbox_items ORDER BY seq')
-  for (const row of rows.iterate()) writeTerms(statements, row)
+  for (const row of rows.iterate()) writeTerms(statements, row, true)
 }
 
 /**

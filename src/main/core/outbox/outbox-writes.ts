@@ -25,7 +25,7 @@ export function insertItem(c: OutboxConnection, item: NewOutboxItem, now: number
   }
   // The INSERT and its terms, in the caller's transaction; the item returned is built from what was written.
   const result = c.statements.insert.run(params)
-  c.index({ seq: Number(result.lastInsertRowid), request_json: params.request, draft_json: params.draft })
+  c.index({ seq: Number(result.lastInsertRowid), request_json: params.request, draft_json: params.draft }, true)
   const time = isoTime(at)
   return {
     id,

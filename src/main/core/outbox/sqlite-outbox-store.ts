@@ -92,7 +92,7 @@ class SqliteOutboxStore implements OutboxStore {
   }
 
   enqueueMany(items: readonly NewOutboxItem[], now: number): StoredItem[] {
-    // One transaction for the whole import: a failure on any row rolls back every row before it.
+    // One transaction for the batch (Import CSV writes one slice at a time): a failing row rolls back the rows before it.
     return this.#c.write(() => items.map((item) => insertItem(this.#c, item, now)))
   }
 

@@ -15,7 +15,7 @@ import {
 } from '../csv-import-model.ts'
 import { duplicateOf } from '../duplicate-words.ts'
 import { downloadCsv } from '../file-download.ts'
-import { importedWords } from '../csv-copy.ts'
+import { importedWords, notImportedWords } from '../csv-copy.ts'
 import { loadPhoneKit, type PhoneKit } from '../phone-loader.ts'
 
 /** Reads a chosen file's bytes as base64, for the bridge (the web preview's file input). */
@@ -166,10 +166,13 @@ export const useCsvImportStore = defineStore('csvImport', () => {
     const result = await callBridge(() => bridge.importContacts({ drafts: chosen.map((row) => row.draft) }))
     importing.value = false
     if (!result.ok) return void (failure.value = result.error)
-    done.value = importedWords(result.value.count)
-    // What was imported leaves the preview; what needs fixing stays, to fix here or save as a file.
-    const imported = new Set(chosen)
+    const { count, stopped } = result.value
+    done.value = importedWords(count)
+    // Main writes in order: the first `count` are in the outbox and leave the preview; the rest stay,
+    // with what needs fixing, to import again (a failure part-way) or to fix here or save as a file.
+    const imported = new Set(chosen.slice(0, count))
     rows.value = rows.value.filter((row) => !imported.has(row))
+    if (stopped) failure.value = { ...stopped, message: notImportedWords(chosen.length - count, stopped.message) }
   }
 
   async function saveRowsToFix(): Promise<void> {
