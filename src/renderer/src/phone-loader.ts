@@ -5,11 +5,17 @@ export type PhoneKit = typeof PhoneKitModule
 
 const loaded = shallowRef<PhoneKit | null>(null)
 let loading: Promise<PhoneKit> | null = null
+let markLoaded: () => void
+/** Settles once the phone module is in; waiting on it never starts the load. */
+export const phoneKitLoaded = new Promise<void>((resolve) => (markLoaded = resolve))
 
 /** Loads the phone module (once) and resolves with it; after a failed load, the next call tries again. */
 export function loadPhoneKit(): Promise<PhoneKit> {
   loading ??= import('./phone-kit.ts').then(
-    (kit) => (loaded.value = kit),
+    (kit) => {
+      markLoaded()
+      return (loaded.value = kit)
+    },
     (error: unknown) => {
       loading = null
       throw error

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ref } from 'vue'
 import type { ContactFieldErrors } from '../../../src/shared/contact.ts'
 import App from '../../../src/renderer/src/App.vue'
+import { preloadViews } from '../../../src/renderer/src/view-loader.ts'
 import { useEditStash } from '../../../src/renderer/src/composables/use-edit-stash.ts'
 import type { PhoneRow } from '../../../src/renderer/src/contact-form-model.ts'
 import { loadPhoneKit } from '../../../src/renderer/src/phone-loader.ts'
@@ -22,6 +23,8 @@ async function settled(): Promise<void> {
 }
 
 async function mountApp(): Promise<VueWrapper> {
+  // As the app does once the form works: the other views' code is in, so a switch shows them at once.
+  await preloadViews()
   wrapper = mount(App, { global: { plugins: [createPinia()] }, attachTo: document.body })
   await loadPhoneKit()
   await settled()

@@ -4,6 +4,7 @@ import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ContactDraft } from '../../../src/shared/contact.ts'
 import App from '../../../src/renderer/src/App.vue'
+import { preloadViews } from '../../../src/renderer/src/view-loader.ts'
 import { loadPhoneKit } from '../../../src/renderer/src/phone-loader.ts'
 import { useContactFormStore } from '../../../src/renderer/src/stores/contact-form.ts'
 import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
@@ -30,6 +31,8 @@ async function settled(): Promise<void> {
 
 /** The whole app, as after a start: whatever main kept is read back at once. */
 async function mountApp(): Promise<VueWrapper> {
+  // As the app does once the form works: the other views' code is in, so a switch shows them at once.
+  await preloadViews()
   wrapper = mount(App, { global: { plugins: [createPinia()] }, attachTo: document.body })
   await loadPhoneKit()
   await settled()

@@ -4,6 +4,7 @@ import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { itemError } from '../../../src/shared/item-error.ts'
 import App from '../../../src/renderer/src/App.vue'
+import { preloadViews } from '../../../src/renderer/src/view-loader.ts'
 import { useContactFormStore } from '../../../src/renderer/src/stores/contact-form.ts'
 import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
 import { installFakeBridge } from './fake-bridge.ts'
@@ -33,6 +34,8 @@ function row(app: VueWrapper, name: string): DOMWrapper<Element> {
 }
 
 async function mountApp(): Promise<VueWrapper> {
+  // As the app does once the form works: the other views' code is in, so a switch shows them at once.
+  await preloadViews()
   wrapper = mount(App, { global: { plugins: [createPinia()] }, attachTo: document.body })
   await settled()
   return wrapper

@@ -3,6 +3,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import App from '../../../src/renderer/src/App.vue'
+import { preloadViews } from '../../../src/renderer/src/view-loader.ts'
 import { installFakeBridge } from './fake-bridge.ts'
 import { allButtons, button } from './queries.ts'
 
@@ -14,6 +15,8 @@ let wrapper: VueWrapper
 async function mountApp(setup: (bridge: ReturnType<typeof installFakeBridge>) => void = () => {}) {
   const bridge = installFakeBridge()
   setup(bridge)
+  // As the app does once the form works: the other views' code is in, so a switch shows them at once.
+  await preloadViews()
   wrapper = mount(App, { global: { plugins: [createPinia()] }, attachTo: document.body })
   await flushPromises()
   return { bridge, app: wrapper }

@@ -7,6 +7,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { afterEach, describe, expect, it } from 'vitest'
 import App from '../../../src/renderer/src/App.vue'
+import { preloadViews } from '../../../src/renderer/src/view-loader.ts'
 import { configuredView, installFakeBridge } from './fake-bridge.ts'
 import { button, byLabel } from './queries.ts'
 
@@ -14,6 +15,8 @@ let wrapper: VueWrapper
 
 async function mountApp() {
   const bridge = installFakeBridge(configuredView())
+  // As the app does once the form works: the other views' code is in, so a switch shows them at once.
+  await preloadViews()
   wrapper = mount(App, { global: { plugins: [createPinia()] }, attachTo: document.body })
   await flushPromises()
   return { bridge, app: wrapper }

@@ -3,6 +3,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import App from '../../../src/renderer/src/App.vue'
+import { preloadViews } from '../../../src/renderer/src/view-loader.ts'
 import { formatWhen } from '../../../src/renderer/src/outbox-copy.ts'
 import { useNavigationStore } from '../../../src/renderer/src/stores/navigation.ts'
 import { queueReason } from '../../../src/shared/queue-reason.ts'
@@ -13,6 +14,8 @@ let bridge: ReturnType<typeof installFakeBridge>
 let wrapper: VueWrapper
 
 async function mountApp(): Promise<VueWrapper> {
+  // As the app does once the form works: the other views' code is in, so a switch shows them at once.
+  await preloadViews()
   wrapper = mount(App, { global: { plugins: [createPinia()] }, attachTo: document.body })
   await flushPromises()
   return wrapper
