@@ -30,6 +30,8 @@ export interface ImportCommandDependencies {
 const FIRST_WRITE = 25
 /** At most this many contacts per transaction, however cheap they turn out to be. */
 const MAX_WRITE = 1_000
+/** The windows hear of written slices at most this often: each announcement makes an open Outbox read. */
+const ANNOUNCE_EVERY_MS = 250
 
 type Guard = <T>(name: string, run: () => Promise<Result<T>>) => Promise<Result<T>>
 
@@ -95,6 +97,15 @@ export function createImportCommands(
         }))
         let written = 0
         let size = FIRST_WRITE
+        let unannounced: string[] = []
+        let announcedAt = performance.now()
+        const announce = (): void => {
+          if (unannounced.length === 0) return
+          deps.emit('outboxChanged', { ids: unannounced })
+          deps.worker.publishStatus()
+          unannounced = []
+          announcedAt = performance.now()
+        }
         while (written < items.length) {
           if (written > 0) await nextTurn()
           const started = performance.now()
@@ -103,6 +114,7 @@ export function createImportCommands(
             stored = deps.store.enqueueMany(items.slice(written, written + size), deps.now())
           } catch (error) {
             if (written === 0) throw error
+            announce()
             // The guard gives the failure its words (and logs it), as it would for the whole command.
             const stopped = await guard('importContacts', async () => {
               throw error
@@ -113,9 +125,10 @@ export function createImportCommands(
           // The first slice starts sending while the rest are written.
           if (written === 0) deps.worker.kick('enqueue')
           written += stored.length
-          deps.emit('outboxChanged', { ids: stored.map((item) => item.id) })
-          deps.worker.publishStatus()
+          unannounced.push(...stored.map((item) => item.id))
+          if (written === stored.length || performance.now() - announcedAt >= ANNOUNCE_EVERY_MS) announce()
         }
+        announce()
         return ok({ count: written })
       }),
 
