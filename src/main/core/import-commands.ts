@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { validateContactDraft, type ContactRequest } from '../../shared/contact.ts'
-import type { CsvTable } from '../../shared/csv-import.ts'
+import type { CsvTable, ImportContactsResult } from '../../shared/csv-import.ts'
 import { NO_CONNECTION_WORDS } from '../../shared/outbox.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
 import { rowsCsv } from './csv-export.ts'
@@ -47,10 +47,9 @@ export function parseCsvResult(bytes: Uint8Array, fileName: string): Result<CsvT
 
 /**
  * Import CSV: reading a file into a table (the renderer maps and checks it in chunks) and Import N
- * contacts, which checks every draft again, then writes them in order, a slice per transaction, each
- * sized to the slice budget (time-slices.ts) so main's windows and worker wait no longer than that.
- * A slice that fails stops the import: the slices before it stay (each was durable when written, and
- * a crash keeps them too), and the answer says how many were written and why the rest were not.
+ * contacts, which checks every draft again, then writes them in slices (writeInSlices) so main's
+ * windows and worker wait no longer than a slice. Each slice is durable when written: a failure or a
+ * crash part-way keeps the slices before it.
  */
 export function createImportCommands(
   deps: ImportCommandDependencies,
@@ -95,41 +94,7 @@ export function createImportCommands(
           target,
           profileId,
         }))
-        let written = 0
-        let size = FIRST_WRITE
-        let unannounced: string[] = []
-        let announcedAt = performance.now()
-        const announce = (): void => {
-          if (unannounced.length === 0) return
-          deps.emit('outboxChanged', { ids: unannounced })
-          deps.worker.publishStatus()
-          unannounced = []
-          announcedAt = performance.now()
-        }
-        while (written < items.length) {
-          if (written > 0) await nextTurn()
-          const started = performance.now()
-          let stored: StoredItem[]
-          try {
-            stored = deps.store.enqueueMany(items.slice(written, written + size), deps.now())
-          } catch (error) {
-            if (written === 0) throw error
-            announce()
-            // The guard gives the failure its words (and logs it), as it would for the whole command.
-            const stopped = await guard('importContacts', async () => {
-              throw error
-            })
-            return ok({ count: written, ...(stopped.ok ? {} : { stopped: stopped.error }) })
-          }
-          size = nextBatchSize({ items: stored.length, ms: performance.now() - started }, MAX_WRITE)
-          // The first slice starts sending while the rest are written.
-          if (written === 0) deps.worker.kick('enqueue')
-          written += stored.length
-          unannounced.push(...stored.map((item) => item.id))
-          if (written === stored.length || performance.now() - announcedAt >= ANNOUNCE_EVERY_MS) announce()
-        }
-        announce()
-        return ok({ count: written })
+        return writeInSlices(items, deps, guard)
       }),
 
     saveCsvRows: ({ fileName, headers, rows }) =>
@@ -137,4 +102,50 @@ export function createImportCommands(
         return ok({ kind: 'file' as const, fileName, csv: rowsCsv(headers, rows), count: rows.length, complete: true })
       }),
   }
+}
+
+/**
+ * Writes the checked items in order, one transaction per slice, each sized to the slice budget from
+ * what the last one cost. A failing slice stops it: those before it stay, and the answer says why
+ * the rest were not written (the guard gives the failure its words and logs it, as for any command).
+ */
+async function writeInSlices(
+  items: NewOutboxItem[],
+  deps: ImportCommandDependencies,
+  guard: Guard,
+): Promise<Result<ImportContactsResult>> {
+  let written = 0
+  let size = FIRST_WRITE
+  let unannounced: string[] = []
+  let announcedAt = performance.now()
+  const announce = (): void => {
+    if (unannounced.length === 0) return
+    deps.emit('outboxChanged', { ids: unannounced })
+    deps.worker.publishStatus()
+    unannounced = []
+    announcedAt = performance.now()
+  }
+  while (written < items.length) {
+    if (written > 0) await nextTurn()
+    const started = performance.now()
+    let stored: StoredItem[]
+    try {
+      stored = deps.store.enqueueMany(items.slice(written, written + size), deps.now())
+    } catch (error) {
+      if (written === 0) throw error
+      announce()
+      const stopped = await guard('importContacts', async () => {
+        throw error
+      })
+      return ok({ count: written, ...(stopped.ok ? {} : { stopped: stopped.error }) })
+    }
+    size = nextBatchSize({ items: stored.length, ms: performance.now() - started }, MAX_WRITE)
+    // The first slice starts sending while the rest are written.
+    if (written === 0) deps.worker.kick('enqueue')
+    written += stored.length
+    unannounced.push(...stored.map((item) => item.id))
+    if (written === stored.length || performance.now() - announcedAt >= ANNOUNCE_EVERY_MS) announce()
+  }
+  announce()
+  return ok({ count: written })
 }

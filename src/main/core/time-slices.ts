@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks'
 
 /**
  * Main serves every window and the sync worker, so long work runs in slices of about this many
- * milliseconds with a turn of the event loop between them. The bench measures the lag this leaves
- * (a 10,000-row import: p99 ~14 ms, max ~25 ms; 8 ms slices gave a p99 of 17 ms, over a frame's 16).
+ * milliseconds with a turn of the event loop between them. The lag this leaves is measured by
+ * `npm run bench -- --only csv` (8 ms slices left a p99 over a frame's 16 ms; a slice also pays its commit).
  */
 export const SLICE_BUDGET_MS = 6
 

@@ -1,19 +1,11 @@
 // @vitest-environment happy-dom
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { useCsvImportStore } from '../../../src/renderer/src/stores/csv-import.ts'
-import { installFakeBridge } from './fake-bridge.ts'
+import { useFakeBridgeEachTest, type FakeBridge } from './fake-bridge.ts'
 
-let bridge: ReturnType<typeof installFakeBridge>
+let bridge: FakeBridge
 
-beforeEach(() => {
-  bridge = installFakeBridge()
-  setActivePinia(createPinia())
-})
-
-afterEach(() => {
-  Reflect.deleteProperty(window, 'api')
-})
+useFakeBridgeEachTest((fake) => (bridge = fake))
 
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Katherine Johnson', 'Barbara Liskov', 'Radia Perlman']
 const FULL_DISK = 'The outbox file could not be written: the disk is full. Free some space, then try again.'

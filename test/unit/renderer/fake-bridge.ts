@@ -1,4 +1,5 @@
-import { vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, vi } from 'vitest'
 import type { z } from 'zod'
 import type { AppError, Result } from '../../../src/shared/app-error.ts'
 import {
@@ -943,6 +944,17 @@ export function installFakeBridge(initial: SettingsView = configuredView()): Fak
   const { window } = globalThis as unknown as { window: object }
   Object.defineProperty(window, 'api', { value: fake.api, configurable: true, writable: true })
   return fake
+}
+
+/** For a test file of stores: a fresh fake bridge (handed to `set`) and Pinia before each test, the bridge gone after. */
+export function useFakeBridgeEachTest(set: (fake: FakeBridge) => void): void {
+  beforeEach(() => {
+    set(installFakeBridge())
+    setActivePinia(createPinia())
+  })
+  afterEach(() => {
+    Reflect.deleteProperty((globalThis as unknown as { window: object }).window, 'api')
+  })
 }
 
 function sameTarget(a: OutboxItem['target'], b: OutboxItem['target']): boolean {

@@ -1,24 +1,16 @@
 // @vitest-environment happy-dom
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { effectScope } from 'vue'
 import type { SyncStatus } from '../../../src/shared/outbox.ts'
 import { useBridgeEvents } from '../../../src/renderer/src/composables/use-bridge-events.ts'
 import { useSettingsStore } from '../../../src/renderer/src/stores/settings.ts'
 import { startStores } from '../../../src/renderer/src/stores/start-stores.ts'
 import { useSyncStore } from '../../../src/renderer/src/stores/sync.ts'
-import { configuredView, installFakeBridge } from './fake-bridge.ts'
+import { configuredView, useFakeBridgeEachTest, type FakeBridge } from './fake-bridge.ts'
 
-let bridge: ReturnType<typeof installFakeBridge>
+let bridge: FakeBridge
 
-beforeEach(() => {
-  bridge = installFakeBridge()
-  setActivePinia(createPinia())
-})
-
-afterEach(() => {
-  Reflect.deleteProperty(window, 'api')
-})
+useFakeBridgeEachTest((fake) => (bridge = fake))
 
 describe('useBridgeEvents', () => {
   it('subscribes once however often it is started, and lets go on stop', () => {
