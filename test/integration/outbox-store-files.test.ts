@@ -66,6 +66,25 @@ describe('opening', () => {
     }
   })
 
+  it('copies its WAL back into the file in small checkpoints, so no one commit on main copies much', () => {
+    const { store, path } = freshStore()
+    try {
+      const pageSize = 4096
+      let largest = 0
+      // Each save dirties pages of the items, their indexes and the search terms; thousands of pages in all.
+      for (let i = 0; i < 600; i++) {
+        store.enqueue(newItem(`Person ${i} ${'x'.repeat(300)} ${i * 7919}`), T0 + i)
+        largest = Math.max(largest, statSync(`${path}-wal`).size)
+      }
+      // The WAL starts again from its beginning once checkpointed: it never holds much more than 250 pages.
+      // SQLite's default (1,000 pages) lets it grow to about 4 MB before a single commit copies it all back.
+      expect(largest).toBeGreaterThan(100 * pageSize)
+      expect(largest).toBeLessThan(400 * pageSize)
+    } finally {
+      store.close()
+    }
+  })
+
   it('lists its migrations as consecutive versions from 1', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1))
   })
