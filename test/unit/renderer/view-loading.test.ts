@@ -49,8 +49,16 @@ describe('a view whose code is not in yet', () => {
       'This view could not be opened. Choose it again; if it still does not open, restart the app. Nothing you typed is lost.',
     )
     expect(app.find('h1').text()).toBe('New contact')
+    // The sidebar agrees with what is on screen, so choosing Settings again is a new try.
+    expect(app.find('[aria-current="page"]').text()).toContain('New contact')
     await button(app, 'New contact').trigger('click')
     await flushPromises()
     expect(alerts().filter((words) => words.startsWith('This view could not be opened'))).toEqual([])
+
+    await button(app, 'Settings').trigger('click')
+    await vi.dynamicImportSettled()
+    await flushPromises()
+    expect(alerts().filter((words) => words.startsWith('This view could not be opened'))).toHaveLength(1)
+    expect(app.find('[aria-current="page"]').text()).toContain('New contact')
   })
 })
