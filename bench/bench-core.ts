@@ -4,7 +4,7 @@ import { createAppCore, type AppCore } from '../src/main/core/app-core.ts'
 import { silentLogger } from '../src/main/core/logger.ts'
 import { MemorySecretStore, type SecretStore } from '../src/main/core/secret-store.ts'
 import { commandNames, type CommandHandlers, type EventName, type EventPayload } from '../src/shared/bridge-contract.ts'
-import type { SyncStatus } from '../src/shared/outbox.ts'
+import type { SyncStatus } from '../src/shared/outbox-schemas.ts'
 import type { SettingsInput } from '../src/shared/settings.ts'
 import { realisticDraft } from './realistic-contacts.ts'
 

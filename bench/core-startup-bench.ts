@@ -2,7 +2,7 @@
 // (the file's checks, recovery of interrupted sends, history pruning), then the first status and
 // the first Outbox page the renderer asks for.
 import { dispatchCommand } from '../src/main/core/command-dispatch.ts'
-import type { SyncStatus } from '../src/shared/outbox.ts'
+import type { SyncStatus } from '../src/shared/outbox-schemas.ts'
 import type { BenchContext } from './bench-context.ts'
 import { NOWHERE, eventRelay, saveConnection, startBenchCore } from './bench-core.ts'
 import { historyCounts } from './history-seed.ts'

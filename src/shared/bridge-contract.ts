@@ -36,7 +36,7 @@ import {
   sendNowInputSchema,
   syncStatusSchema,
   updateItemInputSchema,
-} from './outbox.ts'
+} from './outbox-schemas.ts'
 import { manageProfileInputSchema, switchProfileInputSchema } from './profiles.ts'
 import { connectionTestSchema, settingsInputSchema, settingsViewSchema } from './settings.ts'
 

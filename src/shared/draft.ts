@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { contactDraftSchema } from './contact.ts'
-import { itemIdInputSchema } from './outbox.ts'
+import { itemIdInputSchema } from './outbox-schemas.ts'
 
 const isoTime = z.string().max(40)
 

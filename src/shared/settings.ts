@@ -1,10 +1,8 @@
 import { z } from 'zod'
 import { LIMITS } from './limits.ts'
 import { profileSummarySchema } from './profile-summary.ts'
+import { RETENTION_LIMITS } from './settings-defaults.ts'
 import { hasControlChars } from './text.ts'
-
-/** The staging host in the API docs; production's host is not published, so it is configurable. */
-export const DEFAULT_BASE_URL = 'https://cloud-staging.cloverhound.com'
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -104,15 +102,6 @@ export function apiKeyBinding(profile: { baseUrl: string; apiKeyId: string }): A
 export function sameApiKeyBinding(a: ApiKeyBinding | undefined, b: ApiKeyBinding | undefined): boolean {
   return a !== undefined && b !== undefined && a.origin === b.origin && a.apiKeyId === b.apiKeyId
 }
-
-/** How long the outbox waits before flagging an unsent contact, and keeps sent and discarded ones. */
-export const RETENTION_LIMITS = {
-  flagAfterDays: { min: 1, max: 365 },
-  keepHistoryDays: { min: 1, max: 3650 },
-} as const
-
-/** The app's defaults when the user has chosen none (createAppCore may pass others). */
-export const DEFAULT_RETENTION_DAYS = { flagAfterDays: 7, keepHistoryDays: 30 } as const
 
 const WHOLE_DAYS = 'Enter a whole number of days, like 7.'
 

@@ -8,7 +8,8 @@ import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
 import { dispatchCommand } from '../../src/main/core/command-dispatch.ts'
 import { itemError } from '../../src/shared/item-error.ts'
-import { BULK_BATCH_MAX, type OutboxAttempt } from '../../src/shared/outbox.ts'
+import { BULK_BATCH_MAX } from '../../src/shared/outbox.ts'
+import type { OutboxAttempt } from '../../src/shared/outbox-schemas.ts'
 import type { Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import {
   draft,

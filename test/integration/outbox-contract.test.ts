@@ -12,16 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Result } from '../../src/shared/app-error.ts'
 import { bridgeContract, commandNames, type CommandName } from '../../src/shared/bridge-contract.ts'
 import type { ContactDraft } from '../../src/shared/contact.ts'
-import {
-  bulkActions,
-  nextState,
-  outboxFilters,
-  type BulkResult,
-  type OutboxAttempts,
-  type OutboxItem,
-  type OutboxPage,
-  type SyncStatus,
-} from '../../src/shared/outbox.ts'
+import { bulkActions, nextState, outboxFilters } from '../../src/shared/outbox.ts'
+import type { BulkResult, OutboxAttempts, OutboxItem, OutboxPage, SyncStatus } from '../../src/shared/outbox-schemas.ts'
 import type { CreateContactOutcome } from '../../src/main/core/cloverhound-client.ts'
 import { dispatchCommand } from '../../src/main/core/command-dispatch.ts'
 import { decideOutcome } from '../../src/main/core/outbox/decide-outcome.ts'

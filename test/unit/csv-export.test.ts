@@ -1,7 +1,7 @@
 import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
 import { CONTACT_COLUMNS, contactsCsv, contactsCsvFileName, toCsv } from '../../src/main/core/csv-export.ts'
-import type { OutboxItem } from '../../src/shared/outbox.ts'
+import type { OutboxItem } from '../../src/shared/outbox-schemas.ts'
 
 function item(draft: Partial<OutboxItem['draft']>, extra: Partial<OutboxItem> = {}): OutboxItem {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { OutboxCounts } from '../../src/main/core/outbox/outbox-store-types.ts'
 import { buildSyncStatus } from '../../src/main/core/outbox/sync-status.ts'
-import { syncStatusSchema } from '../../src/shared/outbox.ts'
+import { syncStatusSchema } from '../../src/shared/outbox-schemas.ts'
 import { queueReason } from '../../src/shared/queue-reason.ts'
 
 const NOW = Date.UTC(2030, 0, 1, 14, 0, 0)

@@ -4,7 +4,6 @@ import {
   apiKeyBinding,
   apiKeySchema,
   connectionProfileSchema,
-  DEFAULT_BASE_URL,
   KEY_FOR_THIS_SERVER,
   sameApiKeyBinding,
   type ApiKeyBinding,
@@ -12,6 +11,7 @@ import {
   type SettingsInput,
   type SettingsView,
 } from '../../shared/settings.ts'
+import { DEFAULT_BASE_URL } from '../../shared/settings-defaults.ts'
 import {
   checkRetentionInput,
   DEFAULT_RETENTION,

@@ -1,6 +1,7 @@
 import { itemErrorWords } from '../../shared/item-error-words.ts'
 import Papa from 'papaparse'
-import type { OutboxFilter, OutboxItem } from '../../shared/outbox.ts'
+import type { OutboxFilter } from '../../shared/outbox.ts'
+import type { OutboxItem } from '../../shared/outbox-schemas.ts'
 
 /** One column of a CSV file: its heading and how a row fills it. */
 export interface CsvColumn<T> {

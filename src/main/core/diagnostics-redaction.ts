@@ -1,4 +1,4 @@
-import type { OutboxItem } from '../../shared/outbox.ts'
+import type { OutboxItem } from '../../shared/outbox-schemas.ts'
 import type { Connection } from './credentials.ts'
 import type { OutboxStore } from './outbox/outbox-store-types.ts'
 

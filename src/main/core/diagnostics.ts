@@ -1,6 +1,6 @@
 import { arch, platform, release } from 'node:os'
 import { formatDiagnostics, type Diagnostics, type DiagnosticsReport } from '../../shared/diagnostics.ts'
-import type { SyncStatus } from '../../shared/outbox.ts'
+import type { SyncStatus } from '../../shared/outbox-schemas.ts'
 import type { Credentials } from './credentials.ts'
 import { collectSensitiveText, type SensitiveText } from './diagnostics-redaction.ts'
 import { SCHEMA_VERSION } from './outbox/migrations.ts'

@@ -14,11 +14,9 @@ import {
   invalidDraftError,
   refusalWords,
   type BulkAction,
-  type BulkInput,
-  type BulkResult,
   type OutboxAction,
-  type OutboxItem,
 } from '../../shared/outbox.ts'
+import type { BulkInput, BulkResult, OutboxItem } from '../../shared/outbox-schemas.ts'
 import type { DuplicateQuery, FindDuplicatesInput } from '../../shared/duplicates.ts'
 import { isCountryCode, normalizePhone } from '../../shared/phone.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'

@@ -1,12 +1,12 @@
 import type { z } from 'zod'
 import {
-  DEFAULT_RETENTION_DAYS,
   flagAfterDaysSchema,
   keepHistoryDaysSchema,
   numberFromInput,
   type SettingsInput,
   type SettingsView,
 } from '../../shared/settings.ts'
+import { DEFAULT_RETENTION_DAYS } from '../../shared/settings-defaults.ts'
 import type { SavedRetention } from './settings-store.ts'
 
 export const DAY_MS = 24 * 60 * 60 * 1000

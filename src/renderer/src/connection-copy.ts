@@ -1,4 +1,4 @@
-import type { SyncStatus } from '../../shared/outbox.ts'
+import type { SyncStatus } from '../../shared/outbox-schemas.ts'
 import type { ConnectionTestVerdict, SettingsView } from '../../shared/settings.ts'
 import { formatWhen } from './outbox-copy.ts'
 import { reasonWords } from './sync-words.ts'

@@ -7,11 +7,10 @@ import {
   type AttemptOutcome,
   type BulkAction,
   type OutboxAction,
-  type OutboxItem,
   type OutboxState,
-  type OutboxTarget,
-  type SyncStatus,
 } from '../../shared/outbox.ts'
+import type { OutboxItem, SyncStatus } from '../../shared/outbox-schemas.ts'
+import type { OutboxTarget } from '../../shared/outbox.ts'
 import { countWords } from './count-words.ts'
 import { formatPhone, formatTypedPhone, phoneKit } from './phone-loader.ts'
 

@@ -1,4 +1,4 @@
-import type { SyncStatus } from '../../shared/outbox.ts'
+import type { SyncStatus } from '../../shared/outbox-schemas.ts'
 import type { QueueReason, QueueReasonCode, QueueReasonParams } from '../../shared/queue-reason.ts'
 import { countWords, pick } from './count-words.ts'
 import { formatWhen } from './outbox-copy.ts'

@@ -13,7 +13,7 @@ import {
 } from '../../../src/shared/bridge-contract.ts'
 import type { ContactDraft } from '../../../src/shared/contact.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
-import type { OutboxItem, SyncStatus } from '../../../src/shared/outbox.ts'
+import type { OutboxItem, SyncStatus } from '../../../src/shared/outbox-schemas.ts'
 import type { ConnectionTest, SettingsView } from '../../../src/shared/settings.ts'
 import { isAppPageUrl, resolveAppPage } from '../../../src/main/core/app-page.ts'
 import { createAppCore } from '../../../src/main/core/app-core.ts'

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { commandChannel, commandNames, eventChannel } from '../../../src/shared/bridge-names.ts'
-import { baseUrlSchema, DEFAULT_BASE_URL } from '../../../src/shared/settings.ts'
+import { baseUrlSchema } from '../../../src/shared/settings.ts'
+import { DEFAULT_BASE_URL } from '../../../src/shared/settings-defaults.ts'
 import { CONTENT_SECURITY_POLICY } from '../../../src/main/core/content-security-policy.ts'
 import { app, electron, FakeBrowserWindow, ipcRenderer, requestProtocol, state } from './fake-electron.ts'
 

@@ -18,7 +18,7 @@ import {
   type CreatedContact,
 } from '../../../src/shared/contact.ts'
 import { contactsCsv, contactsCsvFileName, rowsCsv } from '../../../src/main/core/csv-export.ts'
-import type { ContactsExportInput } from '../../../src/shared/contacts-export.ts'
+import type { ContactsExportInput, ContactsExport, OutboxAccess } from '../../../src/shared/contacts-export.ts'
 import type {
   CsvFileInput,
   CsvOpen,
@@ -62,22 +62,23 @@ import {
   WAITING_STATES,
   type AttemptOutcome,
   type BulkAction,
-  type BulkCounts,
-  type BulkInput,
-  type BulkResult,
   type OutboxAction,
-  type OutboxAttempt,
-  type OutboxAttempts,
   type OutboxFilter,
-  type OutboxItem,
   type OutboxMove,
-  type OutboxPage,
-  type OutboxPageRequest,
   type OutboxState,
   type QueueState,
-  type SyncStatus,
 } from '../../../src/shared/outbox.ts'
-import type { ContactsExport, OutboxAccess } from '../../../src/shared/contacts-export.ts'
+import type {
+  BulkCounts,
+  BulkInput,
+  BulkResult,
+  OutboxAttempt,
+  OutboxAttempts,
+  OutboxItem,
+  OutboxPage,
+  OutboxPageRequest,
+  SyncStatus,
+} from '../../../src/shared/outbox-schemas.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
 import type { FormDraft, SavedDraft } from '../../../src/shared/draft.ts'
 import { normalizePhone, isCountryCode } from '../../../src/shared/phone.ts'

@@ -2,7 +2,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Result } from '../../../src/shared/app-error.ts'
-import type { OutboxItem } from '../../../src/shared/outbox.ts'
+import type { OutboxItem } from '../../../src/shared/outbox-schemas.ts'
 import { listen } from '../../../src/renderer/src/bridge.ts'
 import { useFollowedItem, type FollowedItem } from '../../../src/renderer/src/composables/use-followed-item.ts'
 import { deferred, installFakeBridge } from './fake-bridge.ts'

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest'
 import { effectScope } from 'vue'
-import type { SyncStatus } from '../../../src/shared/outbox.ts'
+import type { SyncStatus } from '../../../src/shared/outbox-schemas.ts'
 import { useBridgeEvents } from '../../../src/renderer/src/composables/use-bridge-events.ts'
 import { useSettingsStore } from '../../../src/renderer/src/stores/settings.ts'
 import { startStores } from '../../../src/renderer/src/stores/start-stores.ts'

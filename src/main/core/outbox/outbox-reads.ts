@@ -5,14 +5,11 @@ import {
   bulkActions,
   outboxStates,
   type BulkAction,
-  type BulkCounts,
-  type OutboxAttempts,
   type OutboxFilter,
-  type OutboxPage,
-  type OutboxPageRequest,
   type OutboxState,
-  type OutboxTarget,
 } from '../../../shared/outbox.ts'
+import type { BulkCounts, OutboxAttempts, OutboxPage, OutboxPageRequest } from '../../../shared/outbox-schemas.ts'
+import type { OutboxTarget } from '../../../shared/outbox.ts'
 import type { DuplicateKey, DuplicateQuery } from '../../../shared/duplicates.ts'
 import { queryTokens } from '../../../shared/search-terms.ts'
 import { targetParams, type OutboxConnection, type Params } from './outbox-connection.ts'

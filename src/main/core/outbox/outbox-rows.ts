@@ -10,14 +10,8 @@ import {
 import { itemError, itemErrorSchema, type ItemError } from '../../../shared/item-error.ts'
 import { isRecord, parseJson } from '../../../shared/json.ts'
 import { LIMITS } from '../../../shared/limits.ts'
-import {
-  WAITING_STATES,
-  attemptOutcomes,
-  outboxStates,
-  type OutboxAttempt,
-  type OutboxItem,
-  type OutboxState,
-} from '../../../shared/outbox.ts'
+import { WAITING_STATES, attemptOutcomes, outboxStates, type OutboxState } from '../../../shared/outbox.ts'
+import type { OutboxAttempt, OutboxItem } from '../../../shared/outbox-schemas.ts'
 import type { StoredItem } from './outbox-store-types.ts'
 
 /** One row as node:sqlite returns it (a null-prototype object, so a column named `__proto__` could not pollute). */

@@ -6,7 +6,8 @@ import {
   type DuplicateQuery,
 } from '../../../shared/duplicates.ts'
 import { isRecord, parseJson } from '../../../shared/json.ts'
-import { OUTBOX_FILTER_STATES, outboxStates, type OutboxFilter, type OutboxTarget } from '../../../shared/outbox.ts'
+import { OUTBOX_FILTER_STATES, outboxStates, type OutboxFilter } from '../../../shared/outbox.ts'
+import type { OutboxTarget } from '../../../shared/outbox.ts'
 import { ITEM_COLUMNS, type Row } from './outbox-rows.ts'
 import { emailKey, phoneKey, prefixRange } from '../../../shared/search-terms.ts'
 

@@ -1,17 +1,14 @@
 import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
 import type { DuplicateKey, DuplicateQuery } from '../../../shared/duplicates.ts'
 import type { ItemError } from '../../../shared/item-error.ts'
+import type { BulkAction, OutboxFilter, OutboxState, OutboxTarget } from '../../../shared/outbox.ts'
 import type {
-  BulkAction,
   BulkCounts,
   OutboxAttempts,
-  OutboxFilter,
   OutboxItem,
   OutboxPage,
   OutboxPageRequest,
-  OutboxState,
-  OutboxTarget,
-} from '../../../shared/outbox.ts'
+} from '../../../shared/outbox-schemas.ts'
 
 /** What the sender needs beyond what the renderer sees. Never leaves main. */
 export interface StoredItem extends OutboxItem {

@@ -1,4 +1,4 @@
-import type { OutboxItem, OutboxPage } from '../../../shared/outbox.ts'
+import type { OutboxItem, OutboxPage } from '../../../shared/outbox-schemas.ts'
 import type { StoredItem } from './outbox-store-types.ts'
 
 /**

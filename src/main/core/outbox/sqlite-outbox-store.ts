@@ -1,16 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { ContactDraft, ContactFieldErrors, ContactRequest, CreatedContact } from '../../../shared/contact.ts'
 import { itemError, type ItemError } from '../../../shared/item-error.ts'
-import type {
-  BulkAction,
-  BulkCounts,
-  OutboxAttempts,
-  OutboxFilter,
-  OutboxPage,
-  OutboxPageRequest,
-  OutboxState,
-  OutboxTarget,
-} from '../../../shared/outbox.ts'
+import type { BulkAction, OutboxFilter, OutboxState, OutboxTarget } from '../../../shared/outbox.ts'
+import type { BulkCounts, OutboxAttempts, OutboxPage, OutboxPageRequest } from '../../../shared/outbox-schemas.ts'
 import type { DuplicateKey, DuplicateQuery } from '../../../shared/duplicates.ts'
 import { openOutboxDatabase, openReadOnlyOutboxDatabase } from './open-outbox-database.ts'
 import { currentParams, OutboxConnection, targetParams } from './outbox-connection.ts'

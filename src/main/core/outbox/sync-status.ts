@@ -4,8 +4,8 @@ import {
   WAITING_STATES,
   outboxStates,
   type OutboxState,
-  type SyncStatus,
 } from '../../../shared/outbox.ts'
+import type { SyncStatus } from '../../../shared/outbox-schemas.ts'
 import type { QueueReason } from '../../../shared/queue-reason.ts'
 import { NEVER_CHECKED, type ConnectionHealth } from '../../../shared/settings.ts'
 import type { OutboxCounts } from './outbox-store-types.ts'

@@ -1,4 +1,5 @@
-import type { OutboxTarget, SyncStatus } from '../../../shared/outbox.ts'
+import type { SyncStatus } from '../../../shared/outbox-schemas.ts'
+import type { OutboxTarget } from '../../../shared/outbox.ts'
 import type { CloverhoundClient } from '../cloverhound-client.ts'
 import type { ConnectionHealth } from '../connection-health.ts'
 import type { Connection } from '../credentials.ts'

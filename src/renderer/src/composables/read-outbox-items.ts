@@ -1,5 +1,6 @@
 import type { Result } from '../../../shared/app-error.ts'
-import { ITEMS_READ_MAX, type OutboxItem } from '../../../shared/outbox.ts'
+import { ITEMS_READ_MAX } from '../../../shared/outbox.ts'
+import type { OutboxItem } from '../../../shared/outbox-schemas.ts'
 import { bridge, callBridge } from '../bridge.ts'
 
 /**

@@ -1,12 +1,7 @@
 import { ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
-import {
-  BULK_BATCH_MAX,
-  bulkResultWords,
-  type BulkAction,
-  type BulkCounts,
-  type OutboxFilter,
-} from '../../../shared/outbox.ts'
+import { BULK_BATCH_MAX, bulkResultWords, type BulkAction, type OutboxFilter } from '../../../shared/outbox.ts'
+import type { BulkCounts } from '../../../shared/outbox-schemas.ts'
 import { bridge, callBridge } from '../bridge.ts'
 
 /** What a bulk action applies to: these ids, or everything in a filter (main picks the items, batch by batch). */

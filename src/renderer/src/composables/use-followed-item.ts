@@ -1,5 +1,5 @@
 import { ref, type Ref } from 'vue'
-import type { OutboxItem } from '../../../shared/outbox.ts'
+import type { OutboxItem } from '../../../shared/outbox-schemas.ts'
 import { readOutboxItems } from './read-outbox-items.ts'
 
 export type FollowedItem = {

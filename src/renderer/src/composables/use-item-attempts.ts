@@ -1,6 +1,6 @@
 import { ref, watch, type Ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
-import type { OutboxAttempts, OutboxItem } from '../../../shared/outbox.ts'
+import type { OutboxAttempts, OutboxItem } from '../../../shared/outbox-schemas.ts'
 import { bridge, callBridge } from '../bridge.ts'
 
 /** An item's attempts, read from main when the item is shown and again whenever it changes. */

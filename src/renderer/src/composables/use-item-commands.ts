@@ -1,6 +1,6 @@
 import { ref } from 'vue'
 import type { AppError, Result } from '../../../shared/app-error.ts'
-import type { OutboxItem } from '../../../shared/outbox.ts'
+import type { OutboxItem } from '../../../shared/outbox-schemas.ts'
 import { bridge, callBridge } from '../bridge.ts'
 
 /** Where the commands put main's answers: the list the user acts from. */

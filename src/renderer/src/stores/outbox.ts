@@ -1,16 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
-import {
-  bulkActions,
-  canMove,
-  matchesFilter,
-  type BulkAction,
-  type BulkCounts,
-  type OutboxFilter,
-  type OutboxItem,
-  type OutboxTarget,
-} from '../../../shared/outbox.ts'
+import { bulkActions, canMove, matchesFilter, type BulkAction, type OutboxFilter } from '../../../shared/outbox.ts'
+import type { BulkCounts, OutboxItem } from '../../../shared/outbox-schemas.ts'
+import type { OutboxTarget } from '../../../shared/outbox.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import { useBridgeEvents } from '../composables/use-bridge-events.ts'
 import { useBulkActions } from '../composables/use-bulk-actions.ts'

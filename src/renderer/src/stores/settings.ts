@@ -1,25 +1,28 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AppError } from '../../../shared/app-error.ts'
-import { DEFAULT_BASE_URL, type ConnectionTest, type SettingsView } from '../../../shared/settings.ts'
+import type { ConnectionTest, SettingsView } from '../../../shared/settings.ts'
+import { DEFAULT_BASE_URL } from '../../../shared/settings-defaults.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import { useBridgeMirror } from '../composables/use-bridge-mirror.ts'
-import {
-  checkForm,
-  pickFieldErrors,
-  type SettingsField,
-  type SettingsFieldErrors,
-  type SettingsForm,
+import type { SettingsField, SettingsFieldErrors, SettingsForm } from './settings-form-check.ts'
+
+export type {
+  KeyState,
+  RetentionField,
+  SettingsField,
+  SettingsFieldErrors,
+  SettingsForm,
 } from './settings-form-check.ts'
 
-export {
-  checkForm,
-  type KeyState,
-  type RetentionField,
-  type SettingsField,
-  type SettingsFieldErrors,
-  type SettingsForm,
-} from './settings-form-check.ts'
+/** The form's checks build zod schemas: fetched on the first save, so the first paint waits for none of them. */
+const loadFormCheck = () => import('./settings-form-check.ts')
+
+/** Said when that code cannot be fetched (a web preview whose server stopped); nothing typed is lost. */
+const FORM_CHECK_MISSING: AppError = {
+  code: 'internal',
+  message: 'The app could not load its settings checks. Try again; if it keeps happening, restart the app.',
+}
 
 /** Where "Copy diagnostics" stands: `manual` when the clipboard refused and the text is shown to copy by hand. */
 export type DiagnosticsState = 'idle' | 'loading' | 'copied' | 'manual'
@@ -119,26 +122,31 @@ export const useSettingsStore = defineStore('settings', () => {
     if (saving.value) return false
     notice.value = ''
     failure.value = null
-    // A window the user did not touch is not sent, so it keeps following the app's default.
-    const checked = checkForm(form.value, filled, {
-      stored: view.value?.hasApiKey ?? false,
-      storable: view.value?.keychain.available ?? false,
-    })
-    if (!checked.ok) {
-      fieldErrors.value = checked.fields
-      return false
-    }
-    fieldErrors.value = {}
-    // The last test was of the settings being replaced; the save tests the new ones.
-    testRun += 1
-    connectionTest.value = { ...NO_TEST }
     saving.value = true
     try {
+      const check = await loadFormCheck().catch(() => null)
+      if (!check) {
+        failure.value = FORM_CHECK_MISSING
+        return false
+      }
+      // A window the user did not touch is not sent, so it keeps following the app's default.
+      const checked = check.checkForm(form.value, filled, {
+        stored: view.value?.hasApiKey ?? false,
+        storable: view.value?.keychain.available ?? false,
+      })
+      if (!checked.ok) {
+        fieldErrors.value = checked.fields
+        return false
+      }
+      fieldErrors.value = {}
+      // The last test was of the settings being replaced; the save tests the new ones.
+      testRun += 1
+      connectionTest.value = { ...NO_TEST }
       const input = { ...checked.input, deduplicatesRetries: deduplicatesRetries.value }
       const result = await callBridge(() => bridge.saveSettings(input))
       if (!result.ok) {
         failure.value = result.error
-        if (result.error.fields) fieldErrors.value = pickFieldErrors(result.error.fields)
+        if (result.error.fields) fieldErrors.value = check.pickFieldErrors(result.error.fields)
         return false
       }
       form.value.apiKey = ''

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { AppError, Result } from '../../../shared/app-error.ts'
-import type { SyncStatus } from '../../../shared/outbox.ts'
+import type { SyncStatus } from '../../../shared/outbox-schemas.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import { useBridgeMirror } from '../composables/use-bridge-mirror.ts'
 import { canSendNow as sendNowApplies, statusWords } from '../sync-words.ts'
