@@ -15,11 +15,17 @@ export type CountNoun = keyof typeof NOUNS
 
 // The words are English, so English decides between "one" and "other"; digits follow the user's locale.
 const plural = new Intl.PluralRules('en')
-const numbers = new Intl.NumberFormat()
+/** Made on first use: Chromium loads its number data then (~20 ms), not while the modules load. */
+let numbers: Intl.NumberFormat | undefined
+
+/** A number as the app shows it everywhere: "2,000" in the user's locale. */
+export function formatNumber(n: number): string {
+  return (numbers ??= new Intl.NumberFormat()).format(n)
+}
 
 /** "1 contact", "2 contacts", "1 needs you", "3 need you". */
 export function countWords(n: number, noun: CountNoun): string {
-  return `${numbers.format(n)} ${nounFor(n, noun)}`
+  return `${formatNumber(n)} ${nounFor(n, noun)}`
 }
 
 /** The words after the number alone, for a badge that shows the number by itself. */

@@ -11,7 +11,7 @@ import {
 } from '../../shared/outbox.ts'
 import type { OutboxItem, SyncStatus } from '../../shared/outbox-schemas.ts'
 import type { OutboxTarget } from '../../shared/outbox.ts'
-import { countWords } from './count-words.ts'
+import { countWords, formatNumber } from './count-words.ts'
 import { formatPhone, formatTypedPhone, phoneKit } from './phone-loader.ts'
 
 /** Offered only where the item's target is compared with Settings (the detail pane, bulk actions), not on every row. */
@@ -98,20 +98,25 @@ export function whenFormatter(
   locale?: string,
   timeZone?: string,
 ): (iso: string | null | undefined, now?: Date) => string {
-  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' })
-  const dateAndTime = new Intl.DateTimeFormat(locale, {
-    timeZone,
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
+  // Made on the first time shown: Chromium loads its date data then, and the first paint shows no time.
+  let formats: Record<'time' | 'dateAndTime' | 'full' | 'day', Intl.DateTimeFormat> | undefined
+  const makeFormats = (): NonNullable<typeof formats> => ({
+    time: new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }),
+    dateAndTime: new Intl.DateTimeFormat(locale, {
+      timeZone,
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+    }),
+    full: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }),
+    day: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
   })
-  const full = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' })
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
   return (iso, now = new Date()) => {
     if (!iso) return ''
     const date = new Date(iso)
     if (Number.isNaN(date.getTime())) return ''
+    const { time, dateAndTime, full, day } = (formats ??= makeFormats())
     const [at, today] = [day.format(date), day.format(now)]
     if (at === today) return time.format(date)
     return at.slice(0, 4) === today.slice(0, 4) ? dateAndTime.format(date) : full.format(date)
@@ -277,11 +282,9 @@ export function markAsSentConfirmation(item: OutboxItem): Confirmation {
   }
 }
 
-const numberFormat = new Intl.NumberFormat()
-
 /** "Send 40 contacts again?": the question names the count, the body what follows. */
 export function bulkConfirmation(action: BulkAction, count: number, current: OutboxTarget | null): Confirmation {
-  const contacts = contactCount(count, (n) => numberFormat.format(n))
+  const contacts = contactCount(count, formatNumber)
   const them = count === 1 ? 'it' : 'them'
   switch (action) {
     case 'sendAgain':

@@ -1,15 +1,13 @@
-import { countWords, pick } from './count-words.ts'
+import { countWords, formatNumber, pick } from './count-words.ts'
 
 /** The Outbox search's words, in one place. */
-
-const numbers = new Intl.NumberFormat()
 
 /** "3 contacts match", "1 contact matches", "More than 100 contacts match", "40 of 250 contacts match". */
 export function searchCountText(shown: number, total: number, atLeast: boolean): string {
   if (atLeast) return `More than ${countWords(shown, 'contact')} match`
   const verb = pick(total, { one: 'matches', other: 'match' })
   return shown < total
-    ? `${numbers.format(shown)} of ${countWords(total, 'contact')} match`
+    ? `${formatNumber(shown)} of ${countWords(total, 'contact')} match`
     : `${countWords(total, 'contact')} ${verb}`
 }
 

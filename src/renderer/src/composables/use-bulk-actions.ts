@@ -3,6 +3,7 @@ import type { AppError } from '../../../shared/app-error.ts'
 import { BULK_BATCH_MAX, bulkResultWords, type BulkAction, type OutboxFilter } from '../../../shared/outbox.ts'
 import type { BulkCounts } from '../../../shared/outbox-schemas.ts'
 import { bridge, callBridge } from '../bridge.ts'
+import { formatNumber } from '../count-words.ts'
 
 /** What a bulk action applies to: these ids, or everything in a filter (main picks the items, batch by batch). */
 export type BulkScope = { ids: readonly string[] } | { filter: OutboxFilter }
@@ -15,9 +16,6 @@ export interface BulkNotice {
 
 /** A discard is undone by restoring; Send again and Move cannot be taken back once the worker may have sent them. */
 const UNDO: Partial<Record<BulkAction, BulkAction>> = { discard: 'restore' }
-
-const numberFormat = new Intl.NumberFormat()
-const format = (n: number): string => numberFormat.format(n)
 
 /**
  * Runs bulk actions through main: up to BULK_BATCH_MAX ids per call (one transaction each), or a
@@ -50,7 +48,7 @@ export function useBulkActions() {
     }
     const undo = UNDO[action]
     const next: BulkNotice = {
-      message: bulkResultWords(action, done.length, skipped, format),
+      message: bulkResultWords(action, done.length, skipped, formatNumber),
       undo: undo && done.length > 0 ? { action: undo, ids: done } : null,
     }
     notice.value = next
