@@ -24,12 +24,16 @@ const WALK_BUDGET = 2_000
 /** How far common tokens are counted to choose the two rarest (an index range count: a few ms). */
 const RARE_COUNT_MAX = 50_000
 /**
- * A filter with no more items than this below the walk is checked item by item to its end (its state
- * index, about 1.5 µs an item): a few tens of ms, where intersecting two common tokens costs hundreds.
+ * A filter with no more items than this below the walk is checked item by item, by its states' index,
+ * where intersecting two common tokens costs hundreds of ms.
  */
 const STATE_WALK_MAX = 25_000
-/** Items of a one-word token one page checks, newest first (about 1.5 µs each); the next page goes on below. */
-const TERM_WALK_BUDGET = 6_000
+/**
+ * What one page checks item by item below the walk (an item costs 2–5 µs at 1M items), newest first:
+ * this many of each state of such a filter, or of a one-word token's items. The next page goes on below.
+ */
+const STATE_WALK_BUDGET = 2_500
+const TERM_WALK_BUDGET = 3_000
 
 export interface SearchRequest {
   filter: OutboxFilter
@@ -184,12 +188,7 @@ export class OutboxSearch {
         (sum, state) => sum + Number(count.get({ state, before: floor, cap: STATE_WALK_MAX + 1 })?.n ?? 0),
         0,
       )
-      if (left <= STATE_WALK_MAX) {
-        const rows = states.flatMap(
-          (state) => this.#walk(tokens, state).all({ ...params, state, before: floor, low: 0 }) as Row[],
-        )
-        return { rows, resumeBefore: null }
-      }
+      if (left <= STATE_WALK_MAX) return this.#stateWalk(tokens, states, params, floor)
     }
     const [a, b] = this.#rarestTwo(request.tokens)
     const word = this.#oneWord(a, params) ?? this.#oneWord(b, params)
@@ -207,6 +206,28 @@ export class OutboxSearch {
     const rows = this.#termWalk(tokens, word.k, states).all({ ...others, term: word.term, before: floor, low }) as Row[]
     const reachedStart = Number(window?.n ?? 0) < TERM_WALK_BUDGET
     return { rows, resumeBefore: rows.length > request.limit || reachedStart ? null : low }
+  }
+
+  /**
+   * The newest STATE_WALK_BUDGET items of each state below `floor`, each checked for every token. Below
+   * the highest point where a state's budget ran out, not every state was checked: the rows there are
+   * left to the next page, which goes on from that point (`resumeBefore`).
+   */
+  #stateWalk(
+    tokens: number,
+    states: readonly string[],
+    params: Params,
+    floor: number,
+  ): { rows: Row[]; resumeBefore: number | null } {
+    const walks = states.map((state) => {
+      const window = this.#window(state).get({ before: floor, budget: STATE_WALK_BUDGET, state })
+      const low = Number(window?.low ?? 0)
+      const rows = this.#walk(tokens, state).all({ ...params, state, before: floor, low }) as Row[]
+      return { rows, stoppedAt: Number(window?.n ?? 0) >= STATE_WALK_BUDGET ? low : 0 }
+    })
+    const resume = Math.max(0, ...walks.map((walk) => walk.stoppedAt))
+    const rows = walks.flatMap((walk) => walk.rows).filter((row) => Number(row.seq) >= resume)
+    return { rows, resumeBefore: resume > 0 ? resume : null }
   }
 
   /** Token k's one term when every term its range holds is the same word (two index seeks). */
