@@ -4,9 +4,11 @@
  * sent, a slow tick while the keychain is unavailable, one probe at a time while offline, and
  * stop() with a request that ignores its abort.
  */
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CreateContactCall, CreateContactOutcome } from '../../src/main/core/cloverhound-client.ts'
 import type { Connection } from '../../src/main/core/credentials.ts'
@@ -96,6 +98,20 @@ function enqueue(fullName = 'Ada Lovelace'): string {
   if (!checked.ok) throw new Error('bad draft')
   const target = { baseUrl: profile.baseUrl, organizationId: profile.organizationId }
   return store.enqueue({ draft, request: checked.request, target, profileId: 'default' }, clock).id
+}
+
+/** Commits in the outbox's WAL since it last started over: frames that give the database's size end a commit. */
+function walCommits(path: string): number {
+  const wal = readFileSync(`${path}-wal`)
+  if (wal.length < 32) return 0
+  const pageSize = wal.readUInt32BE(8)
+  const [salt1, salt2] = [wal.readUInt32BE(16), wal.readUInt32BE(20)]
+  let commits = 0
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    if (wal.readUInt32BE(at + 8) !== salt1 || wal.readUInt32BE(at + 12) !== salt2) break
+    if (wal.readUInt32BE(at + 4) !== 0) commits += 1
+  }
+  return commits
 }
 
 const settle = async (): Promise<void> => {
@@ -366,6 +382,33 @@ describe('SyncWorker scheduling', () => {
     expect(store.get(id, clock)?.state).toBe('sent')
     expect(sync.status()).toMatchObject({ state: 'running', reason: null, toSend: 0 })
     expect(state.calls).toHaveLength(2)
+  })
+
+  it('a steady flush makes one durable commit per item: an outcome and the next item’s `sending` share it', async () => {
+    const path = join(dir, 'outbox.sqlite')
+    const ids = [enqueue('Ada'), enqueue('Grace'), enqueue('Edsger')]
+    // What another connection reads from the file as each request starts.
+    const file = new DatabaseSync(path, { readOnly: true })
+    const states = (): string[] =>
+      file
+        .prepare('SELECT state FROM outbox_items ORDER BY seq')
+        .all()
+        .map((row) => String(row.state))
+    const seen: string[][] = []
+    const reply = async (): Promise<CreateContactOutcome> => (seen.push(states()), created)
+    const { client } = scriptedClient([reply, reply, reply])
+    const before = walCommits(path)
+    worker({ client, maxInFlight: 1 }).start()
+    await settle()
+    file.close()
+    expect(ids.map((id) => store.get(id, clock)?.state)).toEqual(['sent', 'sent', 'sent'])
+    expect(seen).toEqual([
+      ['sending', 'queued', 'queued'],
+      ['sent', 'sending', 'queued'],
+      ['sent', 'sent', 'sending'],
+    ])
+    // The first `sending`, then one commit per outcome, carrying the next item's `sending` while one is left.
+    expect(walCommits(path) - before).toBe(ids.length + 1)
   })
 
   it('stop() records a request that ignores its abort as unconfirmed and ignores its late reply', async () => {

@@ -65,6 +65,8 @@ interface Settled {
   attempts: number
   decision: SendDecision
   version: number
+  /** Its request's; the slot is freed when the outcome is written, if it is still this request's. */
+  controller: AbortController
   written: () => void
 }
 
@@ -284,17 +286,30 @@ export class SyncWorker {
     // Credentials changed while they were read: the round that kick asked for reads them again.
     if (this.#stopped || !connection || version !== this.#credentialsVersion) return
     lane.connection = connection
+    for (const item of this.#fill(lane, connection)) {
+      this.#start(lane, item, connection, version)
+      started.push(item.id)
+    }
+  }
+
+  /**
+   * Picks what the lane may send now into its free slots and marks it `sending`, in one write (inside
+   * the caller's transaction, when there is one). The requests start only once that is committed.
+   */
+  #fill(lane: Lane, connection: Connection): StoredItem[] {
     const target = targetOf(connection.profile)
     if (lane.lastTarget && !sameTarget(lane.lastTarget, target)) lane.queue.targetChanged()
     lane.lastTarget = target
     const now = this.#now()
-    if (!lane.queue.maySend(now)) return
+    if (!lane.queue.maySend(now)) return []
     if (lane.queue.takeForceAll()) {
       for (const item of this.#store.due(target, Number.MAX_SAFE_INTEGER, FORCE_BATCH, lane.profileId)) {
         this.#forced.add(item.id)
       }
     }
-    for (let free = this.#freeSlots(lane); free > 0; free = this.#freeSlots(lane)) {
+    const filled: StoredItem[] = []
+    for (let free = this.#freeSlots(lane) - filled.length; free > 0; free = this.#freeSlots(lane) - filled.length) {
+      // Items filled already are `sending` now, so neither list offers them again.
       const candidates = [
         ...this.#takeForced(lane, target, now, free),
         ...this.#store.due(target, now, free, lane.profileId),
@@ -303,14 +318,12 @@ export class SyncWorker {
       for (const candidate of candidates) {
         if (picked.size < free && !this.#inFlight.has(candidate.id)) picked.add(candidate.id)
       }
-      // The items picked together go to `sending` in one transaction, then each request starts.
+      // The items picked together go to `sending` in one transaction.
       const sending = picked.size === 0 ? [] : this.#store.markSendingAll([...picked], this.#now())
-      for (const item of sending) {
-        this.#start(lane, item, connection, version)
-        started.push(item.id)
-      }
+      filled.push(...sending)
       if (sending.length === 0) break
     }
+    return filled
   }
 
   /** Slots left for this lane: the worker's overall limit, and the lane's own (one probe while its way is down). */
@@ -346,8 +359,8 @@ export class SyncWorker {
       .then((decision) => {
         // stop() gave up on this request and recorded it already.
         if (this.#inFlight.get(item.id)?.controller !== controller) return
-        this.#inFlight.delete(item.id)
-        return this.#recordAfterTurn(lane, item.id, item.attempts, decision, version)
+        // The slot stays taken until the outcome is written: the commit that writes it refills it.
+        return this.#recordAfterTurn({ lane, id: item.id, attempts: item.attempts, decision, version, controller })
       })
       .finally(() => {
         if (this.#inFlight.get(item.id)?.controller === controller) this.#inFlight.delete(item.id)
@@ -407,33 +420,68 @@ export class SyncWorker {
     this.#batch.changed([id])
   }
 
-  /** Resolves once the outcome is written (stop() waits for that), with the others of this turn. */
-  #recordAfterTurn(lane: Lane, id: string, attempts: number, decision: SendDecision, version: number): Promise<void> {
+  /** Resolves once the outcome is written (stop() waits for that), with the others that came back in the same task. */
+  #recordAfterTurn(outcome: Omit<Settled, 'written'>): Promise<void> {
     return new Promise((written) => {
-      if (this.#settled.push({ lane, id, attempts, decision, version, written }) === 1) {
-        setImmediate(() => this.#recordSettled())
+      if (this.#settled.push({ ...outcome, written }) === 1) {
+        queueMicrotask(() => this.#recordSettled())
       }
     })
   }
 
   /**
-   * One transaction and one durable commit for every outcome that came back in this turn (a group
-   * commit: the busier the main thread, the more each commit carries); each is its own savepoint.
+   * One transaction and one durable commit for every outcome that came back in the same task (each
+   * its own savepoint), written as soon as that task's promises have run: the slot waits for no turn.
    */
   #recordSettled(): void {
     const settled = this.#settled.splice(0)
+    const version = this.#credentialsVersion
+    let refills: { lane: Lane; connection: Connection; items: StoredItem[] }[] = []
     try {
       this.#store.together(() => {
         for (const entry of settled) {
           this.#record(entry.lane, entry.id, entry.attempts, entry.decision, entry.version)
+          if (this.#inFlight.get(entry.id)?.controller === entry.controller) this.#inFlight.delete(entry.id)
         }
+        refills = this.#refill(version)
       })
     } catch (error) {
       // The rows stay `sending`; the next start-up turns them into `unconfirmed`, so nothing is lost.
       this.#logger.error('Could not record a send', { error: errorName(error) })
+      refills = []
     } finally {
       for (const entry of settled) entry.written()
     }
+    const started: string[] = []
+    for (const { lane, connection, items } of refills) {
+      for (const item of items) {
+        this.#start(lane, item, connection, version)
+        started.push(item.id)
+      }
+    }
+    if (started.length > 0) this.#batch.changed(started)
+  }
+
+  /**
+   * The slots these outcomes freed, filled in the same commit that records them: one durable commit
+   * carries both the outcomes and the next items' `sending`. Lanes whose connection must be read again
+   * wait for the round that follows.
+   */
+  #refill(version: number): { lane: Lane; connection: Connection; items: StoredItem[] }[] {
+    if (this.#stopped || version !== this.#credentialsVersion) return []
+    const refills: { lane: Lane; connection: Connection; items: StoredItem[] }[] = []
+    for (const lane of this.#lanes.all()) {
+      const connection = lane.connection
+      if (!connection) continue
+      try {
+        const items = this.#fill(lane, connection)
+        if (items.length > 0) refills.push({ lane, connection, items })
+      } catch (error) {
+        // Its savepoint is undone; the outcomes still commit, and the next round tries the lane again.
+        this.#logger.error('Could not pick the next sends', { error: errorName(error) })
+      }
+    }
+    return refills
   }
 
   /** Sends that settle in the same turn free their slots together, so one round refills them all. */
