@@ -81,6 +81,14 @@ describe('New contact form', () => {
     expect(button(view, 'Save contact').attributes('type')).toBe('submit')
   })
 
+  it('counts the description once it has text, against its limit', async () => {
+    const view = await mountForm()
+    const counter = () => view.find('.field:has(textarea) .field__aside').text()
+    expect(counter()).toBe('')
+    await byLabel<HTMLTextAreaElement>(view, 'Description').setValue('Met at the conference')
+    expect(counter()).toBe('21 / 5,000')
+  })
+
   it('shows errors at their fields and does not call the bridge when the draft is invalid', async () => {
     const view = await mountForm()
     await byLabel(view, 'Email').setValue('not-an-email')
