@@ -70,6 +70,13 @@ interface Settled {
   written: () => void
 }
 
+/** Items picked for a lane's freed slots, to start once the commit that marked them `sending` is written. */
+interface Refill {
+  lane: Lane
+  connection: Connection
+  items: StoredItem[]
+}
+
 interface InFlight {
   controller: AbortController
   done: Promise<void>
@@ -107,7 +114,7 @@ export class SyncWorker {
     if (status) this.#publishNow()
   })
   #settledKickPending = false
-  /** Outcomes that came back this turn, written together at its end. */
+  /** Outcomes that came back in the current task, written together once its promises have run. */
   readonly #settled: Settled[] = []
 
   constructor(options: SyncWorkerOptions) {
@@ -360,7 +367,7 @@ export class SyncWorker {
         // stop() gave up on this request and recorded it already.
         if (this.#inFlight.get(item.id)?.controller !== controller) return
         // The slot stays taken until the outcome is written: the commit that writes it refills it.
-        return this.#recordAfterTurn({ lane, id: item.id, attempts: item.attempts, decision, version, controller })
+        return this.#recordTogether({ lane, id: item.id, attempts: item.attempts, decision, version, controller })
       })
       .finally(() => {
         if (this.#inFlight.get(item.id)?.controller === controller) this.#inFlight.delete(item.id)
@@ -421,7 +428,7 @@ export class SyncWorker {
   }
 
   /** Resolves once the outcome is written (stop() waits for that), with the others that came back in the same task. */
-  #recordAfterTurn(outcome: Omit<Settled, 'written'>): Promise<void> {
+  #recordTogether(outcome: Omit<Settled, 'written'>): Promise<void> {
     return new Promise((written) => {
       if (this.#settled.push({ ...outcome, written }) === 1) {
         queueMicrotask(() => this.#recordSettled())
@@ -436,7 +443,7 @@ export class SyncWorker {
   #recordSettled(): void {
     const settled = this.#settled.splice(0)
     const version = this.#credentialsVersion
-    let refills: { lane: Lane; connection: Connection; items: StoredItem[] }[] = []
+    let refills: Refill[] = []
     try {
       this.#store.together(() => {
         for (const entry of settled) {
@@ -467,9 +474,9 @@ export class SyncWorker {
    * carries both the outcomes and the next items' `sending`. Lanes whose connection must be read again
    * wait for the round that follows.
    */
-  #refill(version: number): { lane: Lane; connection: Connection; items: StoredItem[] }[] {
+  #refill(version: number): Refill[] {
     if (this.#stopped || version !== this.#credentialsVersion) return []
-    const refills: { lane: Lane; connection: Connection; items: StoredItem[] }[] = []
+    const refills: Refill[] = []
     for (const lane of this.#lanes.all()) {
       const connection = lane.connection
       if (!connection) continue
