@@ -164,29 +164,21 @@ describe('search of common words (thousands of items each)', () => {
     }
   })
 
-  it('checks a bounded part of the history per page: a short page says where the search goes on', () => {
-    const store = commonWords()
-    // All has too many items to walk to the end: the word "alpha" drives, 3,000 of its items a page.
-    const { names, short } = everyMatch(store, 'all', 'alpha beta')
-    expect(names).toEqual(['Ada Both', 'Ada Both', 'Ada Both'])
-    expect(short).toBeGreaterThan(0)
-    const first = store.page({ filter: 'all', limit: 100, query: 'alpha beta' }, T0)
-    expect(first.items).toEqual([])
-    expect(first.nextBefore).not.toBeNull()
-    expect(first.totalAtLeast).toBe(true)
-  })
-
-  it('walks a filter of fewer items by its states, a bounded part per page', () => {
-    const store = commonWords()
-    // To send holds 12,003 items: few enough to walk by its states' index, too many for one page.
-    const { names, short } = everyMatch(store, 'to_send', 'alpha beta')
-    expect(names).toEqual(['Ada Both', 'Ada Both', 'Ada Both'])
-    expect(short).toBeGreaterThan(0)
-    const first = store.page({ filter: 'to_send', limit: 100, query: 'alpha beta' }, T0)
-    expect(first.items).toEqual([])
-    expect(first.nextBefore).not.toBeNull()
-    expect(first.totalAtLeast).toBe(true)
-  })
+  // All has too many items to walk to the end: the word "alpha" drives, 3,000 of its items a page.
+  // To send holds 12,003 items: few enough to walk by its states' index, too many for one page.
+  it.each(['all', 'to_send'] as const)(
+    'checks a bounded part of the history per page under %s: a short page says where the search goes on',
+    (filter) => {
+      const store = commonWords()
+      const { names, short } = everyMatch(store, filter, 'alpha beta')
+      expect(names).toEqual(['Ada Both', 'Ada Both', 'Ada Both'])
+      expect(short).toBeGreaterThan(0)
+      const first = store.page({ filter, limit: 100, query: 'alpha beta' }, T0)
+      expect(first.items).toEqual([])
+      expect(first.nextBefore).not.toBeNull()
+      expect(first.totalAtLeast).toBe(true)
+    },
+  )
 
   it('fills a page of dense matches newest first, and pages on without repeats', () => {
     const store = commonWords()

@@ -1,4 +1,4 @@
-import type { AppErrorCode } from '../../shared/app-error.ts'
+import type { AppError, AppErrorCode } from '../../shared/app-error.ts'
 
 /** Failures the user fixes in Settings, so the failure panel offers a way there. */
 const SETTINGS_CODES: ReadonlySet<AppErrorCode> = new Set([
@@ -26,4 +26,12 @@ export function failureTitle(code: AppErrorCode): string {
 
 export function failureOpensSettings(code: AppErrorCode): boolean {
   return SETTINGS_CODES.has(code)
+}
+
+/** A part of the app's own code that could not be fetched (`what`: "its phone number rules"); nothing typed is lost. */
+export function codeNotLoaded(what: string): AppError {
+  return {
+    code: 'internal',
+    message: `The app could not load ${what}. Try again; if it keeps happening, restart the app.`,
+  }
 }

@@ -99,8 +99,7 @@ export function whenFormatter(
   timeZone?: string,
 ): (iso: string | null | undefined, now?: Date) => string {
   // Made on the first time shown: Chromium loads its date data then, and the first paint shows no time.
-  let formats: Record<'time' | 'dateAndTime' | 'full' | 'day', Intl.DateTimeFormat> | undefined
-  const makeFormats = (): NonNullable<typeof formats> => ({
+  const makeFormats = () => ({
     time: new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }),
     dateAndTime: new Intl.DateTimeFormat(locale, {
       timeZone,
@@ -112,6 +111,7 @@ export function whenFormatter(
     full: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }),
     day: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
   })
+  let formats: ReturnType<typeof makeFormats> | undefined
   return (iso, now = new Date()) => {
     if (!iso) return ''
     const date = new Date(iso)

@@ -13,7 +13,7 @@ let bridge: FakeBridge
 useFakeBridgeEachTest((fake) => (bridge = fake))
 
 describe('Save when the settings checks cannot be loaded', () => {
-  it('says so in words, keeps what was typed, sends nothing, and can be tried again', async () => {
+  it('says so in words, keeps what was typed, sends nothing and is not left saving', async () => {
     const settings = useSettingsStore()
     await settings.load()
     settings.setField('organizationId', '77')

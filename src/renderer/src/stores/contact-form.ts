@@ -15,6 +15,7 @@ import { usePhoneCountry } from '../composables/use-phone-country.ts'
 import { usePhoneExtensions } from '../composables/use-phone-extensions.ts'
 import { usePhoneRows } from '../composables/use-phone-rows.ts'
 import { copyErrors, errorsFromServer, type TextField } from '../contact-form-model.ts'
+import { codeNotLoaded } from '../failure-copy.ts'
 import { loadPhoneKit, loadPhoneKitSoon, phoneKit, type PhoneKit } from '../phone-loader.ts'
 
 export type { PhoneRow, TextField } from '../contact-form-model.ts'
@@ -24,10 +25,7 @@ export type SubmitOutcome = 'saved' | 'invalid' | 'failed' | 'busy' | 'review'
 /** The form came back from main's draft: what it was and when it was kept. */
 export type RestoredDraft = { savedAt: string | null; editing: boolean }
 
-const PHONE_RULES_MISSING: AppError = {
-  code: 'internal',
-  message: 'The app could not load its phone number rules. Try again; if it keeps happening, restart the app.',
-}
+const PHONE_RULES_MISSING = codeNotLoaded('its phone number rules')
 
 const isBlank = (draft: ContactDraft): boolean =>
   !draft.fullName.trim() && !draft.email.trim() && !draft.description.trim() && draft.phones.length === 0

@@ -5,6 +5,7 @@ import type { ConnectionTest, SettingsView } from '../../../shared/settings.ts'
 import { DEFAULT_BASE_URL } from '../../../shared/settings-defaults.ts'
 import { bridge, callBridge } from '../bridge.ts'
 import { useBridgeMirror } from '../composables/use-bridge-mirror.ts'
+import { codeNotLoaded } from '../failure-copy.ts'
 import type { SettingsField, SettingsFieldErrors, SettingsForm } from './settings-form-check.ts'
 
 export type {
@@ -18,11 +19,8 @@ export type {
 /** The form's checks build zod schemas: fetched on the first save, so the first paint waits for none of them. */
 const loadFormCheck = () => import('./settings-form-check.ts')
 
-/** Said when that code cannot be fetched (a web preview whose server stopped); nothing typed is lost. */
-const FORM_CHECK_MISSING: AppError = {
-  code: 'internal',
-  message: 'The app could not load its settings checks. Try again; if it keeps happening, restart the app.',
-}
+/** Said when that code cannot be fetched (a web preview whose server stopped). */
+const FORM_CHECK_MISSING = codeNotLoaded('its settings checks')
 
 /** Where "Copy diagnostics" stands: `manual` when the clipboard refused and the text is shown to copy by hand. */
 export type DiagnosticsState = 'idle' | 'loading' | 'copied' | 'manual'
