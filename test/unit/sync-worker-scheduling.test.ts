@@ -395,10 +395,18 @@ describe('SyncWorker scheduling', () => {
         .all()
         .map((row) => String(row.state))
     const seen: string[][] = []
-    const reply = async (): Promise<CreateContactOutcome> => (seen.push(states()), created)
+    // Each answer comes in a task of its own, as a socket's does, with the worker's other turns between.
+    const reply = async (): Promise<CreateContactOutcome> => {
+      seen.push(states())
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      return created
+    }
     const { client } = scriptedClient([reply, reply, reply])
     const before = walCommits(path)
     worker({ client, maxInFlight: 1 }).start()
+    for (let waited = 0; waited < 2_000 && store.get(ids[2]!, clock)?.state !== 'sent'; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
     await settle()
     file.close()
     expect(ids.map((id) => store.get(id, clock)?.state)).toEqual(['sent', 'sent', 'sent'])
