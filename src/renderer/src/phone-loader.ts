@@ -1,4 +1,5 @@
 import { shallowRef } from 'vue'
+import { afterFirstPaint } from './first-paint.ts'
 import type * as PhoneKitModule from './phone-kit.ts'
 
 export type PhoneKit = typeof PhoneKitModule
@@ -29,38 +30,12 @@ export function phoneKit(): PhoneKit | null {
   return loaded.value
 }
 
-/** Set when start-up has scheduled the load for after the first paint: the form must not start it sooner. */
-let deferredPastFirstPaint = false
-
 /**
- * Loads the phone module once the first frame is on screen, so its metadata never delays it. Start-up
- * (main.ts) calls this before mounting; see loadPhoneKitSoon.
+ * Loads the phone module once the first frame is on screen (see first-paint.ts), so its metadata never
+ * delays it. A failure here is not the user's concern yet: Save loads it again and reports a failure then.
  */
 export function loadPhoneKitAfterPaint(): void {
-  if (loading || loaded.value) return
-  deferredPastFirstPaint = true
-  // A failure here is not the user's concern yet: Save loads it again and reports a failure then.
-  const start = (): void => void loadPhoneKit().catch(() => undefined)
-  if (document.visibilityState === 'visible' && PerformanceObserver.supportedEntryTypes?.includes('paint')) {
-    new PerformanceObserver((entries, observer) => {
-      if (entries.getEntriesByName('first-contentful-paint').length === 0) return
-      observer.disconnect()
-      start()
-    }).observe({ type: 'paint', buffered: true })
-  } else {
-    // Without paint timing (or in a hidden window, which reports none): a timer set in a frame runs after it.
-    requestAnimationFrame(() => setTimeout(start, 0))
-  }
-  // Whatever happens to paints and frames, phones must work soon.
-  setTimeout(start, 1_000)
-}
-
-/**
- * What the contact form calls when it is created: loads now, unless start-up deferred it past the first
- * paint. A form mounted without main.ts (the unit tests) has no one else to load it.
- */
-export function loadPhoneKitSoon(): void {
-  if (!deferredPastFirstPaint) void loadPhoneKit().catch(() => undefined)
+  afterFirstPaint(() => void loadPhoneKit().catch(() => undefined))
 }
 
 /** A readable international form of an E.164 number; the number as stored until the phone module is in. */

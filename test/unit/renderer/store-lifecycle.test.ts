@@ -4,6 +4,7 @@ import { effectScope } from 'vue'
 import type { SyncStatus } from '../../../src/shared/outbox-schemas.ts'
 import { useBridgeEvents } from '../../../src/renderer/src/composables/use-bridge-events.ts'
 import { useSettingsStore } from '../../../src/renderer/src/stores/settings.ts'
+import { useOutboxStore } from '../../../src/renderer/src/stores/outbox.ts'
 import { startStores } from '../../../src/renderer/src/stores/start-stores.ts'
 import { useSyncStore } from '../../../src/renderer/src/stores/sync.ts'
 import { configuredView, useFakeBridgeEachTest, type FakeBridge } from './fake-bridge.ts'
@@ -58,8 +59,8 @@ describe('useBridgeEvents', () => {
 describe('startStores', () => {
   it('starts every store that follows main, and one call stops them all', async () => {
     const stop = startStores()
-    // The Outbox list and the form (its saved and edited items) both follow item changes.
-    expect(bridge.listenerCount('outboxChanged')).toBe(2)
+    // The form follows item changes (its saved and edited items) from the start; the Outbox list from its first show.
+    expect(bridge.listenerCount('outboxChanged')).toBe(1)
     expect(bridge.listenerCount('settingsChanged')).toBe(1)
     expect(bridge.listenerCount('syncStatusChanged')).toBe(1)
     expect(bridge.api.getSettings).toHaveBeenCalledTimes(1)
@@ -76,5 +77,17 @@ describe('startStores', () => {
     }
     bridge.setQueue('paused_auth')
     expect(useSyncStore().status?.state).not.toBe('paused_auth')
+  })
+
+  it('leaves the Outbox list until it is first shown, then it follows item changes too', async () => {
+    const stop = startStores()
+    const outbox = useOutboxStore()
+    expect(bridge.listenerCount('outboxChanged')).toBe(1)
+    await outbox.show()
+    expect(bridge.api.listOutbox).toHaveBeenCalledTimes(1)
+    expect(bridge.listenerCount('outboxChanged')).toBe(2)
+    stop()
+    outbox.stop()
+    expect(bridge.listenerCount('outboxChanged')).toBe(0)
   })
 })

@@ -1,6 +1,7 @@
 import type { Ref } from 'vue'
 import type { AppError, Result } from '../../../shared/app-error.ts'
 import { callBridge } from '../bridge.ts'
+import { afterFirstPaint } from '../first-paint.ts'
 import { useBridgeEvents, type EventHandlers } from './use-bridge-events.ts'
 
 /**
@@ -13,6 +14,8 @@ export function useBridgeMirror<T>(options: {
   apply: (value: T) => void
   failure: Ref<AppError | null>
   loading: Ref<boolean>
+  /** The first read can wait for the first paint (see first-paint.ts): the view says "Checking…" until then. */
+  firstReadAfterPaint?: boolean
 }): { load(): Promise<void>; start(): void; stop(): void } {
   const events = useBridgeEvents(options.handlers)
 
@@ -33,7 +36,8 @@ export function useBridgeMirror<T>(options: {
     load,
     start() {
       events.start()
-      void load()
+      if (options.firstReadAfterPaint) afterFirstPaint(() => void load())
+      else void load()
     },
     stop: events.stop,
   }

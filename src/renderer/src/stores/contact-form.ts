@@ -16,7 +16,7 @@ import { usePhoneExtensions } from '../composables/use-phone-extensions.ts'
 import { usePhoneRows } from '../composables/use-phone-rows.ts'
 import { copyErrors, errorsFromServer, type TextField } from '../contact-form-model.ts'
 import { codeNotLoaded } from '../failure-copy.ts'
-import { loadPhoneKit, loadPhoneKitSoon, phoneKit, type PhoneKit } from '../phone-loader.ts'
+import { loadPhoneKit, loadPhoneKitAfterPaint, phoneKit, type PhoneKit } from '../phone-loader.ts'
 
 export type { PhoneRow, TextField } from '../contact-form-model.ts'
 /** `review`: something was added to the form (an extension to Description) for the user to see before saving. */
@@ -67,7 +67,7 @@ export const useContactFormStore = defineStore('contactForm', () => {
   const textRefs = { fullName, email, description }
 
   addPhone()
-  loadPhoneKitSoon()
+  loadPhoneKitAfterPaint()
 
   // A fresh plain object: reactive proxies cannot cross Electron's structured-clone IPC.
   const draft = computed<ContactDraft>(() => ({

@@ -214,8 +214,9 @@ export const useOutboxStore = defineStore('outbox', () => {
     searchTimer = null
   }
 
-  /** Loads the list the first time it is shown; after that, main's events keep it current. */
+  /** Loads the list the first time it is shown; from then on, main's events keep it current. */
   function show(): Promise<void> {
+    start()
     return loaded.value || loading.value ? Promise.resolve() : reload()
   }
 
@@ -257,6 +258,7 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   /** Opens an item in the detail pane by id (a possible duplicate's link); false when main no longer has it. */
   async function openById(id: string): Promise<boolean> {
+    start()
     const result = await callBridge(() => bridge.getOutboxItem({ id }))
     if (result.ok) opened.value = result.value
     return result.ok

@@ -21,6 +21,7 @@ export const useSyncStore = defineStore('sync', () => {
     apply,
     failure,
     loading,
+    firstReadAfterPaint: true,
   })
 
   /** Items the user still has to see through (queued, sending, needs a fix, not confirmed). */
