@@ -10,7 +10,12 @@ export function deferUntilFirstPaint(): void {
   firstPaint ??= new Promise<void>((resolve) => {
     if (document.visibilityState !== 'visible') {
       // A window shown once its first frame is ready (Electron's ready-to-show) has painted when it turns visible.
-      document.addEventListener('visibilitychange', () => resolve(), { once: true })
+      const shown = (): void => {
+        if (document.visibilityState !== 'visible') return
+        document.removeEventListener('visibilitychange', shown)
+        resolve()
+      }
+      document.addEventListener('visibilitychange', shown)
     } else if (PerformanceObserver.supportedEntryTypes?.includes('paint')) {
       new PerformanceObserver((entries, observer) => {
         if (entries.getEntriesByName('first-contentful-paint').length === 0) return

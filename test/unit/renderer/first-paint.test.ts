@@ -38,27 +38,38 @@ describe('afterFirstPaint', () => {
     expect(task).toHaveBeenCalledTimes(1)
   })
 
-  it('in a window not shown yet, waits until it is shown (Electron shows it once its first frame is ready)', async () => {
-    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
+  /** Start-up in a window Electron has not shown yet; `show` turns it visible, as `window.show()` does. */
+  async function deferInHiddenWindow(): Promise<{ task: ReturnType<typeof vi.fn>; show(): void }> {
+    let state: DocumentVisibilityState = 'hidden'
+    vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => state)
     vi.useFakeTimers()
     const { afterFirstPaint, deferUntilFirstPaint } = await freshModule()
     deferUntilFirstPaint()
     const task = vi.fn()
     afterFirstPaint(task)
+    return {
+      task,
+      show: () => {
+        state = 'visible'
+        document.dispatchEvent(new Event('visibilitychange'))
+      },
+    }
+  }
+
+  it('in a window not shown yet, waits until it is shown (Electron shows it once its first frame is ready)', async () => {
+    const { task, show } = await deferInHiddenWindow()
     await vi.advanceTimersByTimeAsync(500)
-    expect(task).not.toHaveBeenCalled()
+    // A visibility event while the window is still hidden is not the window being shown.
     document.dispatchEvent(new Event('visibilitychange'))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(task).not.toHaveBeenCalled()
+    show()
     await vi.advanceTimersByTimeAsync(0)
     expect(task).toHaveBeenCalledTimes(1)
   })
 
   it('never waits more than a second, whatever happens to paints and frames', async () => {
-    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
-    vi.useFakeTimers()
-    const { afterFirstPaint, deferUntilFirstPaint } = await freshModule()
-    deferUntilFirstPaint()
-    const task = vi.fn()
-    afterFirstPaint(task)
+    const { task } = await deferInHiddenWindow()
     await vi.advanceTimersByTimeAsync(999)
     expect(task).not.toHaveBeenCalled()
     await vi.advanceTimersByTimeAsync(1)
