@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'nod
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { ensurePrivateFolder, PRIVATE_FILE_MODE, restrictToOwner } from '../private-files.ts'
+import { closedCleanly, forgetCleanClose } from './clean-close.ts'
 import { OUTBOX_TABLE, SCHEMA_VERSION, applyMigrations, readSchemaVersion } from './migrations.ts'
 import { OutboxStorageError, fileSystemProblem, openFailure, outboxUnavailable } from './outbox-errors.ts'
 
@@ -30,12 +31,15 @@ export interface OpenOutboxDatabaseOptions {
  * Opens (or creates) the outbox file and brings its schema up to date. Everything that could find the
  * file unusable runs before anything that writes, on a read-only connection (which never checkpoints
  * a WAL into the file when it closes): a damaged, foreign or newer file is refused with an
- * OutboxUnavailableError and left byte for byte as it was.
+ * OutboxUnavailableError and left byte for byte as it was. SQLite's page check of the whole file runs
+ * unless the file is as the app left it at a clean close (clean-close.ts).
  */
 export function openOutboxDatabase(path: string, options: OpenOutboxDatabaseOptions = {}): DatabaseSync {
+  const checkPages = !closedCleanly(path)
   preparePrivateFile(path)
   checkHeader(path)
-  withReadOnlyConnection(path, (db) => checkContents(db, path))
+  withReadOnlyConnection(path, (db) => checkContents(db, path, checkPages))
+  forgetCleanClose(path)
 
   let db: DatabaseSync
   try {
@@ -139,12 +143,13 @@ function checkHeader(path: string): void {
 }
 
 /** Version, schema and SQLite's own page check (quick_check: every page and record, not the index contents). */
-function checkContents(db: DatabaseSync, path: string): void {
+function checkContents(db: DatabaseSync, path: string, checkPages: boolean): void {
   // The first read: SQLite checks the header and that the file is as long as it says here.
   const version = readSchemaVersion(db)
   if (version > SCHEMA_VERSION) throw outboxUnavailable('newer_version', path)
   if (version < 0 || (version === 0 && hasSchemaObjects(db))) throw outboxUnavailable('not_an_outbox', path)
   if (version > 0 && !hasOutboxTable(db)) throw outboxUnavailable('damaged', path)
+  if (!checkPages) return
   // One problem is enough to know; a full list of them would only cost time on a large file.
   const verdict = db.prepare('PRAGMA quick_check(1)').get()?.quick_check
   if (verdict !== 'ok') throw outboxUnavailable('damaged', path)

@@ -1,8 +1,15 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
 import type { OutboxState, OutboxTarget } from '../../../shared/outbox.ts'
 import { ATTEMPTS_TABLE, COUNTS_TABLE, TERMS_TABLE } from './migrations.ts'
+import { recordCleanClose } from './clean-close.ts'
 import { hasTable } from './open-outbox-database.ts'
-import { operationFailure, outboxUnavailable, readOnlyOutbox, sqliteCodeOf } from './outbox-errors.ts'
+import {
+  OutboxStorageError,
+  operationFailure,
+  outboxUnavailable,
+  readOnlyOutbox,
+  sqliteCodeOf,
+} from './outbox-errors.ts'
 import {
   ATTEMPT_SQL,
   KEPT_COUNT_SQL,
@@ -34,6 +41,7 @@ export class OutboxConnection {
   /** Counts kept by triggers (schema 4); a read-only file from before counts by scanning. */
   readonly countStatements: Record<CountStatementName, StatementSync>
   #closed = false
+  #damaged = false
   /** Inside together(): each write is a savepoint of the one transaction, committed once at the end. */
   #together = false
 
@@ -61,6 +69,15 @@ export class OutboxConnection {
     if (this.#closed) return
     this.#closed = true
     this.db.close()
+    // A file that showed damage while open gets the full check at the next start.
+    if (!this.readOnly && !this.#damaged) recordCleanClose(this.path)
+  }
+
+  /** An operation's failure in words; damage met on the way is remembered for close(). */
+  #failure(error: unknown): unknown {
+    const failure = operationFailure(error, this.path)
+    if (failure instanceof OutboxStorageError && failure.problem === 'damaged') this.#damaged = true
+    return failure
   }
 
   /** Inside a write: the item's search terms and duplicate keys, as its row now reads (`fresh`: just inserted). */
@@ -103,7 +120,7 @@ export class OutboxConnection {
     try {
       this.statements.begin.run()
     } catch (error) {
-      throw operationFailure(error, this.path)
+      throw this.#failure(error)
     }
     try {
       const result = work()
@@ -111,7 +128,7 @@ export class OutboxConnection {
       return result
     } catch (error) {
       this.#rollback()
-      throw operationFailure(error, this.path)
+      throw this.#failure(error)
     }
   }
 
@@ -129,7 +146,7 @@ export class OutboxConnection {
       } catch {
         // SQLite had already rolled the whole transaction back; the outer write reports it.
       }
-      throw operationFailure(error, this.path)
+      throw this.#failure(error)
     }
   }
 
@@ -137,7 +154,7 @@ export class OutboxConnection {
     try {
       return work()
     } catch (error) {
-      throw operationFailure(error, this.path)
+      throw this.#failure(error)
     }
   }
 
