@@ -25,6 +25,8 @@ export const format = {
   ms: (value: number, digits = 2): string => `${round(value, digits)} ms`,
   p50p99: (s: { p50: number; p99: number }, digits = 2): string =>
     `${round(s.p50, digits)} / ${round(s.p99, digits)} ms`,
+  p50p99max: (s: { p50: number; p99: number; max: number }, digits = 2): string =>
+    `${round(s.p50, digits)} / ${round(s.p99, digits)} / ${round(s.max, 1)} ms`,
   perSecond: (value: number): string => `${round(value, 1)}/s`,
   times: (value: number, baseline: number): string => `${round(value / baseline, 2)}×`,
   percent: (value: number, baseline: number): string => `${round((value / baseline) * 100, 1)} %`,
