@@ -134,4 +134,16 @@ describe('a damaged file', () => {
     expect(closedCleanly(path)).toBe(false)
     expect(refusal(path).problem).toBe('damaged')
   })
+
+  it('damaged at rest and met by the export’s readout, which reads on past it, still leaves no note', () => {
+    const path = closedOutbox(200)
+    corruptLeaves(path, 'middle')
+    recordCleanClose(path)
+    const store = openOutboxStore({ path, flagAfterMs: 1 })
+    const readout = store.readAll(T0)
+    expect(readout.complete).toBe(false)
+    expect(readout.items.length).toBeGreaterThan(0)
+    store.close()
+    expect(closedCleanly(path)).toBe(false)
+  })
 })

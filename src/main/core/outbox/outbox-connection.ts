@@ -73,6 +73,11 @@ export class OutboxConnection {
     if (!this.readOnly && !this.#damaged) recordCleanClose(this.path)
   }
 
+  /** For reads that go on past a failure (the export's readout): damage they meet still counts at close(). */
+  noteFailure(error: unknown): void {
+    this.#failure(error)
+  }
+
   /** An operation's failure in words; damage met on the way is remembered for close(). */
   #failure(error: unknown): unknown {
     const failure = operationFailure(error, this.path)

@@ -132,11 +132,11 @@ export function readAttempts(c: OutboxConnection, id: string, limit: number): Ou
 
 export function readEverything(c: OutboxConnection, now: number): OutboxReadout {
   const rows: Row[] = []
-  const forward = readUntilFailure(c.statements.readForward, { after: 0 }, rows)
+  const forward = readUntilFailure(c, c.statements.readForward, { after: 0 }, rows)
   if (!forward) {
     // Past a damaged page: what follows it may still read from the other end.
     const tail: Row[] = []
-    readUntilFailure(c.statements.readBackward, { after: Number(rows.at(-1)?.seq ?? 0) }, tail)
+    readUntilFailure(c, c.statements.readBackward, { after: Number(rows.at(-1)?.seq ?? 0) }, tail)
     rows.push(...tail.reverse())
   }
   const complete = forward && countAllOrUndefined(c) === rows.length
@@ -150,11 +150,12 @@ export function bulkStates(action: BulkAction, filter: OutboxFilter): OutboxStat
 }
 
 /** Appends rows until the statement fails part-way (a damaged page); returns whether it reached the end. */
-function readUntilFailure(statement: StatementSync, params: Params, into: Row[]): boolean {
+function readUntilFailure(c: OutboxConnection, statement: StatementSync, params: Params, into: Row[]): boolean {
   try {
     for (const row of statement.iterate(params)) into.push(row as Row)
     return true
-  } catch {
+  } catch (error) {
+    c.noteFailure(error)
     return false
   }
 }
@@ -162,7 +163,8 @@ function readUntilFailure(statement: StatementSync, params: Params, into: Row[])
 function countAllOrUndefined(c: OutboxConnection): number | undefined {
   try {
     return c.count('countAll', {})
-  } catch {
+  } catch (error) {
+    c.noteFailure(error)
     return undefined
   }
 }
