@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { closedCleanly, recordCleanClose } from '../../src/main/core/outbox/clean-close.ts'
 import { OutboxStorageError, OutboxUnavailableError } from '../../src/main/core/outbox/outbox-errors.ts'
 import { openOutboxStore, openReadOnlyOutboxStore } from '../../src/main/core/outbox/sqlite-outbox-store.ts'
@@ -58,6 +58,22 @@ describe('the clean-close note', () => {
     const noted = statSync(`${path}-clean-close`, { bigint: true }).mtimeNs
     // 50 ms by the wall clock; the file system's own clock may lag it by one of its ticks.
     expect(Number(noted - changed) / 1e6).toBeGreaterThanOrEqual(30)
+  })
+
+  it('is still written, as late, where the thread may not block (as Chromium forbids on some threads)', () => {
+    const cannotBlock = vi.spyOn(Atomics, 'wait').mockImplementation(() => {
+      throw new TypeError('Atomics.wait cannot be called in this context')
+    })
+    try {
+      const path = closedOutbox(3)
+      expect(cannotBlock).toHaveBeenCalled()
+      const changed = statSync(path, { bigint: true }).ctimeNs
+      const noted = statSync(`${path}-clean-close`, { bigint: true }).mtimeNs
+      expect(Number(noted - changed) / 1e6).toBeGreaterThanOrEqual(30)
+      expect(closedCleanly(path)).toBe(true)
+    } finally {
+      cannotBlock.mockRestore()
+    }
   })
 
   it('is not left by a read-only store', () => {

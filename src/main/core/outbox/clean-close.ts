@@ -56,16 +56,21 @@ export function recordCleanClose(path: string): void {
   try {
     if (existsSync(`${path}-wal`)) return
     const quietFrom = Math.ceil(Number(statSync(path, { bigint: true }).ctimeNs) / 1e6) + TIME_GRANULARITY_MS
-    // Blocking on purpose, and only at close: at most one tick of the file system's clock.
-    for (let wait = quietFrom - Date.now(); wait > 0; wait = quietFrom - Date.now()) sleep(wait)
+    // Blocking on purpose, and only at close: TIME_GRANULARITY_MS at most.
+    while (Date.now() < quietFrom) pause(quietFrom - Date.now())
     writeFileSync(notePath(path), JSON.stringify(describe(path)), { mode: PRIVATE_FILE_MODE })
   } catch {
     // Without a note the next open runs the full check: slower, never less safe.
   }
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+/** Sleeps where the thread may block; where it may not (Chromium forbids it on some), returns at once. */
+function pause(ms: number): void {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+  } catch {
+    // The caller's loop then waits on the clock itself.
+  }
 }
 
 function notePath(path: string): string {
