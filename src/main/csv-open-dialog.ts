@@ -4,7 +4,7 @@ import { app, BrowserWindow, dialog, type OpenDialogOptions } from 'electron'
 import { fail, ok } from '../shared/app-error.ts'
 import type { CommandHandlers } from '../shared/bridge-contract.ts'
 import { CSV_IMPORT_LIMITS } from '../shared/csv-import.ts'
-import { parseCsvResult } from './core/import-commands.ts'
+import { parseCsvResult } from './core/csv-import.ts'
 
 const MB = 1024 * 1024
 

@@ -1,4 +1,5 @@
 import Papa from 'papaparse'
+import { fail, ok, type Result } from '../../shared/app-error.ts'
 import { CSV_IMPORT_LIMITS, type CsvEncoding, type CsvTable } from '../../shared/csv-import.ts'
 
 /** Why a file cannot be imported, in words the user can act on. */
@@ -69,5 +70,15 @@ export function parseCsv(bytes: Uint8Array, fileName: string): CsvTable {
     headers: headers.map((header) => fit(header.trim())),
     // Every row as wide as the headings: a short row's missing cells are empty, a long row's extras are dropped.
     rows: rows.map((row) => Array.from({ length: width }, (_, column) => fit(row[column] ?? ''))),
+  }
+}
+
+/** A file's bytes as a table, or the words that say why it cannot be read (used by both transports' open steps). */
+export function parseCsvResult(bytes: Uint8Array, fileName: string): Result<CsvTable> {
+  try {
+    return ok(parseCsv(bytes, fileName))
+  } catch (error) {
+    if (error instanceof CsvImportError) return fail('invalid', error.message)
+    throw error
   }
 }

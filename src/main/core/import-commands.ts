@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks'
 import { fail, ok, type Result } from '../../shared/app-error.ts'
 import type { CommandHandlers, EmitEvent } from '../../shared/bridge-contract.ts'
 import { validateContactDraft, type ContactRequest } from '../../shared/contact.ts'
-import type { CsvTable, ImportContactsResult } from '../../shared/csv-import.ts'
+import type { ImportContactsResult } from '../../shared/csv-import.ts'
 import { NO_CONNECTION_WORDS } from '../../shared/outbox.ts'
 import type { ConnectionProfile } from '../../shared/settings.ts'
 import { rowsCsv } from './csv-export.ts'
-import { CsvImportError, parseCsv } from './csv-import.ts'
+import { parseCsvResult } from './csv-import.ts'
 import { MAX_WAITING_ITEMS, waitingCount } from './outbox/outbox-capacity.ts'
 import type { NewOutboxItem, OutboxStore, StoredItem } from './outbox/outbox-store-types.ts'
 import type { SyncWorker } from './outbox/sync-worker.ts'
@@ -34,16 +34,6 @@ const MAX_WRITE = 1_000
 const ANNOUNCE_EVERY_MS = 250
 
 type Guard = <T>(name: string, run: () => Promise<Result<T>>) => Promise<Result<T>>
-
-/** A file's bytes as a table, or the words that say why it cannot be read (used by both transports' open steps). */
-export function parseCsvResult(bytes: Uint8Array, fileName: string): Result<CsvTable> {
-  try {
-    return ok(parseCsv(bytes, fileName))
-  } catch (error) {
-    if (error instanceof CsvImportError) return fail('invalid', error.message)
-    throw error
-  }
-}
 
 /**
  * Import CSV: reading a file into a table (the renderer maps and checks it in chunks) and Import N

@@ -18,6 +18,7 @@ import {
   type CreatedContact,
 } from '../../../src/shared/contact.ts'
 import { contactsCsv, contactsCsvFileName, rowsCsv } from '../../../src/main/core/csv-export.ts'
+import { parseCsvResult } from '../../../src/main/core/csv-import.ts'
 import type { ContactsExportInput, ContactsExport, OutboxAccess } from '../../../src/shared/contacts-export.ts'
 import type {
   CsvFileInput,
@@ -781,14 +782,13 @@ export function createFakeBridge(initial: SettingsView = configuredView()) {
     }),
     // Like the web preview: no dialog in main, so the page's own file input is used.
     openCsvFile: command('openCsvFile', (): Result<CsvOpen> => ({ ok: true, value: { kind: 'use_file_input' } })),
-    // Main's parser (papaparse, encodings) is tested with main; a plain comma split is enough for the page's tests.
-    parseCsvFile: command('parseCsvFile', ({ fileName, base64 }: CsvFileInput): Result<CsvTable> => {
-      const [headers = [], ...rows] = atob(base64)
-        .split(/\r?\n/)
-        .filter((line) => line !== '')
-        .map((line) => line.split(','))
-      return { ok: true, value: { fileName, encoding: 'utf-8', delimiter: ',', headers, rows } }
-    }),
+    // Main's own parser (papaparse, encodings, limits), so the page meets the tables and refusals main gives it.
+    parseCsvFile: command('parseCsvFile', ({ fileName, base64 }: CsvFileInput): Result<CsvTable> =>
+      parseCsvResult(
+        Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)),
+        fileName,
+      ),
+    ),
     // As main: one invalid draft and none is kept; a write that fails part-way keeps those before it.
     importContacts: command(
       'importContacts',
