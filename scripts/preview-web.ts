@@ -1,11 +1,12 @@
 // `npm run preview:web`: the real renderer and the real core in a browser, for development and
-// end-to-end tests on machines where Electron cannot start. Never packaged.
+// end-to-end tests on machines where Electron cannot start. As in the app, the core runs off the
+// thread that answers the bridge (a worker thread here, a utility process there). Never packaged.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createAppCore } from '../src/main/core/app-core.ts'
 import { APP_ID } from '../src/main/core/app-id.ts'
 import { KeytarSecretStore } from '../src/main/core/keytar-secret-store.ts'
+import { startCoreThread } from '../src/main/core/host/core-thread.ts'
 import { consoleLogger } from '../src/main/core/logger.ts'
 import { MemorySecretStore } from '../src/main/core/secret-store.ts'
 import { buildIfStale } from '../tools/build-if-stale.ts'
@@ -36,13 +37,14 @@ mkdirSync(dataDir, { recursive: true })
 
 // Events can only go out once the server exists; the core is made first because it serves the server.
 const relay: { server?: PreviewServer } = {}
-const core = await createAppCore({
-  dataDir,
+const core = await startCoreThread({
+  core: {
+    dataDir,
+    versions: { app: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version },
+  },
   secrets: values['in-memory-secrets'] ? new MemorySecretStore() : new KeytarSecretStore(APP_ID),
-  fetch: (input, init) => fetch(input, init),
   emit: (event, payload) => relay.server?.broadcast(event, payload),
   logger: consoleLogger,
-  versions: { app: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version },
 })
 const server = await startPreviewServer({ rendererDir, handlers: core.handlers, port })
 relay.server = server

@@ -189,7 +189,7 @@ function main(): void {
       })
       const window = openWindow()
       if (selfCheckPath) {
-        const checks = await runSelfCheck({ window, pageUrl: page.url, secrets, outbox: core.outbox })
+        const checks = await runSelfCheck({ window, pageUrl: page.url, secrets, core: core.handlers })
         const passed = await finishSelfCheck([{ name: 'start', ok: true, detail: 'The core started.' }, ...checks])
         await closeAndExit(passed ? 0 : 1)
         return

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { BrowserWindow, WebContents } from 'electron'
-import type { OutboxStore } from './core/outbox/outbox-store-types.ts'
+import type { CommandHandlers } from '../shared/bridge-contract.ts'
 import type { SecretStore } from './core/secret-store.ts'
 
 /**
@@ -48,8 +48,8 @@ export interface SelfCheckTargets {
   /** The app page the window must show: app://bundle/index.html in a packaged build. */
   pageUrl: string
   secrets: SecretStore
-  outbox: Pick<OutboxStore, 'counts'>
-  now?: () => number
+  /** The core in its own process, asked as a window asks it. */
+  core: Pick<CommandHandlers, 'getSyncStatus'>
   stepTimeoutMs?: number
 }
 
@@ -109,8 +109,9 @@ export async function runSelfCheck(targets: SelfCheckTargets): Promise<SelfCheck
     return 'The system keychain answered a read.'
   })
   await step('outbox', async () => {
-    const counts = targets.outbox.counts((targets.now ?? Date.now)())
-    return `The outbox is open (${counts.queued} queued).`
+    const status = await targets.core.getSyncStatus(undefined)
+    if (!status.ok) throw new Error(`The outbox did not answer: ${status.error.message}`)
+    return `The outbox is open in its own process (${status.value.toSend} to send).`
   })
   return results
 }

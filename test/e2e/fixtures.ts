@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
-import { createAppCore, type AppCore } from '../../src/main/core/app-core.ts'
+import type { HostedCore } from '../../src/main/core/host/connect-core.ts'
+import { startCoreThread } from '../../src/main/core/host/core-thread.ts'
 import { silentLogger } from '../../src/main/core/logger.ts'
 import { MemorySecretStore, type SecretStore } from '../../src/main/core/secret-store.ts'
 import { startPreviewServer, type PreviewServer } from '../../tools/web-preview/preview-server.ts'
@@ -53,20 +54,19 @@ export const test = base.extend<Fixtures>({
 export { expect }
 
 /**
- * The web preview as `npm run preview:web` wires it: the real core on `dataDir` behind the preview
- * server. Tests that restart the app call this twice with the same folder and keychain.
+ * The web preview as `npm run preview:web` wires it: the real core on `dataDir`, on its own thread,
+ * behind the preview server. Tests that restart the app call this twice with the same folder and keychain.
  */
 export async function startPreview(options: {
   dataDir: string
   secrets: SecretStore
   /** The same port again plays `npm run preview:web` restarted on its default port. */
   port?: number
-}): Promise<{ url: string; core: AppCore; close(): Promise<void> }> {
+}): Promise<{ url: string; core: HostedCore; close(): Promise<void> }> {
   const relay: { server?: PreviewServer } = {}
-  const core = await createAppCore({
-    dataDir: options.dataDir,
+  const core = await startCoreThread({
+    core: { dataDir: options.dataDir },
     secrets: options.secrets,
-    fetch: (input, init) => fetch(input, init),
     emit: (event, payload) => relay.server?.broadcast(event, payload),
     logger: silentLogger,
   })

@@ -407,8 +407,8 @@ describe('the self-check mode (CLOVERHOUND_SELF_CHECK)', () => {
   it('runs the checks on the opened window, writes the report, closes the core and exits 0', async () => {
     await start()
     await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(0))
-    const targets = fake.runSelfCheck.mock.calls[0]?.[0] as { pageUrl: string; outbox: unknown }
-    expect(targets).toMatchObject({ pageUrl: 'app://bundle/index.html', outbox: fake.core.outbox })
+    const targets = fake.runSelfCheck.mock.calls[0]?.[0] as { pageUrl: string; core: unknown }
+    expect(targets).toMatchObject({ pageUrl: 'app://bundle/index.html', core: fake.core.handlers })
     expect(await report()).toMatchObject({
       format: 'cloverhound-self-check/1',
       ok: true,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { KeychainUnavailableError, MemorySecretStore, type SecretStore } from '../../../src/main/core/secret-store.ts'
-import type { OutboxCounts } from '../../../src/main/core/outbox/outbox-store-types.ts'
+import { fail, ok, type Result } from '../../../src/shared/app-error.ts'
+import type { SyncStatus } from '../../../src/shared/outbox-schemas.ts'
 import { FakeBrowserWindow, type LoadOutcome } from './fake-electron.ts'
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron)
@@ -12,14 +13,34 @@ const { SELF_CHECK_ACCOUNT, runSelfCheck, selfCheckReport, selfCheckReportPath, 
   await import('../../../src/main/self-check.ts')
 
 const APP_URL = 'app://bundle/index.html'
-const counts: OutboxCounts = { queued: 3, sending: 0, sent: 1, needs_fix: 0, unconfirmed: 0, discarded: 0, overdue: 0 }
-const outbox = { counts: vi.fn((_now: number) => counts) }
+const status: SyncStatus = {
+  state: 'running',
+  reason: null,
+  host: 'api.example.test',
+  until: null,
+  nextAttemptAt: null,
+  counts: { queued: 3, sending: 0, sent: 1, needs_fix: 0, unconfirmed: 0, discarded: 0 },
+  waiting: 3,
+  toSend: 3,
+  needsYou: 0,
+  held: 0,
+  sendable: 3,
+  overdue: 0,
+  connection: { lastSuccessAt: null, refused: null },
+  otherProfilesStopped: 0,
+}
 /** What the preload's bridge answers in a healthy page. */
 const healthyPage = { nodeReachable: false, ok: true, code: null }
 
 /** A window as createMainWindow opens it; the self-check starts right after, as in index.ts. */
 function openWindow(
-  options: { loads?: LoadOutcome[]; page?: unknown; secrets?: SecretStore; timeoutMs?: number } = {},
+  options: {
+    loads?: LoadOutcome[]
+    page?: unknown
+    secrets?: SecretStore
+    core?: () => Promise<Result<SyncStatus>>
+    timeoutMs?: number
+  } = {},
 ) {
   FakeBrowserWindow.nextLoadOutcomes.push(...(options.loads ?? []))
   const window = new FakeBrowserWindow({ show: false })
@@ -32,7 +53,7 @@ function openWindow(
     window: target,
     pageUrl: APP_URL,
     secrets,
-    outbox,
+    core: { getSyncStatus: options.core ?? (async () => ok(status)) },
     stepTimeoutMs: options.timeoutMs ?? 1_000,
   })
   return { window, run, secrets }
@@ -106,6 +127,21 @@ describe('runSelfCheck', () => {
       detail: 'No keychain is available.',
     })
     expect(results.find((r) => r.name === 'outbox')).toMatchObject({ ok: true })
+  })
+
+  it('asks the core in its process for its status, and fails the outbox check with the core’s own words', async () => {
+    const healthy = await openWindow().run
+    expect(healthy.find((r) => r.name === 'outbox')).toEqual({
+      name: 'outbox',
+      ok: true,
+      detail: 'The outbox is open in its own process (3 to send).',
+    })
+    const results = await openWindow({ core: async () => fail('internal', 'The outbox stopped.') }).run
+    expect(results.find((r) => r.name === 'outbox')).toEqual({
+      name: 'outbox',
+      ok: false,
+      detail: 'The outbox did not answer: The outbox stopped.',
+    })
   })
 })
 

@@ -1,0 +1,125 @@
+import { fail } from '../../../shared/app-error.ts'
+import { createAppCore, type AppCore } from '../app-core.ts'
+import type { FetchFunction } from '../cloverhound-client.ts'
+import { dispatchCommand } from '../command-dispatch.ts'
+import { errorName, type Logger } from '../logger.ts'
+import type { SecretStore } from '../secret-store.ts'
+import {
+  carryError,
+  reviveError,
+  type CoreLine,
+  type FromCore,
+  type LogLevel,
+  type SecretRequest,
+  type ToCore,
+} from './core-messages.ts'
+
+/** What the core's own thread or process brings: its network and, where it has one, the platform's online hint. */
+export interface CorePlatform {
+  fetch: FetchFunction
+  isOnline?: () => boolean
+}
+
+const STARTING = 'The app is still starting. Try again in a moment.'
+
+/**
+ * The core's side of the line: waits for `start`, runs createAppCore with a secret store and a logger
+ * that ask main, answers each command through the contract's door, and sends events as they happen.
+ */
+export function serveCore(line: CoreLine<ToCore, FromCore>, platform: CorePlatform): void {
+  let core: AppCore | undefined
+  const secrets = new PendingSecrets(line)
+  const log = (level: LogLevel) => (message: string, details?: Record<string, string | number | boolean>) =>
+    line.post({ kind: 'log', level, message, ...(details ? { details } : {}) })
+  const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') }
+
+  line.listen((message) => {
+    switch (message.kind) {
+      case 'start':
+        createAppCore({
+          ...message.options,
+          secrets: secrets.store(message.options.secretStorage),
+          fetch: platform.fetch,
+          isOnline: platform.isOnline,
+          logger,
+          emit: (name, payload) => line.post({ kind: 'event', name, payload }),
+        }).then(
+          (started) => {
+            core = started
+            line.post({ kind: 'ready' })
+          },
+          (error: unknown) => line.post({ kind: 'start-failed', error: carryError(error) }),
+        )
+        return
+      case 'command': {
+        const { id } = message
+        if (!core) return line.post({ kind: 'result', id, result: fail('internal', STARTING) })
+        dispatchCommand(core.handlers, message.name, message.input).then(
+          (result) => line.post({ kind: 'result', id, result }),
+          (error: unknown) => {
+            logger.error('A command failed in the core', { command: message.name, error: errorName(error) })
+            line.post({ kind: 'result', id, error: carryError(error) })
+          },
+        )
+        return
+      }
+      case 'secret-answer':
+        return secrets.settle(message)
+      case 'close': {
+        const { id } = message
+        const closing = core?.close() ?? Promise.resolve()
+        closing
+          .catch((error: unknown) => logger.error('Closing the core failed', { error: errorName(error) }))
+          .finally(() => line.post({ kind: 'closed', id }))
+        return
+      }
+      case 'close-now':
+        // As main did before the core had its own process: stop the worker, close the file now.
+        if (core) {
+          void core.worker.stop()
+          core.outbox.close()
+        }
+        return
+    }
+  })
+}
+
+/** A SecretStore whose every call is a question to main, which holds the keychain. */
+class PendingSecrets {
+  readonly #line: CoreLine<ToCore, FromCore>
+  readonly #waiting = new Map<
+    number,
+    { resolve: (value: string | undefined) => void; reject: (error: Error) => void }
+  >()
+  #nextId = 1
+
+  constructor(line: CoreLine<ToCore, FromCore>) {
+    this.#line = line
+  }
+
+  store(storage: SecretStore['storage']): SecretStore {
+    const ask = (request: SecretRequest) => this.#ask(request)
+    return {
+      ...(storage ? { storage } : {}),
+      get: (account) => ask({ op: 'get', account }),
+      set: async (account, secret) => void (await ask({ op: 'set', account, secret })),
+      delete: async (account) => void (await ask({ op: 'delete', account })),
+    }
+  }
+
+  settle(answer: Extract<ToCore, { kind: 'secret-answer' }>): void {
+    const waiting = this.#waiting.get(answer.id)
+    if (!waiting) return
+    this.#waiting.delete(answer.id)
+    if (answer.error) waiting.reject(reviveError(answer.error))
+    else waiting.resolve(answer.value)
+  }
+
+  #ask(request: SecretRequest): Promise<string | undefined> {
+    const id = this.#nextId++
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject })
+      this.#line.post({ kind: 'secret', id, request })
+    })
+  }
+}
