@@ -20,11 +20,18 @@ function devContentSecurityPolicy(): Plugin {
 }
 
 export default defineConfig({
-  // Main keeps its dependencies external (keytar is a native addon loaded from node_modules). The core is
-  // a second entry (out/main/core.js) that scripts/check-package.ts runs from the packaged archive.
+  // Main keeps its dependencies external (keytar is a native addon loaded from node_modules). The utility
+  // process that runs the core is its own entry (out/main/core-process.js); so is the bare core
+  // (out/main/core.js), which scripts/check-package.ts runs from the packaged archive under plain Node.
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts'), core: resolve('src/main/core/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          'core-process': resolve('src/main/core-process.ts'),
+          core: resolve('src/main/core/index.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -48,6 +48,8 @@ const ROOT = resolve(import.meta.dirname, '..')
 const ALLOWED_AT_ROOT = new Set(['out', 'node_modules', 'package.json'])
 const REQUIRED_APP_FILES = [
   'out/main/index.js',
+  // The utility process that runs the core (src/main/core-process.ts).
+  'out/main/core-process.js',
   'out/main/core.js',
   'out/preload/index.cjs',
   'out/renderer/index.html',

@@ -43,6 +43,7 @@ const core = await startCoreThread({
     versions: { app: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version },
   },
   secrets: values['in-memory-secrets'] ? new MemorySecretStore() : new KeytarSecretStore(APP_ID),
+  fetch: (input, init) => fetch(input, init),
   emit: (event, payload) => relay.server?.broadcast(event, payload),
   logger: consoleLogger,
 })

@@ -3,10 +3,10 @@ import { app, BrowserWindow, dialog, net, powerMonitor, type WebContents } from 
 import { installAppMenu } from './app-menu.ts'
 import { resolveAppPage, isAppPageUrl } from './core/app-page.ts'
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts'
-import { createAppCore, type AppCore } from './core/app-core.ts'
 import { APP_ID } from './core/app-id.ts'
-import type { FetchFunction } from './core/cloverhound-client.ts'
 import { withContactsSaveDialog } from './contacts-export-dialog.ts'
+import { CORE_GONE, type HostedCore } from './core/host/connect-core.ts'
+import { startCoreProcess } from './core-process-host.ts'
 import { withCsvOpenDialog } from './csv-open-dialog.ts'
 import { KeytarSecretStore } from './core/keytar-secret-store.ts'
 import { errorName } from './core/logger.ts'
@@ -27,7 +27,7 @@ import { decideUpdates, policyFilePath, type UpdateDecision } from './core/updat
 import { createUpdates } from './updates.ts'
 import type { SettingsView } from '../shared/settings.ts'
 
-/** The composition root: Electron's app lifecycle around the Electron-free core. */
+/** The composition root: Electron's app lifecycle around the Electron-free core, which runs in its own utility process. */
 function main(): void {
   const startedAt = Date.now()
   // The release workflow's smoke test (self-check.ts): from the environment only, never from argv.
@@ -66,7 +66,7 @@ function main(): void {
   const isTrustedSender = (frame: { url: string }) => isAppPageUrl(page, frame.url)
   const secrets = new KeytarSecretStore(APP_ID)
 
-  let core: AppCore | undefined
+  let core: HostedCore | undefined
   let disposeIpc: (() => void) | undefined
   let closed = false
 
@@ -79,9 +79,10 @@ function main(): void {
   }
 
   /**
-   * The OS is shutting down or logging out: close the outbox synchronously (the worker stops; a
-   * request still in flight is found as `sending` at the next start and becomes unconfirmed)
-   * and let the quit go on without waiting for anything.
+   * The OS is shutting down or logging out: the core closes the outbox on the spot (the worker stops;
+   * a request still in flight is found as `sending` at the next start and becomes unconfirmed) and
+   * the quit goes on without waiting for anything. Should the system end the core first, every
+   * change it committed is already durable, and the next start checks the whole file.
    */
   const closeCoreNow = (why: string) => {
     const closing = core
@@ -90,8 +91,7 @@ function main(): void {
     if (!closing) return
     logger.info('Closing at once for the system', { why })
     disposeIpc?.()
-    void closing.worker.stop()
-    closing.outbox.close()
+    closing.closeNow()
     app.quit()
   }
 
@@ -159,27 +159,29 @@ function main(): void {
           switchProfile: (id) => void core?.handlers.switchProfile({ id }),
         })
       refreshAppMenu()
-      // Chromium's network stack: the system proxy and certificate store, as enterprise networks need.
-      const fetch: FetchFunction = (input, init) => net.fetch(input, init)
-      core = await createAppCore({
-        dataDir: app.getPath('userData'),
+      // Off main's thread: a slow disk holds the outbox's process, never menus, windows or IPC replies.
+      core = await startCoreProcess(outDir, {
+        core: {
+          dataDir: app.getPath('userData'),
+          // For the diagnostics report; the core adds the OS itself.
+          versions: {
+            app: app.getVersion(),
+            electron: process.versions.electron,
+            chrome: process.versions.chrome,
+            node: process.versions.node,
+          },
+        },
         secrets,
-        fetch,
+        // Chromium's network stack: the system proxy and certificate store, as enterprise networks need.
+        fetch: (input, init) => net.fetch(input, init),
         emit: (event, payload) => {
           // The contract's payload for settingsChanged is the settings view.
           if (event === 'settingsChanged') refreshAppMenu(payload as SettingsView)
           sendEventToWindows(liveWindowContents(), isTrustedSender, event, payload)
         },
         logger,
-        // A hint only: the worker trusts what its requests actually do over this.
-        isOnline: () => net.isOnline(),
-        // For the diagnostics report; the core adds the OS itself.
-        versions: {
-          app: app.getVersion(),
-          electron: process.versions.electron,
-          chrome: process.versions.chrome,
-          node: process.versions.node,
-        },
+        // Every window hears it; what was saved is kept, and the next start finds it.
+        onGone: () => dialog.showErrorBox('Cloverhound Contacts must be restarted', CORE_GONE),
       })
       const settings = await core.handlers.getSettings(undefined)
       if (settings?.ok) refreshAppMenu(settings.value)

@@ -67,6 +67,7 @@ export async function startPreview(options: {
   const core = await startCoreThread({
     core: { dataDir: options.dataDir },
     secrets: options.secrets,
+    fetch: (input, init) => fetch(input, init),
     emit: (event, payload) => relay.server?.broadcast(event, payload),
     logger: silentLogger,
   })

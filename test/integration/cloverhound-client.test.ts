@@ -1,7 +1,8 @@
 /**
  * The real API client against the sandbox API over real HTTP: one or more tests per outcome kind, run
- * once with Node's fetch and once with a fake of Electron's net.fetch over it (test/support), since the
- * app sends with the latter and the two report redirects and failures differently.
+ * with Node's fetch, with a fake of Electron's net.fetch over it (test/support), since the app sends
+ * with the latter and the two report redirects and failures differently, and with that fake in main
+ * for a client in the core's own process (the key put back by main), as the app runs it.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -21,6 +22,7 @@ import {
 import type { ContactRequest } from '../../src/shared/contact.ts'
 import { startSandbox, type Sandbox } from '../../tools/sandbox/sandbox-server.ts'
 import { fakeNetFetch, type NetFetchCall } from '../support/fake-net-fetch.ts'
+import { fetchOverLine } from '../support/fetch-over-line.ts'
 
 let sandbox: Sandbox
 
@@ -75,6 +77,14 @@ interface Stack {
 const STACKS: Array<{ name: string; make: () => Stack }> = [
   { name: 'Node’s fetch', make: () => ({ fetch: globalThis.fetch }) },
   { name: 'Electron’s net.fetch (fake)', make: () => fakeNetFetch() },
+  {
+    // As the app runs: the client in the core's process, the request sent by main's net.fetch with the key.
+    name: 'a core outside main, through main’s net.fetch (fake)',
+    make: () => {
+      const net = fakeNetFetch()
+      return { fetch: fetchOverLine(net.fetch).fetch, calls: net.calls }
+    },
+  },
 ]
 
 describe.each(STACKS)('$name', ({ make }) => {

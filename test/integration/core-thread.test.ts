@@ -49,6 +49,7 @@ async function startInThread(secrets: SecretStore, dataDir?: string): Promise<St
   const core = await startCoreThread({
     core: { dataDir: folder, requestTimeoutMs: 5_000, backoff: { baseMs: 100, capMs: 400 } },
     secrets,
+    fetch: (input, init) => fetch(input, init),
     emit: (name, payload) => events.push({ name, payload }),
     logger,
   })
@@ -67,7 +68,65 @@ async function connectToSandbox(core: HostedCore) {
   )
 }
 
+/** A line over a worker running the core's entry that keeps every message, both ways, as text. */
+function recordedLine(worker: Worker, seen: string[]): MainLine {
+  const text = (message: unknown) =>
+    JSON.stringify(message, (_, value: unknown) =>
+      value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,
+    )
+  return {
+    post: (message: ToCore) => {
+      seen.push(text(message))
+      worker.postMessage(message)
+    },
+    listen: (listener: (message: FromCore) => void) =>
+      void worker.on('message', (message: FromCore) => {
+        seen.push(text(message))
+        listener(message)
+      }),
+    onGone: (listener) => void worker.once('exit', (code) => listener(`exit code ${code}`)),
+    end: () => void worker.terminate(),
+  }
+}
+
+const coreEntry = new URL('../../src/main/core/host/core-thread-entry.ts', import.meta.url)
+
 describe('the core on its own thread', () => {
+  it('never sees the API key: typed, stored and sent, it stays in main', async () => {
+    const dataDir = await tempDataDir()
+    const seen: string[] = []
+    const core = await connectCore(recordedLine(new Worker(coreEntry), seen), {
+      core: { dataDir, requestTimeoutMs: 5_000 },
+      secrets: new MemorySecretStore(),
+      fetch: (input, init) => fetch(input, init),
+      emit: () => {},
+      logger: { info() {}, warn() {}, error() {} },
+    })
+    try {
+      await connectToSandbox(core)
+      // Pasted where it does not belong: contact data may carry it, as the user typed it.
+      const item = value(await core.handlers.saveContact(draft({ description: `key ${sandbox.apiKey}` })))
+      await eventually(
+        async () =>
+          value(await core.handlers.listOutbox({ filter: 'sent', limit: 10 })).items.some((e) => e.id === item.id),
+        10_000,
+        'the contact to be sent',
+      )
+      // The server got the real key, from main.
+      expect(sandbox.requests.at(-1)?.headers.authorization).toBe(
+        `Basic ${Buffer.from(`${sandbox.apiKeyId}:${sandbox.apiKey}`).toString('base64')}`,
+      )
+      // What crossed the line, both ways: the key only where the user typed it into a contact.
+      const crossed = seen.filter((message) => message.includes(sandbox.apiKey))
+      expect(crossed.length).toBeGreaterThan(0)
+      expect(crossed.every((message) => message.includes(`key ${sandbox.apiKey}`))).toBe(true)
+      expect(seen.some((message) => message.includes('cloverhound-key:'))).toBe(true)
+    } finally {
+      await core.close()
+      await removeDir(dataDir)
+    }
+  })
+
   it.skipIf(!privateKeyring)('sends a contact once, with the key main reads from the real keychain', async () => {
     const secrets = new KeytarSecretStore(`${APP_ID}.test.${randomUUID()}`)
     const { core, dataDir, events } = await startInThread(secrets)
@@ -140,17 +199,12 @@ describe('the core on its own thread', () => {
 
   it('a core that dies mid-request: what waits and what comes after answer in words, and main hears it once', async () => {
     const dataDir = await tempDataDir()
-    const worker = new Worker(new URL('../../src/main/core/host/core-thread-entry.ts', import.meta.url))
+    const worker = new Worker(coreEntry)
     const gone: string[] = []
-    const line: MainLine = {
-      post: (message: ToCore) => worker.postMessage(message),
-      listen: (listener: (message: FromCore) => void) => void worker.on('message', listener),
-      onGone: (listener) => void worker.once('exit', (code) => listener(`exit code ${code}`)),
-      end: () => void worker.terminate(),
-    }
-    const core = await connectCore(line, {
+    const core = await connectCore(recordedLine(worker, []), {
       core: { dataDir },
       secrets: new MemorySecretStore(),
+      fetch: (input, init) => fetch(input, init),
       emit: () => {},
       logger: { info() {}, warn() {}, error() {} },
       onGone: (detail) => gone.push(detail),

@@ -5,3 +5,6 @@
  * src/main/index.ts would start the app). Never change it: stored keys would no longer be found.
  */
 export const APP_ID = 'com.cloverhound.contacts'
+
+/** The name of the process that runs the core: in app.getAppMetrics(), child-process-gone and task managers. */
+export const CORE_SERVICE_NAME = 'Cloverhound Contacts Outbox'

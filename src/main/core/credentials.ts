@@ -30,10 +30,20 @@ export { DEFAULT_PROFILE_ID }
  * other server's settings can reach it; hashed because the API key ID is kept out of reports too.
  */
 export function apiKeyAccount(profileId: string, binding: ApiKeyBinding): string {
-  const digest = createHash('sha256')
+  return `${profileId}:${bindingDigest(binding)}`
+}
+
+/** The server and key ID a key was entered for, as the hex digest its keychain account ends in. */
+export function bindingDigest(binding: ApiKeyBinding): string {
+  return createHash('sha256')
     .update(JSON.stringify([binding.origin, binding.apiKeyId]))
     .digest('hex')
-  return `${profileId}:${digest}`
+}
+
+/** The digest an account from apiKeyAccount ends in; undefined for an account bound to no server. */
+export function accountDigest(account: string): string | undefined {
+  const digest = account.slice(account.lastIndexOf(':') + 1)
+  return account.includes(':') && /^[0-9a-f]{64}$/.test(digest) ? digest : undefined
 }
 
 export type SaveSettingsOutcome =

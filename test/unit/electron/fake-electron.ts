@@ -202,6 +202,7 @@ export const state = {
   ipcHandlers: new Map<string, Listener>(),
   ipcListeners: new Map<string, Listener[]>(),
   exposed: new Map<string, unknown>(),
+  utilityProcesses: [] as FakeUtilityProcess[],
 }
 
 /**
@@ -269,6 +270,99 @@ const defaultSession = {
   },
 }
 
+type ForkOptions = NonNullable<Parameters<Electron['utilityProcess']['fork']>[2]>
+
+/**
+ * utilityProcess as Electron's lib/browser/api/utility-process.ts and its docs have it: fork returns
+ * at once and 'spawn' follows; main's 'message' listener gets the bare data, the child's
+ * `process.parentPort` a MessageEvent `{ data, ports }`; every message is structured-cloned and
+ * arrives later, never in the same tick; after 'exit' nothing more arrives either way. The child's
+ * module is not loaded here: a test imports it with `process.parentPort` set to `child.parentPort`.
+ */
+export class FakeUtilityProcess extends Emitter {
+  pid: number | undefined = 4242
+  readonly parentPort: FakeParentPort
+  readonly modulePath: string
+  readonly args: string[]
+  readonly options: ForkOptions
+  #alive = true
+
+  constructor(modulePath: string, args: string[], options: ForkOptions) {
+    super()
+    this.modulePath = modulePath
+    this.args = args
+    this.options = options
+    this.parentPort = new FakeParentPort((message) => this.#alive && this.emit('message', message))
+    setImmediate(() => this.#alive && this.emit('spawn'))
+  }
+
+  postMessage(message: unknown): void {
+    const copy = structuredClone(message)
+    setImmediate(() => this.#alive && this.parentPort.deliver({ data: copy, ports: [] }))
+  }
+
+  kill(): boolean {
+    return this.#end(0)
+  }
+
+  /** The child ends on its own, as a crash or an out-of-memory kill does: 'exit' with its code. */
+  crash(code = 1): void {
+    this.#end(code)
+  }
+
+  #end(code: number): boolean {
+    if (!this.#alive) return false
+    this.#alive = false
+    this.pid = undefined
+    setImmediate(() => this.emit('exit', code))
+    return true
+  }
+}
+
+/**
+ * The child's end of the line (Electron.ParentPort): what it posts reaches main's 'message' listener.
+ * As lib/utility/init.ts does, the port starts when its first 'message' listener is added; what
+ * arrived before waits for it.
+ */
+export class FakeParentPort extends Emitter {
+  readonly #early: unknown[] = []
+  #started = false
+
+  readonly #toMain: (message: unknown) => void
+
+  constructor(toMain: (message: unknown) => void) {
+    super()
+    this.#toMain = toMain
+  }
+
+  override on(event: string, listener: Listener): this {
+    super.on(event, listener)
+    if (event === 'message' && !this.#started) {
+      this.#started = true
+      setImmediate(() => this.#early.splice(0).forEach((early) => this.emit('message', early)))
+    }
+    return this
+  }
+
+  deliver(event: { data: unknown; ports: [] }): void {
+    if (this.#started && this.#early.length === 0) this.emit('message', event)
+    else this.#early.push(event)
+  }
+
+  postMessage(message: unknown): void {
+    const copy = structuredClone(message)
+    setImmediate(() => this.#toMain(copy))
+  }
+}
+
+export const utilityProcess = {
+  fork: (modulePath: string, args: string[] = [], options: ForkOptions = {}) => {
+    const child = new FakeUtilityProcess(modulePath, args, options)
+    state.utilityProcesses.push(child)
+    return child
+  },
+}
+
 export const ipcMain = {
   handle: (channel: string, listener: Listener) => {
     if (state.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)
@@ -306,6 +400,7 @@ export const electron = {
   },
   shell: { openExternal: vi.fn(async (_url: string) => {}) },
   net: { fetch: vi.fn(fakeNetFetch().fetch), isOnline: vi.fn(() => true) },
+  utilityProcess,
   ipcMain,
   ipcRenderer,
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => state.exposed.set(key, api) },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { APP_ID } from '../../../src/main/core/app-id.ts'
+import { CORE_GONE } from '../../../src/main/core/host/connect-core.ts'
 import { eventChannel } from '../../../src/shared/bridge-names.ts'
 import { fakeNetFetch, type NetFetch } from '../../support/fake-net-fetch.ts'
 
@@ -32,8 +33,7 @@ const fake = vi.hoisted(() => {
   const core = {
     handlers: { getSettings: vi.fn(), switchProfile: vi.fn() },
     close: vi.fn(async () => order.push('core.close')),
-    worker: { stop: vi.fn(async () => order.push('worker.stop')) },
-    outbox: { close: vi.fn(() => order.push('outbox.close')), counts: vi.fn() },
+    closeNow: vi.fn(() => order.push('core.closeNow')),
   }
   const powerListeners = new Map<string, Listener>()
   const updates = { checkAtStartup: vi.fn(async () => {}), checkFromMenu: vi.fn(async () => {}) }
@@ -56,8 +56,8 @@ const fake = vi.hoisted(() => {
     net: { fetch: vi.fn<NetFetch>() },
     dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn(async () => ({ response: 0 })) },
     BrowserWindow: { getAllWindows: vi.fn(() => windows), getFocusedWindow: vi.fn(() => null) },
-    createAppCore: vi.fn(async (_options: unknown) => {
-      order.push('createAppCore')
+    startCoreProcess: vi.fn(async (_outDir: string, _options: unknown) => {
+      order.push('startCoreProcess')
       return core
     }),
     disposeIpc: vi.fn(() => order.push('disposeIpc')),
@@ -95,7 +95,7 @@ vi.mock('../../../src/main/self-check.ts', async (importOriginal) => ({
   ...(await importOriginal<Record<string, unknown>>()),
   runSelfCheck: fake.runSelfCheck,
 }))
-vi.mock('../../../src/main/core/app-core.ts', () => ({ createAppCore: fake.createAppCore }))
+vi.mock('../../../src/main/core-process-host.ts', () => ({ startCoreProcess: fake.startCoreProcess }))
 vi.mock('../../../src/main/core/keytar-secret-store.ts', () => ({ KeytarSecretStore: fake.KeytarSecretStore }))
 vi.mock('../../../src/main/ipc-adapter.ts', async (importOriginal) => ({
   ...(await importOriginal<Record<string, unknown>>()),
@@ -122,6 +122,11 @@ async function start(options: { lock?: boolean; ready?: boolean } = {}) {
     fake.ready()
     await vi.waitFor(() => expect(fake.order).toContain('createMainWindow'))
   }
+}
+
+/** What main gave startCoreProcess for the core. */
+function coreOptions(): unknown {
+  return fake.startCoreProcess.mock.calls[0]?.[1]
 }
 
 function appEvent(name: string, ...args: unknown[]): unknown {
@@ -156,7 +161,7 @@ describe('the composition root', () => {
     await start({ lock: false, ready: false })
     expect(fake.app.quit).toHaveBeenCalled()
     expect(fake.app.whenReady).not.toHaveBeenCalled()
-    expect(fake.createAppCore).not.toHaveBeenCalled()
+    expect(fake.startCoreProcess).not.toHaveBeenCalled()
   })
 
   it('hardens, sets its own menu, builds the core, opens the bridge, and only then opens the window', async () => {
@@ -168,7 +173,7 @@ describe('the composition root', () => {
       'applySecurityPolicy',
       'handleAppProtocol',
       'installAppMenu',
-      'createAppCore',
+      'startCoreProcess',
       'registerIpcHandlers',
       'createMainWindow',
     ])
@@ -212,19 +217,22 @@ describe('the composition root', () => {
     await start()
     expect(fake.createMainLogger).toHaveBeenCalledTimes(1)
     expect(fake.applySecurityPolicy).toHaveBeenCalledWith(expect.anything(), { logger: fake.logger })
-    expect(fake.createAppCore.mock.calls[0]?.[0]).toMatchObject({ logger: fake.logger })
+    expect(coreOptions()).toMatchObject({ logger: fake.logger })
     expect(fake.createMainWindow.mock.calls[0]?.[0]).toMatchObject({ logger: fake.logger })
   })
 
-  it('gives the core the user data folder, the keychain under the app id, and net.fetch', async () => {
+  it('starts the core’s process from out/main with the user data folder; main keeps the keychain and sends through net.fetch', async () => {
     await start()
-    const options = fake.createAppCore.mock.calls[0]?.[0] as {
-      dataDir: string
+    const outDir = fake.startCoreProcess.mock.calls[0]?.[0]
+    const options = coreOptions() as {
+      core: { dataDir: string }
       secrets: { service: string }
       fetch: (input: string, init: RequestInit) => Promise<Response>
     }
-    expect(options.dataDir).toBe('/data/userData')
+    expect(outDir).toMatch(/[\\/]main$/)
+    expect(options.core.dataDir).toBe('/data/userData')
     expect(options.secrets.service).toBe(APP_ID)
+    // Main sends the core's requests, through net.fetch.
     const server = createServer((request, response) => response.writeHead(201).end(request.method))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     try {
@@ -237,12 +245,20 @@ describe('the composition root', () => {
     }
   })
 
+  it('says in a dialog when the core’s process ends unexpectedly', async () => {
+    await start()
+    fake.dialog.showErrorBox.mockClear()
+    const { onGone } = coreOptions() as { onGone: (detail: string) => void }
+    onGone('exit code 134')
+    expect(fake.dialog.showErrorBox).toHaveBeenCalledWith('Cloverhound Contacts must be restarted', CORE_GONE)
+  })
+
   it('lists the profiles by name in the Profile menu, and builds it again when the settings change', async () => {
     fake.installAppMenu.mockClear()
     await start()
     const menus = () => fake.installAppMenu.mock.calls.map((call) => (call[0] as { profiles: unknown[] }).profiles)
     expect(menus()).toEqual([[]])
-    const { emit } = fake.createAppCore.mock.calls[0]?.[0] as { emit: (event: string, payload: unknown) => void }
+    const { emit } = coreOptions() as { emit: (event: string, payload: unknown) => void }
     emit('settingsChanged', {
       activeProfileId: 'staging',
       profiles: [
@@ -262,8 +278,8 @@ describe('the composition root', () => {
 
   it('tells the core the app, Electron, Chrome and Node versions for diagnostics', async () => {
     await start()
-    const options = fake.createAppCore.mock.calls[0]?.[0] as { versions: Record<string, unknown> }
-    expect(options.versions).toEqual({
+    const options = coreOptions() as { core: { versions: Record<string, unknown> } }
+    expect(options.core.versions).toEqual({
       app: '1.2.3',
       electron: process.versions.electron,
       chrome: process.versions.chrome,
@@ -280,7 +296,7 @@ describe('the composition root', () => {
 
   it('emits core events to the app windows on the event channel', async () => {
     await start()
-    const { emit } = fake.createAppCore.mock.calls[0]?.[0] as { emit: (event: string, payload: unknown) => void }
+    const { emit } = coreOptions() as { emit: (event: string, payload: unknown) => void }
     const appPage = fake.createMainWindow.mock.calls[0]?.[0] as { page: { url: string } }
     const ours = fakeWindow({ url: appPage.page.url })
     const foreign = fakeWindow({ url: 'https://evil.example/' })
@@ -330,7 +346,7 @@ describe('the composition root', () => {
   })
 
   it('says so and exits when start-up fails', async () => {
-    fake.createAppCore.mockRejectedValueOnce(new Error('EACCES'))
+    fake.startCoreProcess.mockRejectedValueOnce(new Error('EACCES'))
     await start({ ready: false })
     fake.ready()
     await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(1))
@@ -344,7 +360,7 @@ describe('the composition root', () => {
     fake.order.length = 0
     fake.powerListeners.get('shutdown')?.()
     // Synchronously: nothing is left for a promise to finish when the OS ends the process.
-    expect(fake.order).toEqual(['disposeIpc', 'worker.stop', 'outbox.close'])
+    expect(fake.order).toEqual(['disposeIpc', 'core.closeNow'])
     expect(fake.app.quit).toHaveBeenCalledTimes(1)
     const quitting = { preventDefault: vi.fn() }
     appEvent('before-quit', quitting)
@@ -357,9 +373,9 @@ describe('the composition root', () => {
     fake.order.length = 0
     expect(fake.windowListeners.has('query-session-end')).toBe(false)
     fake.windowListeners.get('session-end')?.({ reasons: ['logoff'], preventDefault: vi.fn() })
-    expect(fake.order).toEqual(['disposeIpc', 'worker.stop', 'outbox.close'])
+    expect(fake.order).toEqual(['disposeIpc', 'core.closeNow'])
     fake.powerListeners.get('shutdown')?.()
-    expect(fake.core.outbox.close).toHaveBeenCalledTimes(1)
+    expect(fake.core.closeNow).toHaveBeenCalledTimes(1)
   })
 
   it('checks for updates once the window is open, and from the menu', async () => {
@@ -433,7 +449,7 @@ describe('the self-check mode (CLOVERHOUND_SELF_CHECK)', () => {
   })
 
   it('reports a failed start in the file instead of a dialog nobody could close', async () => {
-    fake.createAppCore.mockRejectedValueOnce(new Error('EACCES'))
+    fake.startCoreProcess.mockRejectedValueOnce(new Error('EACCES'))
     await start({ ready: false })
     fake.ready()
     await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(1))

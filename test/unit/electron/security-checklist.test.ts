@@ -10,7 +10,7 @@ import { app, electron, FakeBrowserWindow, ipcRenderer, requestProtocol, state }
  * Electron's security checklist (https://www.electronjs.org/docs/latest/tutorial/security), one
  * test per item, against the real composition root: src/main/index.ts starts with `electron`
  * faked (see fake-electron.ts), and each test inspects the window, session, protocol, IPC and
- * preload it really set up. Only the core (its own tests cover it) and keytar are stood in for.
+ * preload it really set up. Only the core's process (its own tests cover it) and keytar are stood in for.
  *
  * Every item applies to this app. Two notes on scope:
  * - 11 and 12 concern <webview>. The app has none, so the strictest answer holds: the tag is
@@ -36,10 +36,10 @@ vi.mock('electron-log/main', async () => {
     },
   }
 })
-vi.mock('../../../src/main/core/app-core.ts', async () => {
+vi.mock('../../../src/main/core-process-host.ts', async () => {
   const { commandNames: names } = await import('../../../src/shared/bridge-names.ts')
   const handlers = Object.fromEntries(names.map((name) => [name, vi.fn(async () => ({ ok: true, value: null }))]))
-  return { createAppCore: vi.fn(async () => ({ handlers, close: async () => {} })) }
+  return { startCoreProcess: vi.fn(async () => ({ handlers, close: async () => {}, closeNow: () => {} })) }
 })
 vi.mock('../../../src/main/core/keytar-secret-store.ts', () => ({ KeytarSecretStore: class {} }))
 // The real module would load the real `electron` package: updates are tested in updates.test.ts.

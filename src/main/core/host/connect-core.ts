@@ -1,9 +1,14 @@
 import { fail, type Result } from '../../../shared/app-error.ts'
 import type { CommandHandlers, EmitEvent } from '../../../shared/bridge-contract.ts'
 import { commandNames, type CommandName } from '../../../shared/bridge-names.ts'
+import type { SettingsInput } from '../../../shared/settings.ts'
+import type { FetchFunction } from '../cloverhound-client.ts'
+import { accountDigest } from '../credentials.ts'
 import { errorName, type Logger } from '../logger.ts'
 import type { SecretStore } from '../secret-store.ts'
 import { carryError, reviveError, type FromCore, type HostedCoreOptions, type MainLine } from './core-messages.ts'
+import { KeyVault } from './key-vault.ts'
+import { RequestsForCore } from './requests-for-core.ts'
 
 /** The core as main holds it when it runs elsewhere: the same commands, and a close that waits for its writes. */
 export interface HostedCore {
@@ -16,7 +21,10 @@ export interface HostedCore {
 
 export interface ConnectCoreOptions {
   core: HostedCoreOptions
+  /** Main's keychain: the core gets handles, never keys. */
   secrets: SecretStore
+  /** How main sends the core's requests (Electron's net.fetch in the app). */
+  fetch: FetchFunction
   emit: EmitEvent
   logger: Logger
   /** Called once if the core's thread or process ends without being asked to. */
@@ -30,11 +38,14 @@ export const CORE_GONE =
 const DEFAULT_CLOSE_LIMIT_MS = 15_000
 
 /**
- * Main's side of the line: starts the core with its options, answers its questions for keys from
- * main's secret store, passes its events and log lines on, and turns each command into a request.
+ * Main's side of the line: starts the core with its options, answers its questions for keys with
+ * handles (KeyVault), sends its requests with the keys put back, passes its events and log lines on,
+ * and turns each command into a request. So the API key never leaves main, wherever the core runs.
  */
 export function connectCore(line: MainLine, options: ConnectCoreOptions): Promise<HostedCore> {
   const { logger, secrets } = options
+  const vault = new KeyVault()
+  const requests = new RequestsForCore({ line, fetch: options.fetch, vault, logger })
   const waiting = new Map<number, { resolve: (result: Result<unknown>) => void; reject: (error: Error) => void }>()
   let nextId = 1
   let gone: string | undefined
@@ -51,8 +62,13 @@ export function connectCore(line: MainLine, options: ConnectCoreOptions): Promis
       post(id)
     })
   }
-  const command = (name: CommandName, input: unknown) =>
-    request((id) => line.post({ kind: 'command', id, name, input }))
+  const command = async (name: CommandName, input: unknown): Promise<Result<unknown>> => {
+    // The contract has parsed the input (the bridge, then again in the core); only Settings carries a key.
+    const sent = name === 'saveSettings' ? vault.hideTypedKey(input as SettingsInput) : input
+    const result = await request((id) => line.post({ kind: 'command', id, name, input: sent }))
+    // The report carries recent errors' text, which a server's answer may have filled: only main knows the keys.
+    return name === 'getDiagnostics' && result.ok ? scrubbed(result, vault) : result
+  }
   const handlers = Object.fromEntries(
     commandNames.map((name) => [name, (input: unknown) => command(name, input)]),
   ) as unknown as CommandHandlers
@@ -60,13 +76,16 @@ export function connectCore(line: MainLine, options: ConnectCoreOptions): Promis
   const answerSecret = async (message: Extract<FromCore, { kind: 'secret' }>) => {
     const { id, request: asked } = message
     try {
-      const value =
-        asked.op === 'get'
-          ? await secrets.get(asked.account)
-          : asked.op === 'set'
-            ? await secrets.set(asked.account, asked.secret)
-            : await secrets.delete(asked.account)
-      line.post({ kind: 'secret-answer', id, ...(typeof value === 'string' ? { value } : {}) })
+      let value: string | undefined
+      if (asked.op === 'get') {
+        const key = await secrets.get(asked.account)
+        value = key === undefined ? undefined : vault.hide(key, accountDigest(asked.account))
+      } else if (asked.op === 'set') {
+        await secrets.set(asked.account, keyToStore(vault, asked.account, asked.secret))
+      } else {
+        await secrets.delete(asked.account)
+      }
+      line.post({ kind: 'secret-answer', id, ...(value === undefined ? {} : { value }) })
     } catch (error) {
       line.post({ kind: 'secret-answer', id, error: carryError(error) })
     }
@@ -84,6 +103,10 @@ export function connectCore(line: MainLine, options: ConnectCoreOptions): Promis
         return void answerSecret(message)
       case 'log':
         return logger[message.level](message.message, message.details)
+      case 'fetch':
+        return requests.start(message)
+      case 'fetch-cancel':
+        return requests.cancel(message.id)
       case 'result':
       case 'closed': {
         const pending = waiting.get(message.id)
@@ -99,6 +122,7 @@ export function connectCore(line: MainLine, options: ConnectCoreOptions): Promis
 
   line.onGone((detail) => {
     gone = detail
+    requests.cancelAll()
     for (const pending of waiting.values()) pending.resolve(fail('internal', CORE_GONE))
     waiting.clear()
     startFailed(new Error(`The core ended before it started (${detail}).`))
@@ -134,4 +158,27 @@ export function connectCore(line: MainLine, options: ConnectCoreOptions): Promis
     options: { ...options.core, ...(secrets.storage ? { secretStorage: secrets.storage } : {}) },
   })
   return startup
+}
+
+/**
+ * The key a `set` from the core stores: only a key main holds, and only under the account for the server
+ * it was entered for (a key from before binding may move to any, which is how it gets its binding).
+ */
+function keyToStore(vault: KeyVault, account: string, handle: string): string {
+  const held = vault.held(handle)
+  if (!held) throw new Error('The core asked to store a key main did not give it.')
+  if (held.digest !== undefined && held.digest !== accountDigest(account)) {
+    throw new Error('The core asked to store a key under another server’s account.')
+  }
+  return held.key
+}
+
+/** Every string in the result with main's keys scrubbed out. */
+function scrubbed<T>(value: T, vault: KeyVault): T {
+  if (typeof value === 'string') return vault.scrub(value) as T
+  if (Array.isArray(value)) return value.map((entry: unknown) => scrubbed(entry, vault)) as T
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([name, entry]) => [name, scrubbed(entry, vault)])) as T
+  }
+  return value
 }

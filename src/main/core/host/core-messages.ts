@@ -29,8 +29,22 @@ export type LogDetails = Record<string, string | number | boolean>
 export interface CarriedError {
   name: string
   message: string
+  /** Node's system error code (`ECONNREFUSED`), which the network's classification reads. */
+  code?: string
+  /** Its cause, as undici nests the system error under `TypeError: fetch failed`. */
+  cause?: CarriedError
   problem?: OutboxStorageProblem
   path?: string
+}
+
+/** A request as the core's client makes it, in the plain form that can cross. */
+export interface LineRequest {
+  url: string
+  method: string
+  headers: Array<[string, string]>
+  body?: string
+  redirect: NonNullable<RequestInit['redirect']>
+  credentials: NonNullable<RequestInit['credentials']>
 }
 
 export type ToCore =
@@ -40,6 +54,10 @@ export type ToCore =
   | { kind: 'close'; id: number }
   /** The system is ending the session: close the outbox on the spot, answer nothing. */
   | { kind: 'close-now' }
+  /** A request main made for the core: first its status and headers, then its body, piece by piece. */
+  | { kind: 'fetch-head'; id: number; status: number; statusText: string; headers: Array<[string, string]> }
+  | { kind: 'fetch-body'; id: number; chunk?: Uint8Array; end?: true; error?: CarriedError }
+  | { kind: 'fetch-failed'; id: number; error: CarriedError }
 
 export type FromCore =
   | { kind: 'ready' }
@@ -49,6 +67,9 @@ export type FromCore =
   | { kind: 'secret'; id: number; request: SecretRequest }
   | { kind: 'log'; level: LogLevel; message: string; details?: LogDetails }
   | { kind: 'closed'; id: number }
+  /** Main sends every request, so the key never leaves it; the core's client names the key by a handle. */
+  | { kind: 'fetch'; id: number; request: LineRequest }
+  | { kind: 'fetch-cancel'; id: number }
 
 /** One side of the line between main and the core, whatever carries it (a worker thread or a utility process). */
 export interface CoreLine<Incoming, Outgoing> {
@@ -64,12 +85,20 @@ export interface MainLine extends CoreLine<FromCore, ToCore> {
   end(): void
 }
 
-export function carryError(error: unknown): CarriedError {
+const CAUSE_DEPTH = 4
+
+export function carryError(error: unknown, depth = 0): CarriedError {
   if (error instanceof OutboxStorageError) {
     return { name: error.name, message: error.message, problem: error.problem, path: error.path }
   }
-  if (error instanceof Error) return { name: error.name, message: error.message }
-  return { name: 'Error', message: String(error) }
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) }
+  const { code, cause } = error as { code?: unknown; cause?: unknown }
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(cause !== undefined && depth < CAUSE_DEPTH ? { cause: carryError(cause, depth + 1) } : {}),
+  }
 }
 
 /** The error again, as the class the other side tests with `instanceof` where it has one. */
@@ -78,7 +107,8 @@ export function reviveError(carried: CarriedError): Error {
     return new OutboxStorageError(carried.problem, carried.path, carried.message)
   }
   if (carried.name === 'KeychainUnavailableError') return new KeychainUnavailableError(carried.message)
-  const error = new Error(carried.message)
+  const error = new Error(carried.message, carried.cause ? { cause: reviveError(carried.cause) } : {})
   error.name = carried.name
+  if (carried.code !== undefined) Object.assign(error, { code: carried.code })
   return error
 }

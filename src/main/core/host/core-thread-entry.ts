@@ -10,5 +10,5 @@ serveCore(
     post: (message) => port.postMessage(message),
     listen: (listener) => void port.on('message', (m: ToCore) => listener(m)),
   },
-  { fetch: (input, init) => fetch(input, init) },
+  {},
 )

@@ -5,7 +5,7 @@ import type { MainLine } from './core-messages.ts'
 /**
  * The core on a Node worker thread, as the web preview, the benches and the tests run it: the same
  * line and messages as Electron's utility process (src/main/core-process.ts), so main's thread only
- * forwards. Node's own fetch is the network here.
+ * forwards. Main's fetch (Node's here) sends the core's requests.
  */
 export function startCoreThread(options: ConnectCoreOptions): Promise<HostedCore> {
   const worker = new Worker(new URL('./core-thread-entry.ts', import.meta.url), { name: 'core' })

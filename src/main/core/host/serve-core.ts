@@ -1,6 +1,5 @@
 import { fail } from '../../../shared/app-error.ts'
 import { createAppCore, type AppCore } from '../app-core.ts'
-import type { FetchFunction } from '../cloverhound-client.ts'
 import { dispatchCommand } from '../command-dispatch.ts'
 import { errorName, type Logger } from '../logger.ts'
 import type { SecretStore } from '../secret-store.ts'
@@ -13,22 +12,25 @@ import {
   type SecretRequest,
   type ToCore,
 } from './core-messages.ts'
+import { LineFetch } from './line-fetch.ts'
 
-/** What the core's own thread or process brings: its network and, where it has one, the platform's online hint. */
+/** What the core's own thread or process brings: the platform's online hint, where it has one. */
 export interface CorePlatform {
-  fetch: FetchFunction
   isOnline?: () => boolean
 }
 
 const STARTING = 'The app is still starting. Try again in a moment.'
 
 /**
- * The core's side of the line: waits for `start`, runs createAppCore with a secret store and a logger
- * that ask main, answers each command through the contract's door, and sends events as they happen.
+ * The core's side of the line: waits for `start`, runs createAppCore with a secret store, a fetch and
+ * a logger that go through main, answers each command through the contract's door, and sends events
+ * as they happen.
  */
 export function serveCore(line: CoreLine<ToCore, FromCore>, platform: CorePlatform): void {
   let core: AppCore | undefined
   const secrets = new PendingSecrets(line)
+  // Main sends every request: it alone holds the keys.
+  const requests = new LineFetch(line)
   const log = (level: LogLevel) => (message: string, details?: Record<string, string | number | boolean>) =>
     line.post({ kind: 'log', level, message, ...(details ? { details } : {}) })
   const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') }
@@ -39,7 +41,7 @@ export function serveCore(line: CoreLine<ToCore, FromCore>, platform: CorePlatfo
         createAppCore({
           ...message.options,
           secrets: secrets.store(message.options.secretStorage),
-          fetch: platform.fetch,
+          fetch: requests.fetch,
           isOnline: platform.isOnline,
           logger,
           emit: (name, payload) => line.post({ kind: 'event', name, payload }),
@@ -65,6 +67,10 @@ export function serveCore(line: CoreLine<ToCore, FromCore>, platform: CorePlatfo
       }
       case 'secret-answer':
         return secrets.settle(message)
+      case 'fetch-head':
+      case 'fetch-body':
+      case 'fetch-failed':
+        return requests.settle(message)
       case 'close': {
         const { id } = message
         const closing = core?.close() ?? Promise.resolve()
