@@ -1,10 +1,9 @@
 // The built renderer in Chromium through the web preview, wired to a bench core: what a user sees,
 // with every bridge call the page makes counted on the way in.
 import { chromium, type Browser, type Page } from '@playwright/test'
-import type { AppCore } from '../src/main/core/app-core.ts'
 import { startPreviewServer, type PreviewServer } from '../tools/web-preview/preview-server.ts'
 import { CHROMIUM_ARGS, chromiumExecutable } from '../tools/chromium.ts'
-import { countCalls, type CountedHandlers, type EventRelay } from './bench-core.ts'
+import { countCalls, type BenchCore, type CountedHandlers, type EventRelay } from './bench-core.ts'
 
 /** Long enough for a loaded machine, short enough that a stuck page fails the bench instead of hanging it. */
 const UI_TIMEOUT_MS = 60_000
@@ -20,7 +19,7 @@ export interface ServedApp {
 }
 
 /** The preview server in front of `core`, receiving its events through `relay`. */
-export async function serveApp(core: AppCore, relay: EventRelay, rendererDir: string): Promise<ServedApp> {
+export async function serveApp(core: BenchCore, relay: EventRelay, rendererDir: string): Promise<ServedApp> {
   const calls = countCalls(core.handlers)
   const server = await startPreviewServer({ rendererDir, handlers: calls.handlers })
   relay.attach((event, payload) => server.broadcast(event, payload))

@@ -1,6 +1,9 @@
-// The app's core as the benches run it: the real createAppCore, its command handlers (what the
-// renderer calls), its events, and a preview server when a renderer is to be attached.
+// The app's core as the benches run it: the real createAppCore on a thread of its own (as the app
+// runs it in a utility process), its command handlers (what the renderer calls), its events, and a
+// preview server when a renderer is to be attached.
 import { createAppCore, type AppCore } from '../src/main/core/app-core.ts'
+import type { HostedCore } from '../src/main/core/host/connect-core.ts'
+import { startCoreThread } from '../src/main/core/host/core-thread.ts'
 import { silentLogger } from '../src/main/core/logger.ts'
 import { MemorySecretStore, type SecretStore } from '../src/main/core/secret-store.ts'
 import { commandNames, type CommandHandlers, type EventName, type EventPayload } from '../src/shared/bridge-contract.ts'
@@ -59,7 +62,22 @@ export interface BenchCoreOptions {
   maxInFlight?: number
 }
 
-export function startBenchCore(options: BenchCoreOptions): Promise<AppCore> {
+/** What every bench needs of a core, wherever it runs. */
+export type BenchCore = Pick<HostedCore, 'handlers' | 'close'>
+
+/** The core on its own thread, as the app runs it: this thread only forwards, as Electron's main does. */
+export function startBenchCore(options: BenchCoreOptions): Promise<HostedCore> {
+  return startCoreThread({
+    core: { dataDir: options.dataDir, maxInFlight: options.maxInFlight },
+    secrets: options.secrets ?? new MemorySecretStore(),
+    fetch: (input, init) => fetch(input, init),
+    emit: options.relay?.emit ?? (() => {}),
+    logger: silentLogger,
+  })
+}
+
+/** The core in this thread, for what measures the core's own cost (a save against a raw insert, start-up). */
+export function startBenchCoreHere(options: BenchCoreOptions): Promise<AppCore> {
   return createAppCore({
     dataDir: options.dataDir,
     secrets: options.secrets ?? new MemorySecretStore(),
@@ -71,7 +89,7 @@ export function startBenchCore(options: BenchCoreOptions): Promise<AppCore> {
 }
 
 /** Saves the connection as the Settings form does (without a key, items wait for it). */
-export async function saveConnection(core: AppCore, connection: Connection): Promise<void> {
+export async function saveConnection(core: BenchCore, connection: Connection): Promise<void> {
   const input: SettingsInput = { ...connection }
   const saved = await core.handlers.saveSettings(input)
   if (!saved.ok) throw new Error(`saveSettings failed: ${saved.error.message}`)
@@ -80,7 +98,7 @@ export async function saveConnection(core: AppCore, connection: Connection): Pro
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** `count` contacts through saveContact, as the form sends them, yielding to the event loop between batches. */
-export async function saveContacts(core: AppCore, count: number, from = 0): Promise<void> {
+export async function saveContacts(core: BenchCore, count: number, from = 0): Promise<void> {
   for (let i = 0; i < count; i++) {
     const saved = await core.handlers.saveContact(realisticDraft(from + i))
     if (!saved.ok) throw new Error(`saveContact failed on contact ${from + i}: ${saved.error.message}`)

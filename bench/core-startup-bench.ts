@@ -7,7 +7,7 @@ import { dispatchCommand } from '../src/main/core/command-dispatch.ts'
 import { forgetCleanClose } from '../src/main/core/outbox/clean-close.ts'
 import type { SyncStatus } from '../src/shared/outbox-schemas.ts'
 import type { BenchContext } from './bench-context.ts'
-import { NOWHERE, eventRelay, saveConnection, startBenchCore } from './bench-core.ts'
+import { NOWHERE, eventRelay, saveConnection, startBenchCoreHere } from './bench-core.ts'
 import { historyCounts } from './history-seed.ts'
 import { format, row } from './report.ts'
 import { summarize, timeMsAsync, type Summary } from './stats.ts'
@@ -35,7 +35,7 @@ async function measureCoreStartup(ctx: BenchContext): Promise<void> {
   for (const size of ctx.config.history) {
     const dataDir = ctx.folders.folder(size)
     try {
-      const setup = await startBenchCore({ dataDir })
+      const setup = await startBenchCoreHere({ dataDir })
       await saveConnection(setup, NOWHERE)
       await setup.close()
       bySize[size] = {
@@ -57,9 +57,9 @@ async function timeStarts(dataDir: string, size: number, afterCrash: boolean): P
     // What a crash leaves that costs at open: no clean-close note, so the file gets the full page check.
     if (afterCrash) forgetCleanClose(join(dataDir, OUTBOX_FILE_NAME))
     let status: SyncStatus | undefined
-    let core: Awaited<ReturnType<typeof startBenchCore>> | undefined
+    let core: Awaited<ReturnType<typeof startBenchCoreHere>> | undefined
     const started = await timeMsAsync(async () => {
-      core = await startBenchCore({ dataDir, relay: eventRelay() })
+      core = await startBenchCoreHere({ dataDir, relay: eventRelay() })
       const result = await core.handlers.getSyncStatus(undefined)
       if (result.ok) status = result.value
     })

@@ -7,7 +7,14 @@ import { dispatchCommand } from '../src/main/core/command-dispatch.ts'
 import type { OutboxFilter } from '../src/shared/outbox.ts'
 import type { OutboxPage } from '../src/shared/outbox-schemas.ts'
 import type { BenchContext } from './bench-context.ts'
-import { NOWHERE, saveConnection, startBenchCore, yieldToEventLoop } from './bench-core.ts'
+import {
+  NOWHERE,
+  saveConnection,
+  startBenchCore,
+  startBenchCoreHere,
+  yieldToEventLoop,
+  type BenchCore,
+} from './bench-core.ts'
 import { realisticContact, realisticDraft } from './realistic-contacts.ts'
 import { monitorEventLoop, type LoopDelay } from './event-loop.ts'
 import { format, row } from './report.ts'
@@ -46,12 +53,21 @@ export async function benchOutbox(ctx: BenchContext): Promise<void> {
   try {
     for (const size of ctx.config.history) {
       const dataDir = ctx.folders.folder(size)
-      const core = await startBenchCore({ dataDir })
+      // A save's own cost against a raw insert: the core in this thread, where its store can be called too.
+      const here = await startBenchCoreHere({ dataDir })
+      let saving: Awaited<ReturnType<typeof measureSaving>>
       try {
         // A connection without a key: saves wait for it, as they do for a new user (nothing is sent meanwhile).
-        await saveConnection(core, NOWHERE)
+        await saveConnection(here, NOWHERE)
+        saving = await measureSaving(here, raw.insert)
+      } finally {
+        await here.close()
+      }
+      // The rest as the app runs: the core on its own thread, this one (main's) only forwarding.
+      const core = await startBenchCore({ dataDir })
+      try {
         bySize[size] = {
-          ...(await measureSaving(core, raw.insert)),
+          ...saving,
           ...(await measurePaging(core)),
           status: await sampleAsync(STATUS_SAMPLES, () =>
             expectOk(dispatchCommand(core.handlers, 'getSyncStatus', undefined)),
@@ -85,7 +101,7 @@ export async function benchOutbox(ctx: BenchContext): Promise<void> {
 }
 
 /** Saves one after another as a CSV import sends them, each its own call (a turn of the event loop). */
-async function enqueueBurst(core: AppCore): Promise<{ perSave: Summary; loop: LoopDelay }> {
+async function enqueueBurst(core: BenchCore): Promise<{ perSave: Summary; loop: LoopDelay }> {
   const samples: number[] = []
   const loop = monitorEventLoop()
   for (let i = 0; i < ENQUEUE_BURST; i++) {
@@ -138,7 +154,7 @@ async function measureSaving(
 
 /** The list as the Outbox view reads it: pages of 100 on Waiting to send (where it opens), then on All, scrolling down. */
 async function measurePaging(
-  core: AppCore,
+  core: BenchCore,
 ): Promise<Pick<SizeResult, 'firstPage' | 'nextPages' | 'smallPages' | 'pagingLoop'>> {
   const first: number[] = []
   const next: number[] = []

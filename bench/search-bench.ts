@@ -1,10 +1,9 @@
 // The Outbox search and the possible-duplicate lookup at each history size, through the commands the
 // renderer calls, against a baseline in the same run: the plain first page of the same filter.
-import type { AppCore } from '../src/main/core/app-core.ts'
 import { dispatchCommand } from '../src/main/core/command-dispatch.ts'
 import type { OutboxFilter } from '../src/shared/outbox.ts'
 import type { BenchContext } from './bench-context.ts'
-import { startBenchCore, saveConnection } from './bench-core.ts'
+import { startBenchCore, saveConnection, type BenchCore } from './bench-core.ts'
 import { HISTORY_TARGET } from './history-seed.ts'
 import { realisticDraft } from './realistic-contacts.ts'
 import { format, row } from './report.ts'
@@ -82,7 +81,7 @@ export async function benchSearch(ctx: BenchContext): Promise<void> {
   }
 }
 
-async function measure(core: AppCore): Promise<SizeResult> {
+async function measure(core: BenchCore): Promise<SizeResult> {
   const baseline: number[] = []
   const search: number[] = []
   let slowest = { query: '', filter: 'all' as OutboxFilter, ms: 0 }
