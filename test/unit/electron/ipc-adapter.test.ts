@@ -13,12 +13,13 @@ import {
 } from '../../../src/shared/bridge-contract.ts'
 import type { ContactDraft } from '../../../src/shared/contact.ts'
 import type { DiagnosticsReport } from '../../../src/shared/diagnostics.ts'
-import type { OutboxItem, SyncStatus } from '../../../src/shared/outbox-schemas.ts'
+import type { OutboxItem } from '../../../src/shared/outbox-schemas.ts'
 import type { ConnectionTest, SettingsView } from '../../../src/shared/settings.ts'
 import { isAppPageUrl, resolveAppPage } from '../../../src/main/core/app-page.ts'
 import { createAppCore } from '../../../src/main/core/app-core.ts'
 import { silentLogger } from '../../../src/main/core/logger.ts'
 import { MemorySecretStore } from '../../../src/main/core/secret-store.ts'
+import { runningStatus } from '../../support/sync-status.ts'
 
 type InvokeListener = (event: unknown, ...args: unknown[]) => unknown
 
@@ -97,22 +98,7 @@ const item: OutboxItem = {
   updatedAt: '2030-01-01T00:00:00.000Z',
 }
 
-const status: SyncStatus = {
-  state: 'running',
-  reason: null,
-  host: 'api.example.test',
-  until: null,
-  nextAttemptAt: null,
-  counts: { queued: 1, sending: 0, sent: 0, needs_fix: 0, unconfirmed: 0, discarded: 0 },
-  waiting: 1,
-  toSend: 1,
-  needsYou: 0,
-  held: 0,
-  sendable: 1,
-  overdue: 0,
-  connection: { lastSuccessAt: null, refused: null },
-  otherProfilesStopped: 0,
-}
+const status = runningStatus(1)
 
 const diagnostics: DiagnosticsReport = {
   text: 'Cloverhound Contacts diagnostics\n',

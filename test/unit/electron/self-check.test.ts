@@ -6,6 +6,7 @@ import { KeychainUnavailableError, MemorySecretStore, type SecretStore } from '.
 import { fail, ok, type Result } from '../../../src/shared/app-error.ts'
 import type { SyncStatus } from '../../../src/shared/outbox-schemas.ts'
 import { FakeBrowserWindow, type LoadOutcome } from './fake-electron.ts'
+import { runningStatus } from '../../support/sync-status.ts'
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron)
 
@@ -13,22 +14,7 @@ const { SELF_CHECK_ACCOUNT, runSelfCheck, selfCheckReport, selfCheckReportPath, 
   await import('../../../src/main/self-check.ts')
 
 const APP_URL = 'app://bundle/index.html'
-const status: SyncStatus = {
-  state: 'running',
-  reason: null,
-  host: 'api.example.test',
-  until: null,
-  nextAttemptAt: null,
-  counts: { queued: 3, sending: 0, sent: 1, needs_fix: 0, unconfirmed: 0, discarded: 0 },
-  waiting: 3,
-  toSend: 3,
-  needsYou: 0,
-  held: 0,
-  sendable: 3,
-  overdue: 0,
-  connection: { lastSuccessAt: null, refused: null },
-  otherProfilesStopped: 0,
-}
+const status = runningStatus(3)
 /** What the preload's bridge answers in a healthy page. */
 const healthyPage = { nodeReachable: false, ok: true, code: null }
 
