@@ -311,7 +311,8 @@ function checkLinuxTargets(configFile: string): void {
 
 const KEYTAR_NODE = 'node_modules/keytar/build/Release/keytar.node'
 /** Electron's own module: the Electron binary provides it, so no package in the archive may. */
-const PROVIDED_BY_ELECTRON = new Set(['electron'])
+/** Electron's built-in modules: `electron`, and the utility process's own (imported by out/main/core-process.js). */
+const PROVIDED_BY_ELECTRON = new Set(['electron', 'electron/utility'])
 const SENT_WITHIN_MS = 15_000
 
 /** The packaged core's entry, as out/main/core.js exports it (see src/main/core/index.ts). */
@@ -323,8 +324,8 @@ interface PackagedCore {
 
 /**
  * Runs the packaged layout under Node, as Electron would load it: app.asar extracted (its unpacked
- * files come from app.asar.unpacked), with a stand-in for Electron's built-in `electron` module one
- * folder above the app, where only Electron itself could put it.
+ * files come from app.asar.unpacked), with stand-ins for Electron's built-in `electron` and
+ * `electron/utility` modules one folder above the app, where only Electron itself could put them.
  */
 async function runPackagedLayout(resources: string, runtime: string): Promise<void> {
   const appDir = join(runtime, 'app')
@@ -332,10 +333,12 @@ async function runPackagedLayout(resources: string, runtime: string): Promise<vo
   const electronStandIn = join(runtime, 'node_modules', 'electron')
   mkdirSync(electronStandIn, { recursive: true })
   writeFileSync(join(electronStandIn, 'package.json'), JSON.stringify({ name: 'electron', main: 'index.js' }))
-  writeFileSync(
-    join(electronStandIn, 'index.js'),
-    '// Stand-in for the module the Electron binary provides.\nmodule.exports = {}\n',
-  )
+  for (const file of ['index.js', 'utility.js']) {
+    writeFileSync(
+      join(electronStandIn, file),
+      '// Stand-in for a module the Electron binary provides.\nmodule.exports = {}\n',
+    )
+  }
 
   check(
     `${KEYTAR_NODE} loads from app.asar.unpacked`,

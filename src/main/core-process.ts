@@ -1,4 +1,4 @@
-import { net } from 'electron'
+import { net } from 'electron/utility'
 import type { ToCore } from './core/host/core-messages.ts'
 import { serveCore } from './core/host/serve-core.ts'
 

@@ -18,6 +18,8 @@ import { startSandbox, type Sandbox } from '../../../tools/sandbox/sandbox-serve
 import { electron, state, type FakeUtilityProcess } from './fake-electron.ts'
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron)
+// The child imports the utility process's own module, as Electron's specs do.
+vi.mock('electron/utility', async () => (await import('./fake-electron.ts')).electron)
 
 const { startCoreProcess } = await import('../../../src/main/core-process-host.ts')
 
