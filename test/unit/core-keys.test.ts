@@ -67,6 +67,9 @@ describe('KeyVault', () => {
     const hidden = vault.hideTypedKey(typed)
     expect(hidden).toEqual({ ...typed, apiKey: expect.stringMatching(/^cloverhound-key:/) })
     expect(vault.held(hidden.apiKey)).toEqual({ key: KEY, digest: bindingDigest(HOME) })
+    // Typed with a server that is not one: no request takes it.
+    const nowhere = vault.hideTypedKey({ ...typed, baseUrl: 'not a url' }).apiKey
+    expect(() => vault.authorize(url(HOME.origin), auth(HOME.apiKeyId, nowhere))).toThrow(KEY_REFUSED)
     for (const apiKey of [undefined, '', '   '])
       expect(vault.hideTypedKey({ ...typed, apiKey })).toEqual({ ...typed, apiKey })
     // Refused for the same reason, with the same words, and nothing of the typed key in it.

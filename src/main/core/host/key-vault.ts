@@ -6,6 +6,8 @@ import { bindingDigest } from '../credentials.ts'
 import { REDACTED } from '../redact.ts'
 
 const HANDLE_PREFIX = 'cloverhound-key:'
+/** A digest no server and no keychain account has (those are 64 hex digits). */
+const NO_SERVER = 'no-server'
 
 /** Chromium's name for a request the client itself blocked: the network's classification reads it as "not sent". */
 export const KEY_REFUSED = 'net::ERR_BLOCKED_BY_CLIENT'
@@ -57,7 +59,8 @@ export class KeyVault {
     if (!apiKey || apiKey.trim() === '') return input
     if (!apiKeySchema.safeParse(apiKey).success) return { ...input, apiKey: refusedStandIn(apiKey) }
     const binding = apiKeyBinding(input)
-    return { ...input, apiKey: this.hide(apiKey, binding && bindingDigest(binding)) }
+    // Typed with no valid server, it belongs to none: no request and no keychain account will take it.
+    return { ...input, apiKey: this.hide(apiKey, binding ? bindingDigest(binding) : NO_SERVER) }
   }
 
   /**
