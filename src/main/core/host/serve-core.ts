@@ -8,6 +8,7 @@ import {
   reviveError,
   type CoreLine,
   type FromCore,
+  type LogDetails,
   type LogLevel,
   type SecretRequest,
   type ToCore,
@@ -31,16 +32,17 @@ export function serveCore(line: CoreLine<ToCore, FromCore>, platform: CorePlatfo
   const secrets = new PendingSecrets(line)
   // Main sends every request: it alone holds the keys.
   const requests = new LineFetch(line)
-  const log = (level: LogLevel) => (message: string, details?: Record<string, string | number | boolean>) =>
+  const log = (level: LogLevel) => (message: string, details?: LogDetails) =>
     line.post({ kind: 'log', level, message, ...(details ? { details } : {}) })
   const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') }
 
   line.listen((message) => {
     switch (message.kind) {
-      case 'start':
+      case 'start': {
+        const { secretStorage, ...options } = message.options
         createAppCore({
-          ...message.options,
-          secrets: secrets.store(message.options.secretStorage),
+          ...options,
+          secrets: secrets.store(secretStorage),
           fetch: requests.fetch,
           isOnline: platform.isOnline,
           logger,
@@ -53,6 +55,7 @@ export function serveCore(line: CoreLine<ToCore, FromCore>, platform: CorePlatfo
           (error: unknown) => line.post({ kind: 'start-failed', error: carryError(error) }),
         )
         return
+      }
       case 'command': {
         const { id } = message
         if (!core) return line.post({ kind: 'result', id, result: fail('internal', STARTING) })
@@ -80,7 +83,7 @@ export function serveCore(line: CoreLine<ToCore, FromCore>, platform: CorePlatfo
         return
       }
       case 'close-now':
-        // As main did before the core had its own process: stop the worker, close the file now.
+        // Nothing is awaited: a request in flight stays `sending`, and the next start makes it unconfirmed.
         if (core) {
           void core.worker.stop()
           core.outbox.close()
