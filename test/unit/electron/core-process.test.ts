@@ -112,4 +112,19 @@ describe('the core in a utility process', () => {
     expect(await core.handlers.listOutbox({ filter: 'all', limit: 5 })).toMatchObject({ ok: false })
     expect(gone).toEqual(['exit code 134'])
   })
+
+  it('a child that dies before it is ready fails the start, and says nothing else', async () => {
+    const gone: string[] = []
+    const starting = startCoreProcess('/app/out/main', {
+      core: { dataDir: '/nowhere' },
+      secrets: new MemorySecretStore(),
+      fetch: (input, init) => electron.net.fetch(input, init),
+      emit: () => {},
+      logger: { info() {}, warn() {}, error() {} },
+      onGone: (detail) => gone.push(detail),
+    })
+    ;(state.utilityProcesses.at(-1) as FakeUtilityProcess).crash(1)
+    await expect(starting).rejects.toThrow('The core ended before it started (exit code 1).')
+    expect(gone).toEqual([])
+  })
 })

@@ -27,7 +27,7 @@ export interface ConnectCoreOptions {
   fetch: FetchFunction
   emit: EmitEvent
   logger: Logger
-  /** Called once if the core's thread or process ends without being asked to. */
+  /** Called once if the core's thread or process ends without being asked to, once it had started. */
   onGone?: (detail: string) => void
   /** How long close() waits for the core's own close before ending it (its worker's grace is inside it). */
   closeLimitMs?: number
@@ -49,6 +49,7 @@ export function connectCore(line: MainLine, options: ConnectCoreOptions): Promis
   const waiting = new Map<number, { resolve: (result: Result<unknown>) => void; reject: (error: Error) => void }>()
   let nextId = 1
   let gone: string | undefined
+  let ready = false
   let closing: Promise<void> | undefined
   let started!: (core: HostedCore) => void
   let startFailed!: (error: Error) => void
@@ -94,6 +95,7 @@ export function connectCore(line: MainLine, options: ConnectCoreOptions): Promis
   line.listen((message) => {
     switch (message.kind) {
       case 'ready':
+        ready = true
         return started(core)
       case 'start-failed':
         return startFailed(reviveError(message.error))
@@ -125,8 +127,9 @@ export function connectCore(line: MainLine, options: ConnectCoreOptions): Promis
     requests.cancelAll()
     for (const pending of waiting.values()) pending.resolve(fail('internal', CORE_GONE))
     waiting.clear()
+    // Before it was ready, the start fails with these words instead (and the app says it could not start).
     startFailed(new Error(`The core ended before it started (${detail}).`))
-    if (!closing) {
+    if (ready && !closing) {
       logger.error('The core stopped unexpectedly', { detail })
       options.onGone?.(detail)
     }
