@@ -19,7 +19,7 @@ import { isAppPageUrl, resolveAppPage } from '../../../src/main/core/app-page.ts
 import { createAppCore } from '../../../src/main/core/app-core.ts'
 import { silentLogger } from '../../../src/main/core/logger.ts'
 import { MemorySecretStore } from '../../../src/main/core/secret-store.ts'
-import { runningStatus } from '../../support/sync-status.ts'
+import { syncStatus } from '../../support/sync-status.ts'
 
 type InvokeListener = (event: unknown, ...args: unknown[]) => unknown
 
@@ -98,7 +98,7 @@ const item: OutboxItem = {
   updatedAt: '2030-01-01T00:00:00.000Z',
 }
 
-const status = runningStatus(1)
+const status = syncStatus({}, { queued: 1 })
 
 const diagnostics: DiagnosticsReport = {
   text: 'Cloverhound Contacts diagnostics\n',

@@ -6,7 +6,7 @@ import { KeychainUnavailableError, MemorySecretStore, type SecretStore } from '.
 import { fail, ok, type Result } from '../../../src/shared/app-error.ts'
 import type { SyncStatus } from '../../../src/shared/outbox-schemas.ts'
 import { FakeBrowserWindow, type LoadOutcome } from './fake-electron.ts'
-import { runningStatus } from '../../support/sync-status.ts'
+import { syncStatus } from '../../support/sync-status.ts'
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron)
 
@@ -14,7 +14,7 @@ const { SELF_CHECK_ACCOUNT, runSelfCheck, selfCheckReport, selfCheckReportPath, 
   await import('../../../src/main/self-check.ts')
 
 const APP_URL = 'app://bundle/index.html'
-const status = runningStatus(3)
+const status = syncStatus({}, { queued: 3, sent: 1 })
 /** What the preload's bridge answers in a healthy page. */
 const healthyPage = { nodeReachable: false, ok: true, code: null }
 

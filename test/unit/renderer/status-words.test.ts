@@ -6,33 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { countWords } from '../../../src/renderer/src/count-words.ts'
 import { whenFormatter } from '../../../src/renderer/src/outbox-copy.ts'
 import { canSendNow, countSummary, statusWords } from '../../../src/renderer/src/sync-words.ts'
-import { outboxStates, type OutboxState } from '../../../src/shared/outbox.ts'
-import type { SyncStatus } from '../../../src/shared/outbox-schemas.ts'
 import { queueReason } from '../../../src/shared/queue-reason.ts'
-import { NEVER_CHECKED } from '../../../src/shared/settings.ts'
-
-function status(partial: Partial<SyncStatus> = {}, counts: Partial<Record<OutboxState, number>> = {}): SyncStatus {
-  const all = { ...Object.fromEntries(outboxStates.map((s) => [s, 0])), ...counts } as Record<OutboxState, number>
-  const toSend = all.queued + all.sending
-  const needsYou = all.needs_fix + all.unconfirmed
-  return {
-    state: 'running',
-    reason: null,
-    host: 'api.example.test',
-    until: null,
-    nextAttemptAt: null,
-    counts: all,
-    waiting: toSend + needsYou,
-    toSend,
-    needsYou,
-    held: 0,
-    sendable: all.queued,
-    overdue: 0,
-    connection: { ...NEVER_CHECKED },
-    otherProfilesStopped: 0,
-    ...partial,
-  }
-}
+import { syncStatus as status } from '../../support/sync-status.ts'
 
 describe('countWords: one grammar for 1 and n', () => {
   it.each([

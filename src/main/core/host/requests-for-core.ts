@@ -1,6 +1,6 @@
 import type { FetchFunction } from '../cloverhound-client.ts'
 import { errorName, type Logger } from '../logger.ts'
-import { carryError, type FromCore, type MainLine } from './core-messages.ts'
+import { carryError, type FromCore, type LineRequest, type MainLine } from './core-messages.ts'
 import { KEY_REFUSED, type KeyVault } from './key-vault.ts'
 
 /** More than the client ever reads of an answer (it stops at 1 MiB): main stops there whatever comes. */
@@ -40,7 +40,7 @@ export class RequestsForCore {
     for (const controller of this.#running.values()) controller.abort()
   }
 
-  async #send(id: number, request: Extract<FromCore, { kind: 'fetch' }>['request'], signal: AbortSignal) {
+  async #send(id: number, request: LineRequest, signal: AbortSignal) {
     let response: Response
     try {
       const headers = this.#vault.authorize(request.url, request.headers)
