@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { OUTBOX_FILE_NAME } from '../../src/main/core/app-core.ts'
 import { APP_ID } from '../../src/main/core/app-id.ts'
 import { apiKeyAccount } from '../../src/main/core/credentials.ts'
@@ -28,6 +28,7 @@ const privateKeyring = process.env.CLOVERHOUND_TEST_KEYRING === 'private' && pro
 
 let sandbox: Sandbox
 beforeAll(async () => (sandbox = await startSandbox()))
+beforeEach(() => sandbox.reset())
 afterAll(() => sandbox.close())
 
 interface Started {
@@ -222,6 +223,43 @@ describe('the core on its own thread', () => {
       const items = value(await again.core.handlers.listOutbox({ filter: 'all', limit: 10 })).items
       expect(items.map((item) => item.draft.fullName)).toEqual(['Kept Across Death'])
       await again.core.close()
+    } finally {
+      await removeDir(dataDir)
+    }
+  })
+
+  it('a core killed while the server has committed and not yet answered: the next start asks the user, and never sends it again', async () => {
+    const dataDir = await tempDataDir()
+    const secrets = new MemorySecretStore()
+    const worker = new Worker(coreEntry)
+    const core = await connectCore(recordedLine(worker, []), {
+      core: { dataDir, requestTimeoutMs: 30_000 },
+      secrets,
+      fetch: (input, init) => fetch(input, init),
+      emit: () => {},
+      logger: { info() {}, warn() {}, error() {} },
+    })
+    try {
+      // The server the spec allows: it creates the contact, then never answers.
+      sandbox.faults.set({ afterCommit: [{ hang: true }] })
+      await connectToSandbox(core)
+      const item = value(await core.handlers.saveContact(draft({ fullName: 'Committed Then Killed' })))
+      await eventually(() => sandbox.contacts.length === 1, 10_000, 'the server to commit the contact')
+      const key = sandbox.requests[0]?.headers['idempotency-key']
+      await worker.terminate()
+
+      const again = await startInThread(secrets, dataDir)
+      try {
+        const [found] = value(await again.core.handlers.getOutboxItems({ ids: [item.id] })).items
+        expect(found?.state).toBe('unconfirmed')
+        // Nothing is sent again by itself: the server saw one request, and holds one contact.
+        await new Promise((resolve) => setTimeout(resolve, 800))
+        expect(key).toBeDefined()
+        expect(sandbox.requests.map((r) => r.headers['idempotency-key'])).toEqual([key])
+        expect(sandbox.contacts).toHaveLength(1)
+      } finally {
+        await again.core.close()
+      }
     } finally {
       await removeDir(dataDir)
     }

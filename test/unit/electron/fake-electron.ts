@@ -280,7 +280,8 @@ type ForkOptions = NonNullable<Parameters<Electron['utilityProcess']['fork']>[2]
  * module is not loaded here: a test imports it with `process.parentPort` set to `child.parentPort`.
  */
 export class FakeUtilityProcess extends Emitter {
-  pid: number | undefined = 4242
+  /** Undefined until 'spawn', and again after 'exit', as the real one's. */
+  pid: number | undefined
   readonly parentPort: FakeParentPort
   readonly modulePath: string
   readonly args: string[]
@@ -293,7 +294,11 @@ export class FakeUtilityProcess extends Emitter {
     this.args = args
     this.options = options
     this.parentPort = new FakeParentPort((message) => this.#alive && this.emit('message', message))
-    setImmediate(() => this.#alive && this.emit('spawn'))
+    setImmediate(() => {
+      if (!this.#alive) return
+      this.pid = 4242
+      this.emit('spawn')
+    })
   }
 
   postMessage(message: unknown): void {
