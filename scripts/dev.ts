@@ -33,7 +33,7 @@ export function noElectronMessage(reason: string): string {
   return [
     `npm run dev needs an Electron binary, and there is none that runs here: ${reason}.`,
     '',
-    'The same app runs in a browser instead (the same renderer and main-process code):',
+    'The same app runs in a browser instead (the same renderer and core):',
     '  npm run sandbox                              # in one terminal: a local stand-in for the API',
     '  npm run preview:web -- --in-memory-secrets   # in another: prints "Web preview: <address>"; open it',
     '',
